@@ -1,0 +1,118 @@
+"""Wiring: the python-telegram-bot Application, its handlers, and its resources.
+
+Resources are opened in `post_init` and closed in `post_shutdown`, so that `helpline run`, the
+demo and the tests start and stop the bot the same way. There is no PTB persistence: its
+user_data and chat_data bookkeeping alone would be a list of every user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot import database, i18n
+from bot.i18n import Texts
+from bot.navigation import Core
+from bot.settings import Settings
+from bot.taxonomy import USER_LANGUAGES
+from handlers import commands, errors, groups, menu
+
+# Only what the bot handles; Telegram then sends nothing else (no edits, reactions, polls...).
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+    Update.CHANNEL_POST,
+]
+
+Hook = Callable[[Application], Awaitable[None]]  # type: ignore[type-arg]
+
+
+def _commands(lang: str) -> list[BotCommand]:
+    _ = Texts(lang).gettext
+    return [
+        BotCommand("start", _("Begin again")),
+        BotCommand("language", _("Change the language")),
+        BotCommand("help", _("How to use this service")),
+        BotCommand("about", _("About this service")),
+    ]
+
+
+async def _open(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    engine = database.make_engine(settings.database_url)
+    await database.upgrade(engine)
+    application.bot_data["engine"] = engine
+    application.bot_data["core"] = Core(settings, database.make_sessionmaker(engine))
+    await application.bot.set_my_commands(_commands("en"))
+    for lang in USER_LANGUAGES:
+        await application.bot.set_my_commands(_commands(lang), language_code=lang)
+
+
+async def _close(application: Application) -> None:  # type: ignore[type-arg]
+    engine = application.bot_data.pop("engine", None)
+    application.bot_data.pop("core", None)
+    if engine is not None:
+        await engine.dispose()
+
+
+def build_application(
+    settings: Settings, *, token: str | None = None, request: BaseRequest | None = None
+) -> Application:  # type: ignore[type-arg]
+    """The bot, wired and ready for `run_polling` or a test harness; catalogs checked now."""
+    i18n.load_all()
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await _open(application, settings)
+
+    api = settings.telegram_api_url
+    builder = (
+        ApplicationBuilder()
+        .token(token or settings.token())
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                protect_content=True,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(64)
+        .post_init(post_init)
+        .post_shutdown(_close)
+        .rate_limiter(AIORateLimiter())
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    register(application)
+    return application
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    private = filters.ChatType.PRIVATE
+    application.add_handler(ChatMemberHandler(groups.leave, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(
+        MessageHandler(~private | filters.UpdateType.CHANNEL_POSTS, groups.leave)
+    )
+    application.add_handler(CommandHandler("start", commands.start, filters=private))
+    application.add_handler(CommandHandler("help", commands.help_command, filters=private))
+    application.add_handler(CommandHandler("about", commands.about, filters=private))
+    application.add_handler(CommandHandler("language", commands.language, filters=private))
+    application.add_handler(MessageHandler(private, commands.anything_else))
+    application.add_handler(CallbackQueryHandler(menu.on_button))
+    application.add_error_handler(errors.on_error)

@@ -1,0 +1,174 @@
+"""The `helpline` command line: run, demo, db upgrade, directory validate|import|export."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot import database, directory, directory_export, directory_file, logs
+from bot.directory_file import DirectoryFileInvalid
+from bot.i18n import CatalogError
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="helpline", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("run", help="run the bot (long polling); migrates the database first")
+
+    demo = commands.add_parser("demo", help="chat with the bot in the terminal, offline")
+    demo.add_argument("--lang", default="en", help="the simulated user's Telegram language code")
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
+
+    dirs = commands.add_parser("directory", help="the directory of support contacts")
+    dir_commands = dirs.add_subparsers(dest="directory_command", required=True, metavar="ACTION")
+    validate = dir_commands.add_parser("validate", help="check a directory file")
+    validate.add_argument("file", type=Path)
+    load = dir_commands.add_parser("import", help="replace the directory from a file")
+    load.add_argument("file", type=Path)
+    load.add_argument(
+        "--dry-run", action="store_true", help="say what would change, change nothing"
+    )
+    export = dir_commands.add_parser(
+        "export", help="write the directory to a file, or - for stdout"
+    )
+    export.add_argument("file")
+    export.add_argument("--format", choices=("yaml", "csv", "hsds"), default="yaml")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"helpline: setting error: {exc}", file=sys.stderr)
+        return 2
+    logs.configure(settings.log_level)
+    try:
+        return _dispatch(args, settings)
+    except (SettingsError, CatalogError) as exc:
+        print(f"helpline: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    match args.command:
+        case "run":
+            return _run(settings)
+        case "demo":
+            from bot import demo
+
+            return demo.main(settings, args.lang)
+        case "db":
+            database.upgrade_url(settings.database_url)
+            print("database is at the newest schema")
+            return 0
+        case "directory":
+            return _directory(args, settings)
+    raise AssertionError(args.command)
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    token = settings.token()
+    if settings.webhook_url:
+        raise SettingsError(
+            "WEBHOOK_URL is set, but this version runs with long polling only: unset it"
+        )
+    application = build_application(settings, token=token)
+    log.info("starting (long polling)")
+    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    log.info("stopped")
+    return 0
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"helpline: cannot read {path}: {exc.__class__.__name__}", file=sys.stderr)
+        return None
+
+
+def _directory(args: argparse.Namespace, settings: Settings) -> int:
+    if args.directory_command == "export":
+        return _export(settings, args.file, args.format)
+    text = _read(args.file)
+    if text is None:
+        return 1
+    try:
+        parsed = directory_file.parse(text, str(args.file))
+    except DirectoryFileInvalid as exc:
+        for error in exc.errors:
+            print(f"error: {error}", file=sys.stderr)
+        print(f"{args.file}: {len(exc.errors)} error(s); nothing was changed", file=sys.stderr)
+        return 1
+    if args.directory_command == "validate":
+        print(f"{args.file}: valid, {len(parsed.entries)} entries")
+        return 0
+    return asyncio.run(_import(settings, parsed, dry_run=args.dry_run))
+
+
+async def _import(
+    settings: Settings, parsed: directory_file.DirectoryFile, *, dry_run: bool
+) -> int:
+    engine = database.make_engine(settings.database_url)
+    try:
+        await database.upgrade(engine)
+        async with database.make_sessionmaker(engine)() as session:
+            if dry_run:
+                plan = directory.plan_import(await directory.all_entries(session), parsed)
+            else:
+                async with session.begin():
+                    plan = await directory.replace_all(session, parsed)
+    finally:
+        await engine.dispose()
+    verb = "would be" if dry_run else "were"
+    for label, ids in (("added", plan.added), ("updated", plan.updated), ("removed", plan.removed)):
+        for entry_id in ids:
+            print(f"{label}: {entry_id}")
+    print(
+        f"{len(plan.added)} {verb} added, {len(plan.updated)} {verb} updated,"
+        f" {len(plan.removed)} {verb} removed, {plan.unchanged} unchanged"
+    )
+    return 0
+
+
+async def _all_entries(settings: Settings) -> list[directory_file.EntryModel]:
+    engine = database.make_engine(settings.database_url)
+    try:
+        await database.upgrade(engine)
+        async with database.make_sessionmaker(engine)() as session:
+            return await directory.all_entries(session)
+    finally:
+        await engine.dispose()
+
+
+def _export(settings: Settings, target: str, fmt: str) -> int:
+    entries = asyncio.run(_all_entries(settings))
+    if fmt == "csv":
+        text = directory_export.to_csv(entries)
+    elif fmt == "hsds":
+        text = directory_export.to_hsds(entries)
+    else:
+        text = directory_file.dump(entries)
+    if target == "-":
+        sys.stdout.write(text)
+    else:
+        Path(target).write_text(text, "utf-8")
+        print(f"wrote {len(entries)} entries to {target}", file=sys.stderr)
+    return 0

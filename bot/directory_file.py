@@ -1,0 +1,307 @@
+"""The directory file format (YAML, version 1): parsing, validation and writing.
+
+Volunteers edit these files by hand and keep them in git, so validation reports every error
+at once, each with the entry id (or its position and line) and the field; and writing is
+stable, the same directory always giving the same bytes, so that a diff shows only real change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from bot.callback import ENTRY_ID_MAX, ENTRY_ID_PATTERN
+from bot.taxonomy import CONTACT_TYPES, NEEDS, REGION_CODES, USER_LANGUAGES
+
+FORMAT_VERSION = 1
+TEXT_FIELDS = ("name", "description", "hours")
+TEXT_LIMITS = {"name": 200, "description": 4000, "hours": 500}
+STATUSES = ("draft", "verified", "archived")
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_LANG = re.compile(r"^[a-z]{2}$")
+_CONTACT_PATTERNS = {
+    "phone": re.compile(r"^\+?[0-9][0-9 ()-]{3,28}[0-9]$"),
+    "signal": re.compile(r"^\+?[0-9][0-9 ()-]{3,28}[0-9]$"),
+    "telegram": re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$"),
+    "website": re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?(/[^\s<>\"']*)?$"),
+    "email": re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"),
+    "kakaotalk": re.compile(r"^[A-Za-z0-9_.-]{2,64}$"),
+    "wechat": re.compile(r"^[A-Za-z0-9_.-]{2,64}$"),
+}
+_CONTACT_HINTS = {
+    "phone": "a phone number of digits, spaces, brackets and dashes, such as +82 2 000 0000",
+    "signal": "a phone number of digits, spaces, brackets and dashes, such as +82 10 000 0000",
+    "telegram": "a Telegram handle such as @example_handle",
+    "website": "a web address starting with https://",
+    "email": "an email address such as help@example.org",
+    "kakaotalk": "a KakaoTalk id of letters, digits, '.', '_' or '-'",
+    "wechat": "a WeChat id of letters, digits, '.', '_' or '-'",
+}
+
+
+def _no_control(text: str) -> str:
+    if _CONTROL.search(text):
+        raise ValueError("contains control or direction-changing characters")
+    return text
+
+
+def _date_only(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        raise ValueError("must be a date such as 2026-11-01, without a time")
+    if isinstance(value, dt.date) or value is None:
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("must be a date such as 2026-11-01")
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    if len(set(items)) != len(items):
+        raise ValueError("lists the same value twice")
+    return items
+
+
+def _texts(field: str) -> Any:
+    limit = TEXT_LIMITS[field]
+
+    def check(texts: dict[str, str]) -> dict[str, str]:
+        for lang, text in texts.items():
+            if not _LANG.match(lang):
+                raise ValueError(f"language {lang!r} is not a two-letter ISO 639-1 code")
+            if not text.strip():
+                raise ValueError(f"the {lang!r} text is empty")
+            if len(text) > limit:
+                raise ValueError(f"the {lang!r} text is longer than {limit} characters")
+            _no_control(text.replace("\n", " "))
+        return texts
+
+    return Annotated[dict[str, str], AfterValidator(check)]
+
+
+def _entry_id(value: str) -> str:
+    if not re.fullmatch(ENTRY_ID_PATTERN, value):
+        raise ValueError(
+            "must be lowercase letters, digits and '-', starting and ending with a letter or"
+            f" digit, at most {ENTRY_ID_MAX} characters"
+        )
+    return value
+
+
+def _language_code(value: str) -> str:
+    if not _LANG.match(value):
+        raise ValueError(f"{value!r} is not a two-letter ISO 639-1 code")
+    return value
+
+
+EntryId = Annotated[str, Field(max_length=ENTRY_ID_MAX), AfterValidator(_entry_id)]
+LanguageCode = Annotated[str, AfterValidator(_language_code)]
+
+
+class ContactModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: Literal["phone", "telegram", "website", "email", "kakaotalk", "wechat", "signal"]
+    value: Annotated[str, Field(min_length=1, max_length=200)]
+
+    @model_validator(mode="after")
+    def _value_fits_type(self) -> ContactModel:
+        if not _CONTACT_PATTERNS[self.type].match(self.value):
+            raise ValueError(f"value must be {_CONTACT_HINTS[self.type]}")
+        return self
+
+
+class EntryModel(BaseModel):
+    """One entry, exactly as the file format defines it; also what screens render."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: EntryId
+    status: Literal["draft", "verified", "archived"]
+    verified_on: Annotated[
+        dt.date | None, BeforeValidator(_date_only), Field(validate_default=True)
+    ] = None
+    categories: Annotated[
+        list[Literal[NEEDS]], Field(min_length=1), AfterValidator(_unique)  # type: ignore[valid-type]
+    ]
+    regions: Annotated[
+        list[Literal[REGION_CODES]], Field(min_length=1), AfterValidator(_unique)  # type: ignore[valid-type]
+    ]
+    languages: Annotated[list[LanguageCode], AfterValidator(_unique)] = []
+    name: Annotated[_texts("name"), Field(min_length=1)]  # type: ignore[valid-type]
+    description: _texts("description") = {}  # type: ignore[valid-type]
+    hours: _texts("hours") = {}  # type: ignore[valid-type]
+    contacts: Annotated[list[ContactModel], Field(min_length=1, max_length=12)]
+
+    @field_validator("verified_on")
+    @classmethod
+    def _verified_has_date(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        if value is None and info.data.get("status") == "verified":
+            raise ValueError("is required when status is verified")
+        if value is not None and value > dt.date.today() + dt.timedelta(days=1):
+            raise ValueError("is in the future")
+        return value
+
+    def text(self, field: str, lang: str) -> tuple[str, str] | None:
+        """Text of `field` in `lang`, else English, else any language: (text, its language)."""
+        texts: dict[str, str] = getattr(self, field)
+        for candidate in (lang, "en", *sorted(texts)):
+            if candidate in texts:
+                return texts[candidate], candidate
+        return None
+
+
+class DirectoryFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1]
+    entries: list[EntryModel]
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> DirectoryFile:
+        seen: set[str] = set()
+        for entry in self.entries:
+            if entry.id in seen:
+                raise ValueError(f"entry id {entry.id!r} is used more than once")
+            seen.add(entry.id)
+        return self
+
+
+@dataclass(frozen=True)
+class FileError:
+    """One problem in a directory file, located as precisely as the file allows."""
+
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.where}: {self.field}: {self.message}"
+            if self.field
+            else f"{self.where}: {self.message}"
+        )
+
+
+class DirectoryFileInvalid(Exception):
+    def __init__(self, errors: list[FileError]) -> None:
+        super().__init__(f"{len(errors)} error(s)")
+        self.errors = errors
+
+
+def _entry_lines(text: str) -> list[int]:
+    """1-based line of each item under `entries`, for error messages; empty if unknown."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if getattr(key, "value", None) == "entries" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.startswith(("function-after", "function-before", "literal[")):
+            continue
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def parse(text: str, source: str = "file") -> DirectoryFile:
+    """Parse and validate a directory file; raise DirectoryFileInvalid listing every error."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{source}, line {mark.line + 1}" if mark is not None else source
+        problem = getattr(exc, "problem", None) or "is not valid YAML"
+        raise DirectoryFileInvalid([FileError(where, "", f"not valid YAML: {problem}")]) from None
+    if not isinstance(raw, dict):
+        raise DirectoryFileInvalid(
+            [FileError(source, "", "must be a mapping with 'version' and 'entries'")]
+        )
+    try:
+        return DirectoryFile.model_validate(raw)
+    except ValidationError as exc:
+        raise DirectoryFileInvalid(_locate(exc, raw, _entry_lines(text), source)) from None
+
+
+def _locate(
+    exc: ValidationError, raw: dict[str, Any], lines: list[int], source: str
+) -> list[FileError]:
+    found = raw.get("entries")
+    entries: list[Any] = found if isinstance(found, list) else []
+    errors = []
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if len(loc) >= 2 and loc[0] == "entries" and isinstance(loc[1], int):
+            index = loc[1]
+            item = entries[index] if index < len(entries) else None
+            entry_id = item.get("id") if isinstance(item, dict) else None
+            line = f", line {lines[index]}" if index < len(lines) else ""
+            label = f"entry {entry_id!r}" if isinstance(entry_id, str) else "entry"
+            where = f"{label} (number {index + 1}{line})"
+            field = _field_path(loc[2:])
+            errors.append(FileError(where, field, message))
+        else:
+            errors.append(FileError(source, _field_path(loc), message))
+    return errors
+
+
+def _ordered_texts(texts: dict[str, str]) -> dict[str, str]:
+    order = {lang: i for i, lang in enumerate(USER_LANGUAGES)}
+    return {k: texts[k] for k in sorted(texts, key=lambda k: (order.get(k, len(order)), k))}
+
+
+def entry_to_data(entry: EntryModel) -> dict[str, Any]:
+    """An entry as plain data in the file's key order, omitting empty optional fields."""
+    data: dict[str, Any] = {"id": entry.id, "status": entry.status}
+    if entry.verified_on is not None:
+        data["verified_on"] = entry.verified_on
+    data["categories"] = list(entry.categories)
+    data["regions"] = list(entry.regions)
+    data["languages"] = list(entry.languages)
+    for field in TEXT_FIELDS:
+        texts = getattr(entry, field)
+        if texts or field == "name":
+            data[field] = _ordered_texts(texts)
+    data["contacts"] = [{"type": c.type, "value": c.value} for c in entry.contacts]
+    return data
+
+
+def dump(entries: list[EntryModel]) -> str:
+    """The stable YAML text of a directory: entries by id, keys in the format's order."""
+    document = {
+        "version": FORMAT_VERSION,
+        "entries": [entry_to_data(e) for e in sorted(entries, key=lambda e: e.id)],
+    }
+    return yaml.safe_dump(
+        document, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    )
+
+
+assert set(CONTACT_TYPES) == set(_CONTACT_PATTERNS)

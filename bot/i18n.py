@@ -1,0 +1,94 @@
+"""Gettext catalogs for the three user languages, loaded once and checked as they load.
+
+Babel falls back to the English source text when a catalog is missing or empty, which would
+show a Korean user English without anyone noticing; so loading compiles each `.po` file in
+memory and refuses a catalog that is absent, empty or holds fuzzy entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from bot.taxonomy import USER_LANGUAGES
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DOMAIN = "messages"
+
+
+class CatalogError(Exception):
+    """A catalog is missing, empty, fuzzy or unreadable."""
+
+
+def catalog_path(lang: str) -> Path:
+    return LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def read_catalog(lang: str) -> Catalog:
+    path = catalog_path(lang)
+    if not path.is_file():
+        raise CatalogError(f"catalog for {lang!r} is missing: {path}")
+    with path.open("rb") as handle:
+        return read_po(handle, locale=lang)
+
+
+@cache
+def translations(lang: str) -> Translations:
+    """Compile the catalog of `lang` to gettext form, refusing incomplete ones."""
+    if lang not in USER_LANGUAGES:
+        raise CatalogError(f"no catalog for language {lang!r}")
+    catalog = read_catalog(lang)
+    messages = [m for m in catalog if m.id]
+    if not messages:
+        raise CatalogError(f"catalog for {lang!r} is empty")
+    fuzzy = [m.id for m in messages if m.fuzzy]
+    untranslated = [m.id for m in messages if not m.string]
+    if fuzzy or untranslated:
+        raise CatalogError(
+            f"catalog for {lang!r} has {len(fuzzy)} fuzzy and {len(untranslated)} untranslated"
+            " messages"
+        )
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def load_all() -> None:
+    """Load every catalog now, so that a broken one stops start-up instead of a user's tap."""
+    for lang in USER_LANGUAGES:
+        translations(lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """Everything a screen needs to speak one language."""
+
+    lang: str
+
+    def gettext(self, message: str) -> str:
+        return translations(self.lang).ugettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return translations(self.lang).ungettext(singular, plural, n)
+
+    def date(self, day: dt.date) -> str:
+        return format_date(day, format="long", locale=self.lang)
+
+    def language_name(self, code: str) -> str:
+        """The name of language `code` in this language (Babel's CLDR data), or the code."""
+        try:
+            names = Locale.parse(self.lang).languages
+        except (ValueError, LookupError):
+            return code
+        return str(names.get(code, code))

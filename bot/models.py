@@ -1,0 +1,108 @@
+"""Database tables. They hold the directory only: nothing here can describe a user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Entry(Base):
+    """One vetted support contact (an organisation or service)."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    verified_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    texts: Mapped[list[EntryText]] = relationship(
+        back_populates="entry",
+        cascade="all, delete-orphan",
+        order_by="EntryText.field, EntryText.lang",
+    )
+    categories: Mapped[list[EntryCategory]] = relationship(
+        cascade="all, delete-orphan", order_by="EntryCategory.position"
+    )
+    regions: Mapped[list[EntryRegion]] = relationship(
+        cascade="all, delete-orphan", order_by="EntryRegion.position"
+    )
+    languages: Mapped[list[EntryLanguage]] = relationship(
+        cascade="all, delete-orphan", order_by="EntryLanguage.position"
+    )
+    contacts: Mapped[list[Contact]] = relationship(
+        cascade="all, delete-orphan", order_by="Contact.position"
+    )
+
+
+class EntryText(Base):
+    """A piece of an entry's text (name, description, hours) in one language."""
+
+    __tablename__ = "entry_texts"
+
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String(16), primary_key=True)
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+    entry: Mapped[Entry] = relationship(back_populates="texts")
+
+
+class EntryCategory(Base):
+    __tablename__ = "entry_categories"
+    __table_args__ = (Index("ix_entry_categories_category", "category", "entry_id"),)
+
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    category: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class EntryRegion(Base):
+    __tablename__ = "entry_regions"
+    __table_args__ = (Index("ix_entry_regions_region", "region", "entry_id"),)
+
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    region: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class EntryLanguage(Base):
+    """A language the service's staff speak."""
+
+    __tablename__ = "entry_languages"
+
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    type: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(200))

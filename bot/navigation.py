@@ -1,0 +1,90 @@
+"""Turn a position in the menus into the screen to show, reading the directory as needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import directory, screens
+from bot.callback import Nav, Screen
+from bot.i18n import Texts
+from bot.screens import View
+from bot.settings import Settings
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+@dataclass
+class Core:
+    """What the handlers need from the core: settings, the database and a clock."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    today: Callable[[], dt.date] = utc_today
+
+
+async def show(core: Core, nav: Nav) -> View:
+    t = Texts(nav.lang)
+    match nav.screen:
+        case Screen.PLACES:
+            return screens.places(t, nav)
+        case Screen.NEEDS:
+            return screens.needs(t, nav)
+        case Screen.LIST:
+            return await _list(core, t, nav)
+        case Screen.CARD:
+            return await _card(core, t, nav)
+        case Screen.LANGUAGES:
+            return screens.languages(t, nav)
+        case Screen.SET_LANGUAGE:
+            return await show(core, screens.home_of(nav))
+        case Screen.HELP:
+            return screens.help_screen(t, nav)
+        case Screen.ABOUT:
+            return screens.about(t, nav, public_handle=core.settings.bot_public_handle)
+    raise AssertionError(f"unhandled screen {nav.screen!r}")
+
+
+async def _list(core: Core, t: Texts, nav: Nav) -> View:
+    assert nav.need is not None and nav.place is not None
+    max_age = core.settings.verify_max_age_days
+    async with core.sessions() as session:
+        page = await directory.list_for_need(
+            session,
+            need=nav.need,
+            place=nav.place,
+            lang=nav.lang,
+            page=nav.page,
+            today=core.today(),
+            max_age_days=max_age,
+        )
+        if page.total:
+            return screens.entry_list(t, nav, page, fallback=False)
+        anywhere = await directory.list_anywhere(
+            session, lang=nav.lang, page=nav.page, today=core.today(), max_age_days=max_age
+        )
+    return screens.entry_list(t, nav, anywhere, fallback=True)
+
+
+async def _card(core: Core, t: Texts, nav: Nav) -> View:
+    assert nav.entry is not None
+    async with core.sessions() as session:
+        entry = await directory.visible_entry(
+            session,
+            nav.entry,
+            today=core.today(),
+            max_age_days=core.settings.verify_max_age_days,
+        )
+    if entry is None:
+        return screens.card_gone(t, nav)
+    return screens.card(t, nav, entry)
+
+
+def start(lang: str) -> View:
+    """The first screen after /start: a calm greeting and the places question."""
+    return screens.places(Texts(lang), Nav(Screen.PLACES, lang), greeting=True)

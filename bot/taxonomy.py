@@ -1,0 +1,91 @@
+"""The fixed vocabulary of the product: places, needs, contact types and user languages.
+
+The codes here are what directory files, the database and callback data hold; what a user
+reads comes from the catalogs through the labels marked with `N_`.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it here."""
+    return message
+
+
+USER_LANGUAGES: Final = ("ko", "zh", "en")
+DEFAULT_LANGUAGE: Final = "en"
+
+# Shown in its own language on the language screen, so never translated.
+LANGUAGE_SELF_NAMES: Final = {"ko": "한국어", "zh": "中文", "en": "English"}
+
+PLACES: Final = ("CN", "KR", "TRANSIT", "OTHER")
+ANYWHERE: Final = "ANY"
+REGION_CODES: Final = (*PLACES, ANYWHERE)
+
+PLACE_LABELS: Final = {
+    "CN": N_("In China"),
+    "KR": N_("In South Korea"),
+    "TRANSIT": N_("In another country on the way"),
+    "OTHER": N_("Somewhere else"),
+}
+
+# Menu order; `emergency` first and marked as urgent on the menu.
+NEEDS: Final = (
+    "emergency",
+    "escape",
+    "shelter",
+    "trafficking",
+    "health",
+    "mental_health",
+    "children",
+    "family",
+    "legal",
+    "settlement",
+    "community",
+    "testimony",
+)
+URGENT_NEEDS: Final = frozenset({"emergency"})
+
+NEED_LABELS: Final = {
+    "emergency": N_("I am in danger now"),
+    "escape": N_("Leaving safely, reaching a safe country"),
+    "shelter": N_("A safe place to stay"),
+    "trafficking": N_("Forced marriage, trafficking, sexual violence"),
+    "health": N_("Health, pregnancy, medical care"),
+    "mental_health": N_("Someone to talk to"),
+    "children": N_("My child's registration, school or health care"),
+    "family": N_("Finding or contacting my children and family"),
+    "legal": N_("Legal help, refugee status, documents"),
+    "settlement": N_("Starting life in South Korea: housing, work, study"),
+    "community": N_("Other mothers like me"),
+    "testimony": N_("Telling what happened"),
+}
+
+CONTACT_TYPES: Final = ("phone", "telegram", "website", "email", "kakaotalk", "wechat", "signal")
+
+CONTACT_LABELS: Final = {
+    "phone": N_("Phone"),
+    "telegram": N_("Telegram"),
+    "website": N_("Website"),
+    "email": N_("Email"),
+    "kakaotalk": N_("KakaoTalk"),
+    "wechat": N_("WeChat"),
+    "signal": N_("Signal"),
+}
+
+# Channels that are watched in China; the card warns next to each.
+CONTACT_WARNINGS: Final = {
+    "wechat": N_("WeChat messages can be read by the Chinese authorities."),
+    "phone": N_("A call from a Chinese phone number can be listened to."),
+}
+
+
+def user_language(telegram_code: str | None) -> str:
+    """Pick the first language from a Telegram language code: ko*, zh*, else English."""
+    code = (telegram_code or "").lower()
+    for lang in ("ko", "zh"):
+        if code.startswith(lang):
+            return lang
+    return DEFAULT_LANGUAGE

@@ -1,0 +1,57 @@
+"""The error handler: a calm answer for her, and a log line that says nothing about her.
+
+PTB's own example logs the whole update; here that would write her id, name and words to the
+log. Only the update id, where it failed and the exception type are logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from pathlib import Path
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import screens
+from bot.i18n import Texts
+from bot.taxonomy import user_language
+
+log = logging.getLogger(__name__)
+_PROJECT = Path(__file__).resolve().parent.parent
+
+
+def where(error: BaseException) -> str:
+    """The innermost frame of the project's own code: module:function:line."""
+    found = "unknown"
+    for frame in traceback.extract_tb(error.__traceback__):
+        path = Path(frame.filename).resolve()
+        if path.is_relative_to(_PROJECT) and "site-packages" not in path.parts:
+            module = ".".join(path.relative_to(_PROJECT).with_suffix("").parts)
+            found = f"{module}:{frame.name}:{frame.lineno}"
+    return found
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    error = context.error
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error(
+        "update %s failed in %s with %s",
+        update_id,
+        where(error) if error else "unknown",
+        type(error).__name__,
+    )
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    user = update.effective_user
+    t = Texts(user_language(user.language_code if user else None))
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(screens.something_went_wrong(t))
+        else:
+            await update.effective_chat.send_message(screens.something_went_wrong(t))
+    except TelegramError as exc:
+        log.info("could not tell the user about an error (%s)", type(exc).__name__)

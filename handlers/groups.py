@@ -1,0 +1,28 @@
+"""The bot works only in private chats: anywhere else it leaves, saying nothing."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, ChatMember, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+log = logging.getLogger(__name__)
+
+_PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.RESTRICTED)
+
+
+async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    chat = update.effective_chat
+    if chat is None or chat.type == Chat.PRIVATE:
+        return
+    member = update.my_chat_member
+    if member is not None and member.new_chat_member.status not in _PRESENT:
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    try:
+        await context.bot.leave_chat(chat.id)
+    except TelegramError as exc:
+        log.info("could not leave a non-private chat (%s)", type(exc).__name__)

@@ -1,0 +1,33 @@
+"""Button taps: decode the position, answer the tap, edit the screen in place."""
+
+from __future__ import annotations
+
+from telegram import Chat, Update
+from telegram.ext import ContextTypes
+
+from bot import navigation, screens
+from bot.callback import BadCallback, Nav, Screen, decode
+from bot.i18n import Texts
+from bot.taxonomy import user_language
+from handlers import groups
+from handlers.render import core, edit
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    chat = update.effective_chat
+    if chat is not None and chat.type != Chat.PRIVATE:
+        await groups.leave(update, context)
+        return
+    try:
+        nav = decode(query.data)
+    except BadCallback:
+        lang = user_language(query.from_user.language_code if query.from_user else None)
+        t = Texts(lang)
+        await query.answer(screens.button_out_of_date(t))
+        await edit(update, query, screens.places(t, Nav(Screen.PLACES, lang)))
+        return
+    await query.answer()
+    await edit(update, query, await navigation.show(core(context), nav))

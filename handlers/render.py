@@ -1,0 +1,72 @@
+"""Put a screen on Telegram: as a new message, or by editing the message a button sits on."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.navigation import Core
+from bot.screens import View
+
+log = logging.getLogger(__name__)
+
+
+def core(context: ContextTypes.DEFAULT_TYPE) -> Core:
+    found = context.bot_data.get("core")
+    if not isinstance(found, Core):
+        raise RuntimeError("the core is not set up; post_init did not run")
+    return found
+
+
+def keyboard(view: View) -> InlineKeyboardMarkup | None:
+    if not view.rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in view.rows
+        ]
+    )
+
+
+async def send(update: Update, view: View) -> None:
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await chat.send_message(view.text, reply_markup=keyboard(view))
+
+
+async def edit(update: Update, query: CallbackQuery, view: View) -> None:
+    """Edit the message in place; if it can no longer be edited, send the screen anew."""
+    message = query.message
+    if isinstance(message, Message):
+        try:
+            await message.edit_text(view.text, reply_markup=keyboard(view))
+            return
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return
+            log.info(
+                "message could not be edited (%s); sending the screen anew", type(exc).__name__
+            )
+    await send(update, view)
+
+
+async def forget_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete what she sent: it may hold her name or place (setting DELETE_USER_MESSAGES)."""
+    message = update.effective_message
+    if message is None or not core(context).settings.delete_user_messages:
+        return
+    try:
+        await message.delete()
+    except TelegramError as exc:
+        log.info("an incoming message could not be deleted (%s)", type(exc).__name__)

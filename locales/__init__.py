@@ -1,0 +1,1 @@
+"""Gettext catalogs; a package only so that they install with the bot."""

@@ -1,0 +1,1 @@
+"""Alembic migrations of the helpline database; a package so that they install with it."""

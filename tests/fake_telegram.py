@@ -1,0 +1,147 @@
+"""A fake Bot API server on loopback, for running the real bot over real HTTP in tests.
+
+It parses parameters the way Telegram does (form-encoded or JSON; PTB sends forms with nested
+values JSON-encoded), serves getUpdates with real long polling and offsets, and hands every
+other method to the in-memory LocalBotApi.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from aiohttp import web
+
+from bot.local_api import ApiError, LocalBotApi
+
+TOKEN = "4839574812:AAFakeTokenForTestsOnly_abcdefghijk12"
+
+# Parameters that travel as JSON text inside a form.
+JSON_PARAMS = {
+    "reply_markup",
+    "commands",
+    "message_ids",
+    "allowed_updates",
+    "link_preview_options",
+    "entities",
+    "reply_parameters",
+    "scope",
+}
+INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "cache_time"}
+BOOL_PARAMS = {"protect_content", "show_alert", "disable_notification", "drop_pending_updates"}
+
+
+def decode_params(raw: dict[str, str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in JSON_PARAMS:
+            params[key] = json.loads(value)
+        elif key in INT_PARAMS:
+            params[key] = int(value)
+        elif key in BOOL_PARAMS:
+            params[key] = value == "true"
+        else:
+            params[key] = value
+    return params
+
+
+class FakeTelegram:
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.api = LocalBotApi()
+        self.offsets: list[int] = []
+        self.allowed_updates: list[list[str]] = []
+        self.content_types: list[str] = []
+        self._changed = asyncio.Condition()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+
+    async def close(self) -> None:
+        """Release every waiting long poll, then stop serving."""
+        self._closing = True
+        await self.notify()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def release_polls(self) -> None:
+        self._closing = True
+        await self.notify()
+
+    async def notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        await self.notify()
+        return update
+
+    async def wait_for(self, predicate: Any, within: float = 10.0) -> None:
+        async def wait() -> None:
+            async with self._changed:
+                await self._changed.wait_for(predicate)
+
+        await asyncio.wait_for(wait(), within)
+
+    async def wait_taken(self, update_id: int, within: float = 10.0) -> None:
+        """Until the bot has confirmed `update_id` (asked for a higher offset)."""
+        await self.wait_for(lambda: any(o > update_id for o in self.offsets), within)
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        self.content_types.append(request.content_type)
+        raw: dict[str, str] = dict(request.query)
+        if request.content_type == "application/json":
+            body = await request.json()
+            raw.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
+        elif request.can_read_body:
+            raw.update({k: str(v) for k, v in (await request.post()).items()})
+        params = decode_params(raw)
+        method = request.match_info["method"]
+        try:
+            if method.lower() == "getupdates":
+                result: Any = await self._get_updates(params)
+            else:
+                result = self.api.call(method, params)
+        except ApiError as exc:
+            return web.json_response(
+                {"ok": False, "error_code": exc.code, "description": exc.description},
+                status=exc.code,
+            )
+        finally:
+            await self.notify()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0))
+        timeout = float(params.get("timeout", 0))
+        if "allowed_updates" in params:
+            self.allowed_updates.append(params["allowed_updates"])
+        self.offsets.append(offset)
+        await self.notify()
+        if self._closing:
+            return []
+
+        def ready() -> bool:
+            return self._closing or bool(self.api.take_updates(offset))
+
+        try:
+            async with self._changed:
+                await asyncio.wait_for(self._changed.wait_for(ready), timeout)
+        except TimeoutError:
+            return []
+        return self.api.take_updates(offset) if not self._closing else []

@@ -1,0 +1,154 @@
+"""Run the real Application against the fake Bot API over loopback, and act as a user.
+
+Tests read like taps: `await her.send("/start")`, `await her.tap("In China")`, then assert on
+`her.screen`. Each action waits until the bot has confirmed the update and finished handling it
+(`update_queue.join()`), so no test sleeps or guesses.
+"""
+
+from __future__ import annotations
+
+import itertools
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot import database, directory, directory_file
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.local_api import Sent
+from bot.settings import Settings, load_settings
+from tests.fake_telegram import TOKEN, FakeTelegram
+
+_user_ids = itertools.count(5_000_001)
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.chunks.append(data)
+
+
+def telegram_length(text: str) -> int:
+    parser = _Visible()
+    parser.feed(text)
+    parser.close()
+    return len("".join(parser.chunks).encode("utf-16-le")) // 2
+
+
+async def load_directory(url: str, text: str) -> None:
+    engine = database.make_engine(url)
+    try:
+        await database.upgrade(engine)
+        parsed = directory_file.parse(text)
+        async with database.make_sessionmaker(engine)() as session, session.begin():
+            await directory.replace_all(session, parsed)
+    finally:
+        await engine.dispose()
+
+
+class Harness:
+    def __init__(self, tmp_path: Path, **settings: Any) -> None:
+        self.tmp_path = tmp_path
+        self.db_url = f"sqlite+aiosqlite:///{tmp_path / 'helpline.db'}"
+        self.extra_settings = settings
+        self.fake = FakeTelegram()
+        self.app: Application | None = None  # type: ignore[type-arg]
+
+    def settings(self) -> Settings:
+        return load_settings(
+            database_url=self.db_url, telegram_api_url=self.fake.url, **self.extra_settings
+        )
+
+    async def start(self, directory_text: str | None = None) -> None:
+        await self.fake.start()
+        if directory_text is not None:
+            await load_directory(self.db_url, directory_text)
+        app = build_application(self.settings(), token=TOKEN)
+        await app.initialize()
+        assert app.post_init is not None
+        await app.post_init(app)
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=ALLOWED_UPDATES)
+        await app.start()
+        self.app = app
+        await self.fake.wait_for(lambda: self.fake.offsets)  # polling has begun
+
+    async def stop(self) -> None:
+        app = self.app
+        await self.fake.release_polls()
+        if app is not None:
+            assert app.updater is not None
+            await app.updater.stop()
+            await app.stop()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
+            await app.shutdown()
+        await self.fake.close()
+
+    async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
+        assert self.app is not None
+        await self.fake.notify()
+        await self.fake.wait_taken(update["update_id"])
+        await self.app.update_queue.join()
+        return update
+
+    def person(self, language_code: str | None = "en", **profile: Any) -> Person:
+        return Person(self, language_code=language_code, **profile)
+
+
+class Person:
+    """A Telegram user in a private chat with the bot."""
+
+    def __init__(self, harness: Harness, language_code: str | None, **profile: Any) -> None:
+        self.harness = harness
+        self.user: dict[str, Any] = {
+            "id": profile.pop("user_id", next(_user_ids)),
+            "is_bot": False,
+            "first_name": profile.pop("first_name", "Test"),
+            **profile,
+        }
+        if language_code is not None:
+            self.user["language_code"] = language_code
+        self.last_query_id: str | None = None
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.user["id"])
+
+    @property
+    def api(self) -> Any:
+        return self.harness.fake.api
+
+    async def send(self, text: str | None = None, **content: Any) -> dict[str, Any]:
+        return await self.harness.deliver(self.api.user_sends(self.user, text, **content))
+
+    @property
+    def screen(self) -> Sent:
+        message = self.api.last_bot_message(self.chat_id)
+        assert message is not None, "the bot has not written in this chat"
+        return message
+
+    def labels(self) -> list[str]:
+        return [label for row in self.screen.buttons() for label, _ in row]
+
+    def data_of(self, label_part: str) -> str:
+        matches = [d for row in self.screen.buttons() for lb, d in row if label_part in lb]
+        assert len(matches) == 1, f"{label_part!r} matches {len(matches)} buttons: {self.labels()}"
+        return matches[0]
+
+    async def tap(self, label_part: str) -> dict[str, Any]:
+        return await self.press(self.data_of(label_part))
+
+    async def press(self, data: str | None, message: Sent | None = None) -> dict[str, Any]:
+        update = self.api.user_taps(self.user, message or self.screen, data)
+        self.last_query_id = update["callback_query"]["id"]
+        return await self.harness.deliver(update)
+
+    @property
+    def answer(self) -> dict[str, Any] | None:
+        """How the bot answered the last tap (answerCallbackQuery parameters), if it did."""
+        return self.api.answered_queries.get(self.last_query_id)

@@ -1,0 +1,192 @@
+"""The `helpline` command as an operator uses it, each run a real process."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.directory_data import as_yaml, entry, standard_entries
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def helpline(
+    *args: str, cwd: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(cwd),
+        "PYTHONPATH": str(PROJECT),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{cwd / 'cli.db'}",
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def standard_file(tmp_path: Path) -> Path:
+    path = tmp_path / "directory.yaml"
+    path.write_text(as_yaml(standard_entries()), "utf-8")
+    return path
+
+
+def test_validate(tmp_path: Path, standard_file: Path) -> None:
+    ok = helpline("directory", "validate", str(standard_file), cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert f"{len(standard_entries())} entries" in ok.stdout
+    assert not (tmp_path / "cli.db").exists()  # validate never touches the database
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(as_yaml([entry("good"), entry("broken", regions=["XX"], status="x")]))
+    result = helpline("directory", "validate", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 2 and all("entry 'broken'" in line for line in lines)
+    assert any("status" in line for line in lines) and any("regions[0]" in line for line in lines)
+
+
+def test_import_export_round_trip(tmp_path: Path, standard_file: Path) -> None:
+    imported = helpline("directory", "import", str(standard_file), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert f"{len(standard_entries())} were added" in imported.stdout
+    first = helpline("directory", "export", "-", cwd=tmp_path).stdout
+    second = helpline("directory", "export", "-", cwd=tmp_path).stdout
+    assert first == second
+    exported = tmp_path / "exported.yaml"
+    exported.write_text(first, "utf-8")
+    again = helpline("directory", "import", str(exported), cwd=tmp_path)
+    assert "0 were added, 0 were updated, 0 were removed" in again.stdout
+    assert helpline("directory", "export", "-", cwd=tmp_path).stdout == first
+    assert yaml.safe_load(first)["version"] == 1
+
+
+def test_dry_run_says_what_would_change_and_changes_nothing(
+    tmp_path: Path, standard_file: Path
+) -> None:
+    helpline("directory", "import", str(standard_file), cwd=tmp_path)
+    before = helpline("directory", "export", "-", cwd=tmp_path).stdout
+    entries = standard_entries()
+    entries = [e for e in entries if e["id"] != "kr-settlement"]
+    entries[0]["name"] = {"en": "Renamed Shelter"}
+    entries.append(entry("brand-new"))
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(as_yaml(entries), "utf-8")
+    result = helpline("directory", "import", "--dry-run", str(changed), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "added: brand-new" in result.stdout
+    assert f"updated: {entries[0]['id']}" in result.stdout
+    assert "removed: kr-settlement" in result.stdout
+    assert "1 would be added, 1 would be updated, 1 would be removed" in result.stdout
+    assert helpline("directory", "export", "-", cwd=tmp_path).stdout == before
+    applied = helpline("directory", "import", str(changed), cwd=tmp_path)
+    assert "1 were added, 1 were updated, 1 were removed" in applied.stdout
+    after = yaml.safe_load(helpline("directory", "export", "-", cwd=tmp_path).stdout)
+    ids = {e["id"] for e in after["entries"]}
+    assert "brand-new" in ids and "kr-settlement" not in ids
+
+
+def test_a_file_with_any_error_changes_nothing(tmp_path: Path, standard_file: Path) -> None:
+    helpline("directory", "import", str(standard_file), cwd=tmp_path)
+    before = helpline("directory", "export", "-", cwd=tmp_path).stdout
+    entries = [entry("all-new-1"), entry("all-new-2", contacts=[{"type": "fax", "value": "1"}])]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(as_yaml(entries), "utf-8")
+    result = helpline("directory", "import", str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "entry 'all-new-2'" in result.stderr and "contacts[0].type" in result.stderr
+    assert "nothing was changed" in result.stderr
+    assert helpline("directory", "export", "-", cwd=tmp_path).stdout == before
+
+
+def test_csv_and_hsds_exports(tmp_path: Path, standard_file: Path) -> None:
+    helpline("directory", "import", str(standard_file), cwd=tmp_path)
+    out = helpline("directory", "export", "-", "--format", "csv", cwd=tmp_path).stdout
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["id"] for r in rows] == sorted(e["id"] for e in standard_entries())
+    shelter = next(r for r in rows if r["id"] == "cn-shelter-all")
+    assert shelter["name_ko"] == "세 언어 쉼터" and shelter["regions"] == "CN"
+    assert "'+86 10 0000 0000" not in shelter["contacts"]  # only whole cells are guarded
+    hotline = next(r for r in rows if r["id"] == "any-hotline")
+    assert hotline["contacts"].startswith("email: ")
+    hsds = json.loads(helpline("directory", "export", "-", "--format", "hsds", cwd=tmp_path).stdout)
+    services = {s["x_entry_id"]: s for s in hsds["services"]}
+    assert services["cn-draft"]["status"] == "inactive"
+    assert services["cn-shelter-all"]["status"] == "active"
+    assert [p["number"] for p in services["cn-shelter-all"]["phones"]] == ["+86 10 0000 0000"]
+    assert services["cn-shelter-all"]["x_translations"]["name"]["zh"] == "三语庇护所"
+    target = tmp_path / "out.json"
+    helpline("directory", "export", str(target), "--format", "hsds", cwd=tmp_path)
+    assert json.loads(target.read_text("utf-8")) == hsds
+
+
+def test_db_upgrade(tmp_path: Path) -> None:
+    result = helpline("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "cli.db").exists()
+    assert helpline("db", "upgrade", cwd=tmp_path).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"VERIFY_MAX_AGE_DAYS": "soon"}, "VERIFY_MAX_AGE_DAYS"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
+        ({"ADMIN_IDS": "12,abc"}, "ADMIN_IDS"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"BOT_TOKEN": "not a token"}, "BOT_TOKEN"),
+        ({"WEBHOOK_LISTEN": "8080"}, "WEBHOOK_LISTEN"),
+        ({"DELETE_USER_MESSAGES": "perhaps"}, "DELETE_USER_MESSAGES"),
+    ],
+)
+def test_a_bad_setting_stops_with_one_line(tmp_path: Path, env: dict[str, str], name: str) -> None:
+    result = helpline("db", "upgrade", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and "Traceback" not in result.stderr
+
+
+def test_run_without_token_says_so(tmp_path: Path) -> None:
+    result = helpline("run", cwd=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "BOT_TOKEN" in lines[0]
+
+
+def test_settings_come_from_dotenv(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("VERIFY_MAX_AGE_DAYS=-5\n")
+    result = helpline("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 2 and "VERIFY_MAX_AGE_DAYS" in result.stderr
+
+
+def test_demo_is_scriptable_in_korean(tmp_path: Path) -> None:
+    result = helpline("demo", "--lang", "ko", cwd=tmp_path, stdin="1\n3\n1\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "지금 어디에 있습니까" in out.split("> [1]")[0]
+    assert "> [3]" in out and "> [1]" in out
+    assert "[1] " in out and "연락 방법" in out
+    assert "<b>" not in out
+    assert list(tmp_path.iterdir()) == []  # the throwaway database is gone
+
+
+def test_demo_typed_text_and_missing_button(tmp_path: Path) -> None:
+    result = helpline("demo", cwd=tmp_path, stdin="hello there\n99\n")
+    assert result.returncode == 0
+    assert "only with the buttons" in result.stdout
+    assert "there is no button 99" in result.stdout

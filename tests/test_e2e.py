@@ -1,0 +1,360 @@
+"""The real bot over loopback HTTP: a user's way through every screen, in three languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import deque
+
+import pytest
+from babel.dates import format_date
+
+from bot.callback import Nav, Screen, decode, encode
+from bot.taxonomy import NEEDS, PLACES
+from tests.directory_data import RECENT, STANDARD_VISIBLE, standard_entries
+from tests.harness import Harness, Person, telegram_length
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+ALLOWED_TAGS = {"b", "i", "code"}
+
+
+def script_of(text: str) -> str:
+    """Which user language a screen is written in, judged by its script alone."""
+    if HANGUL.search(text):
+        return "ko"
+    if HAN.search(text):
+        return "zh"
+    return "en"
+
+
+def expected_ids(need: str, place: str) -> set[str]:
+    """The spec's rule, computed from the test data, independent of the bot's query."""
+    fresh_since = dt.date.today() - dt.timedelta(days=180)
+    return {
+        e["id"]
+        for e in standard_entries()
+        if e["status"] == "verified"
+        and e["verified_on"] >= fresh_since
+        and need in e["categories"]
+        and (place in e["regions"] or "ANY" in e["regions"])
+    }
+
+
+def entry_buttons(her: Person) -> list[tuple[str, str]]:
+    found = []
+    for row in her.screen.buttons():
+        for label, data in row:
+            nav = decode(data)
+            if nav.screen is Screen.CARD and nav.entry:
+                found.append((label, nav.entry))
+    return found
+
+
+def assert_markup_is_safe(text: str) -> None:
+    tags = {m.group(1) for m in re.finditer(r"</?([a-zA-Z]+)", text)}
+    assert tags <= ALLOWED_TAGS, f"unexpected tags {tags - ALLOWED_TAGS}"
+    assert telegram_length(text) <= 4096
+
+
+@pytest.mark.parametrize(
+    ("code", "lang"),
+    [
+        ("ko", "ko"),
+        ("ko-KR", "ko"),
+        ("zh-hans", "zh"),
+        ("zh-TW", "zh"),
+        ("en", "en"),
+        ("ru", "en"),
+        (None, "en"),
+    ],
+)
+async def test_first_language_follows_telegram_language(bot: Harness, code: str, lang: str) -> None:
+    her = bot.person(code)
+    await her.send("/start")
+    assert script_of(her.screen.text + " ".join(her.labels())) == lang
+    assert len([label for label in her.labels() if "◀" not in label and "🏠" not in label]) == 5
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh", "en"])
+async def test_walk_every_screen(bot: Harness, lang: str) -> None:
+    """Press every button reachable from /start in one language, checking each screen."""
+    her = bot.person(lang)
+    await her.send("/start")
+    seen: set[str] = set()
+    queue = deque(d for row in her.screen.buttons() for _, d in row)
+    shown_entries: dict[tuple[str, str], set[str]] = {}
+    screens = 0
+    while queue:
+        data = queue.popleft()
+        if data in seen:
+            continue
+        seen.add(data)
+        assert data.isascii() and len(data.encode()) <= 64
+        nav = decode(data)
+        if nav.lang != lang:  # a language switch: other walks cover that language
+            continue
+        await her.press(data)
+        screens += 1
+        assert her.answer is not None, f"tap {data} was not answered"
+        assert "text" not in her.answer, f"tap {data} got a warning: {her.answer}"
+        text = her.screen.text
+        assert_markup_is_safe(text)
+        assert script_of(text) == lang or nav.screen is Screen.CARD
+        last_row = her.screen.buttons()[-1]
+        assert "◀" in last_row[0][0] and "🏠" in last_row[-1][0], f"no Back/Home on {data}"
+        if nav.screen is Screen.LIST:
+            assert nav.place and nav.need
+            shown_entries.setdefault((nav.need, nav.place), set()).update(
+                entry for _, entry in entry_buttons(her)
+            )
+        if nav.screen is Screen.CARD:
+            assert nav.entry in STANDARD_VISIBLE
+        queue.extend(d for row in her.screen.buttons() for _, d in row)
+    assert screens > 60
+    for need in NEEDS:
+        for place in PLACES:
+            want = expected_ids(need, place)
+            got = shown_entries[(need, place)]
+            if want:
+                assert got == want, (need, place)
+            else:  # the kind fallback offers what serves anywhere
+                assert got == {"any-hotline"}, (need, place)
+    assert len([m for m in bot.fake.api.messages[her.chat_id].values() if m.from_bot]) == 1
+
+
+async def test_language_match_first_then_name(bot: Harness) -> None:
+    orders = {}
+    for lang in ("ko", "zh", "en"):
+        her = bot.person(lang)
+        await her.send("/start")
+        await her.press(encode(Nav(Screen.LIST, lang, "CN", "shelter")))
+        orders[lang] = [label for label, _ in entry_buttons(her)]
+    assert orders["ko"] == ["나 쉼터", "세 언어 쉼터", "Alpha Shelter"]
+    assert orders["zh"] == ["三语庇护所", "甲庇护所", "Bravo Shelter"]
+    assert orders["en"] == ["Three Language Shelter", "Alpha Shelter", "Bravo Shelter"]
+
+
+async def test_pages_of_five(bot: Harness) -> None:
+    her = bot.person("en")
+    await her.send("/start")
+    await her.tap("another country")
+    await her.tap("Legal help")
+    first = entry_buttons(her)
+    assert len(first) == 5 and "Page 1 of 2" in her.screen.text
+    assert not [lb for lb in her.labels() if "Previous" in lb]
+    await her.tap("Next")
+    second = entry_buttons(her)
+    assert len(second) == 2 and "Page 2 of 2" in her.screen.text
+    assert {e for _, e in first} | {e for _, e in second} == expected_ids("legal", "TRANSIT")
+    await her.tap(second[0][0])
+    await her.tap("Back")
+    assert entry_buttons(her) == second
+    await her.tap("Previous")
+    assert entry_buttons(her) == first
+
+
+async def test_card_in_korean(bot: Harness) -> None:
+    her = bot.person("ko")
+    await her.send("/start")
+    await her.press(encode(Nav(Screen.CARD, "ko", "CN", "shelter", 0, "cn-shelter-all")))
+    lines = her.screen.text.splitlines()
+    text = her.screen.text
+    assert lines[0] == "<b>세 언어 쉼터</b>"
+    assert "누구나 옵니다." in text
+    assert "Weekdays <i>(영어)</i>" in text  # hours only in English: marked as such
+    assert "한국어, 중국어, 영어" in text
+    assert format_date(RECENT, format="long", locale="ko") in text
+    phone = next(i for i, line in enumerate(lines) if "+86 10 0000 0000" in line)
+    wechat = next(i for i, line in enumerate(lines) if "example_wechat" in line)
+    telegram = next(i for i, line in enumerate(lines) if "@example_tg_handle" in line)
+    assert "⚠️" in lines[phone + 1] and "⚠️" in lines[wechat + 1]
+    assert "⚠️" not in lines[telegram + 1]
+
+
+async def test_directory_text_cannot_inject_markup(bot: Harness) -> None:
+    her = bot.person("en")
+    await her.send("/start")
+    await her.press(encode(Nav(Screen.CARD, "en", "CN", "health", 0, "cn-markup")))
+    text = her.screen.text
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;a href=" in text
+    assert_markup_is_safe(text)
+    assert "…" in text  # the long description was cut to fit
+    assert "https://clinic.example.org/?a=1&amp;b=2" in text
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "garbage",
+        "2.p.en.-.-.0.-",
+        "1.l.en.CN.-.0.-",
+        "1.c.en.CN.2.0.-",
+        "1.n.en.XX.-.0.-",
+        "1.l.en.CN.12.0.-",
+        "1.l.en.CN.2.1000.-",
+        "1.p.fr.-.-.0.-",
+        "1.c.en.CN.2.0.UPPER",
+        "1.p.en.-.-.0.-" + "x" * 60,
+        "１.p.en.-.-.0.-",
+        "1.p.en.-.-.0.-\n",
+        None,
+    ],
+)
+async def test_forged_buttons_get_a_calm_answer(
+    bot: Harness, data: str | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    her = bot.person("zh")
+    await her.send("/start")
+    await her.tap("在中国")
+    with caplog.at_level(logging.WARNING):
+        await her.press(data)
+    assert her.answer is not None and script_of(her.answer["text"]) == "zh"
+    assert len([lb for lb in her.labels() if "◀" not in lb and "🏠" not in lb]) == 5
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    await her.send("/start")  # and the bot keeps answering
+    assert "/start" not in her.screen.text
+
+
+@pytest.mark.parametrize("entry_id", ["cn-draft", "cn-archived", "cn-stale", "no-such-entry"])
+async def test_hidden_entries_cannot_be_opened(bot: Harness, entry_id: str) -> None:
+    her = bot.person("en")
+    await her.send("/start")
+    await her.press(encode(Nav(Screen.CARD, "en", "CN", "shelter", 0, entry_id)))
+    assert her.answer is not None
+    assert "Shelter" not in her.screen.text and "@example.org" not in her.screen.text
+    assert "◀" in her.labels()[0]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        {"text": "my name is Kim and I am in Yanji"},
+        {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "u",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        },
+        {"photo": [{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}]},
+        {"voice": {"file_id": "v", "file_unique_id": "u", "duration": 1}},
+        {"location": {"latitude": 42.9, "longitude": 129.5}},
+        {"contact": {"phone_number": "+8613800000000", "first_name": "X"}},
+        {"document": {"file_id": "d", "file_unique_id": "u"}},
+    ],
+)
+async def test_anything_else_gets_buttons_and_is_removed(bot: Harness, content: dict) -> None:
+    her = bot.person("ko")
+    text = content.pop("text", None)
+    update = await her.send(text, **content)
+    incoming = update["message"]["message_id"]
+    assert incoming not in bot.fake.api.messages[her.chat_id]  # her message was deleted
+    assert script_of(her.screen.text) == "ko"
+    assert len([lb for lb in her.labels() if "◀" not in lb and "🏠" not in lb]) == 5
+    assert "Yanji" not in her.screen.text
+
+
+async def test_language_switch_keeps_the_place(bot: Harness) -> None:
+    her = bot.person("en")
+    await her.send("/start")
+    await her.tap("In South Korea")
+    await her.tap("Language")
+    await her.tap("中文")
+    assert script_of(her.screen.text) == "zh"
+    assert decode(her.data_of("首页")).place == "KR"
+    await her.send("/language")
+    assert {"한국어", "中文", "English"} <= set(her.labels())
+
+
+@pytest.mark.parametrize("command", ["/help", "/about"])
+@pytest.mark.parametrize("lang", ["ko", "zh", "en"])
+async def test_help_and_about(bot: Harness, command: str, lang: str) -> None:
+    her = bot.person(lang)
+    await her.send(command)
+    assert script_of(her.screen.text) == lang
+    assert "◀" in her.labels()[0] and "🏠" in her.labels()[-1]
+
+
+async def test_about_names_the_real_handle(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    harness = Harness(tmp_path, bot_public_handle="@real_helpline_bot")
+    await harness.start()
+    try:
+        her = harness.person("ko")
+        await her.send("/about")
+        assert "@real_helpline_bot" in her.screen.text
+    finally:
+        await harness.stop()
+
+
+async def test_groups_and_channels_are_left_in_silence(bot: Harness) -> None:
+    api = bot.fake.api
+    member = bot.person("en")
+    await bot.deliver(api.user_sends(member.user, "/start", chat_id=-100123))
+    await bot.deliver(
+        api.queue(
+            {
+                "my_chat_member": {
+                    "chat": {"id": -100456, "type": "supergroup", "title": "G"},
+                    "from": member.user,
+                    "date": 0,
+                    "old_chat_member": {
+                        "status": "left",
+                        "user": {"id": 1000001, "is_bot": True, "first_name": "H"},
+                    },
+                    "new_chat_member": {
+                        "status": "member",
+                        "user": {"id": 1000001, "is_bot": True, "first_name": "H"},
+                    },
+                }
+            }
+        )
+    )
+    await bot.deliver(
+        api.queue(
+            {
+                "channel_post": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": "hi",
+                    "chat": {"id": -100789, "type": "channel", "title": "C"},
+                }
+            }
+        )
+    )
+    assert set(api.left_chats) == {-100123, -100456, -100789}
+    sent_to = {int(p["chat_id"]) for m, p in api.calls if m == "sendMessage"}
+    assert not {c for c in sent_to if c < 0}
+
+
+async def test_bot_asks_only_for_what_it_handles(bot: Harness) -> None:
+    assert bot.fake.allowed_updates
+    assert set(bot.fake.allowed_updates[-1]) == {
+        "message",
+        "callback_query",
+        "my_chat_member",
+        "channel_post",
+    }
+
+
+async def test_messages_are_protected_html(bot: Harness) -> None:
+    her = bot.person("en")
+    await her.send("/start")
+    await her.send("hello")
+    sends = [p for m, p in bot.fake.api.calls if m == "sendMessage"]
+    assert sends and all(p["protect_content"] is True for p in sends)
+    assert all(p["parse_mode"] == "HTML" for p in sends)
+    assert "application/x-www-form-urlencoded" in bot.fake.content_types
+
+
+async def test_commands_are_set_in_every_language(bot: Harness) -> None:
+    commands = bot.fake.api.commands
+    assert set(commands) == {"", "ko", "zh", "en"}
+    for lang in ("ko", "zh"):
+        assert all(script_of(c["description"]) == lang for c in commands[lang])

@@ -1,0 +1,89 @@
+"""Screens as data, without Telegram or a database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot import screens
+from bot.callback import Nav, Screen, decode
+from bot.directory import Page
+from bot.directory_file import EntryModel
+from bot.i18n import Texts
+from bot.taxonomy import NEEDS
+from tests.harness import telegram_length
+
+
+def model(**fields: object) -> EntryModel:
+    data: dict[str, object] = {
+        "id": "x-entry",
+        "status": "verified",
+        "verified_on": dt.date(2026, 11, 1),
+        "categories": ["health"],
+        "regions": ["CN"],
+        "languages": ["zh"],
+        "name": {"zh": "某某诊所"},
+        "contacts": [{"type": "email", "value": "a@example.org"}],
+    }
+    data.update(fields)
+    return EntryModel.model_validate(data)
+
+
+NAV = Nav(Screen.CARD, "ko", "CN", "health", 0, "x-entry")
+
+
+def test_text_in_another_language_is_marked() -> None:
+    view = screens.card(Texts("ko"), NAV, model())
+    first = view.text.splitlines()[0]
+    assert first == "<b>某某诊所</b> <i>(중국어)</i>"
+    english = screens.card(Texts("ko"), NAV, model(name={"en": "Clinic", "zh": "某某诊所"}))
+    assert english.text.splitlines()[0] == "<b>Clinic</b> <i>(영어)</i>"
+    own = screens.card(Texts("zh"), NAV, model())
+    assert own.text.splitlines()[0] == "<b>某某诊所</b>"
+
+
+def test_the_longest_card_fits_one_message() -> None:
+    worst = model(
+        name={"en": "&" * 200},
+        description={"en": "<" * 4000},
+        hours={"en": ">" * 500},
+        languages=["ko", "zh", "en", "ru", "th", "lo", "vi", "km", "mn"],
+        contacts=[{"type": "website", "value": "https://a.example.org/" + "&" * 170}] * 12,
+    )
+    for lang in ("ko", "zh", "en"):
+        view = screens.card(Texts(lang), NAV, worst)
+        assert telegram_length(view.text) <= 4096
+        assert "&amp;" * 200 in view.text  # the name and contacts are never cut
+        assert view.text.count("a.example.org") == 12
+        assert "…" in view.text
+
+
+def test_card_back_returns_to_the_same_list_page() -> None:
+    nav = Nav(Screen.CARD, "en", "KR", "legal", 3, "x-entry")
+    view = screens.card(Texts("en"), nav, model())
+    back, home = (decode(data) for _, data in view.rows[-1])
+    assert back == Nav(Screen.LIST, "en", "KR", "legal", 3)
+    assert home == Nav(Screen.NEEDS, "en", "KR")
+
+
+def test_needs_menu_puts_emergency_first_and_marks_it() -> None:
+    view = screens.needs(Texts("en"), Nav(Screen.NEEDS, "en", "CN"))
+    needs = [decode(row[0][1]).need for row in view.rows if decode(row[0][1]).screen is Screen.LIST]
+    assert needs == list(NEEDS)
+    assert view.rows[0][0][0].startswith("❗")
+    assert not any(row[0][0].startswith("❗") for row in view.rows[1:])
+
+
+def test_empty_fallback_is_kind_and_offers_other_needs() -> None:
+    nav = Nav(Screen.LIST, "en", "OTHER", "testimony")
+    view = screens.entry_list(Texts("en"), nav, Page([], 0, 1, 0), fallback=True)
+    assert "Sorry" in view.text
+    assert decode(view.rows[0][0][1]) == Nav(Screen.NEEDS, "en", "OTHER")
+
+
+def test_long_names_are_cut_on_buttons() -> None:
+    nav = Nav(Screen.LIST, "en", "CN", "health")
+    view = screens.entry_list(
+        Texts("en"), nav, Page([model(name={"en": "N" * 150})], 0, 1, 1), fallback=False
+    )
+    label = view.rows[0][0][0]
+    assert len(label) <= screens.MAX_LABEL and label.endswith("…")
