@@ -7,8 +7,6 @@ user_data and chat_data bookkeeping alone would be a list of every user.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -38,8 +36,6 @@ ALLOWED_UPDATES = [
     Update.MY_CHAT_MEMBER,
     Update.CHANNEL_POST,
 ]
-
-Hook = Callable[[Application], Awaitable[None]]  # type: ignore[type-arg]
 
 
 def _commands(lang: str) -> list[BotCommand]:

@@ -45,13 +45,17 @@ class RedactTokens(logging.Filter):
         return True
 
 
+class _OurHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Marks the handler this module installed, so configuring again replaces only it."""
+
+
 def configure(level: str, stream: object = None) -> None:
     """Install one stderr handler with the redacting filter and quiet third parties."""
-    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler = _OurHandler(stream or sys.stderr)  # type: ignore[arg-type]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens())
     root = logging.getLogger()
-    for old in list(root.handlers):
+    for old in [h for h in root.handlers if isinstance(h, _OurHandler)]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)

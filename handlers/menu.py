@@ -29,5 +29,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(screens.button_out_of_date(t))
         await edit(update, query, screens.places(t, Nav(Screen.PLACES, lang)))
         return
+    # The screen is built before the tap is answered, so that if building it fails, the
+    # error handler can still answer the tap with a calm line.
+    view = await navigation.show(core(context), nav)
     await query.answer()
-    await edit(update, query, await navigation.show(core(context), nav))
+    await edit(update, query, view)

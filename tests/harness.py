@@ -14,7 +14,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot import database, directory, directory_file
+from bot import database, directory, directory_file, logs
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.local_api import Sent
 from bot.settings import Settings, load_settings
@@ -64,6 +64,7 @@ class Harness:
         )
 
     async def start(self, directory_text: str | None = None) -> None:
+        logs.configure("DEBUG")  # as `helpline run` does, at its most talkative level
         await self.fake.start()
         if directory_text is not None:
             await load_directory(self.db_url, directory_text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sqlite3
 from collections import deque
 
 import pytest
@@ -358,3 +359,26 @@ async def test_commands_are_set_in_every_language(bot: Harness) -> None:
     assert set(commands) == {"", "ko", "zh", "en"}
     for lang in ("ko", "zh"):
         assert all(script_of(c["description"]) == lang for c in commands[lang])
+
+
+async def test_a_failure_gets_a_calm_answer_and_a_log_line_without_her(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    her = bot.person("ko", user_id=8123456789, username="zz_error_canary")
+    await her.send("/start")
+    await her.tap("중국에")
+    with sqlite3.connect(bot.tmp_path / "helpline.db") as db:  # the database breaks
+        db.execute("DROP TABLE entry_texts")
+    with caplog.at_level(logging.DEBUG):
+        update = await her.tap("안전하게 지낼 곳")
+    assert her.answer is not None and script_of(her.answer["text"]) == "ko"
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1
+    assert re.fullmatch(
+        rf"update {update['update_id']} failed in bot\.directory:_page:\d+ with OperationalError",
+        errors[0],
+    )
+    logged = caplog.text
+    assert "8123456789" not in logged and "zz_error_canary" not in logged
+    await her.send("/start")  # the bot is still there
+    assert her.screen.buttons()
