@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import TextIO
 
 TOKEN_SHAPE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,}")
 REDACTED = "[redacted-token]"
@@ -45,13 +46,13 @@ class RedactTokens(logging.Filter):
         return True
 
 
-class _OurHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _OurHandler(logging.StreamHandler[TextIO]):
     """Marks the handler this module installed, so configuring again replaces only it."""
 
 
-def configure(level: str, stream: object = None) -> None:
+def configure(level: str, stream: TextIO | None = None) -> None:
     """Install one stderr handler with the redacting filter and quiet third parties."""
-    handler = _OurHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler = _OurHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactTokens())
     root = logging.getLogger()
