@@ -18,6 +18,7 @@ from telegram.ext import (
     CommandHandler,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
@@ -27,7 +28,7 @@ from bot.i18n import Texts
 from bot.navigation import Core
 from bot.settings import Settings
 from bot.taxonomy import USER_LANGUAGES
-from handlers import commands, errors, groups, menu
+from handlers import commands, errors, groups, guard, menu
 
 # Only what the bot handles; Telegram then sends nothing else (no edits, reactions, polls...).
 ALLOWED_UPDATES = [
@@ -44,6 +45,8 @@ def _commands(lang: str) -> list[BotCommand]:
         BotCommand("start", _("Begin again")),
         BotCommand("language", _("Change the language")),
         BotCommand("help", _("How to use this service")),
+        BotCommand("safety", _("Staying safe with your phone")),
+        BotCommand("erase", _("Erase this chat")),
         BotCommand("about", _("About this service")),
     ]
 
@@ -101,6 +104,7 @@ def build_application(
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
+    application.add_handler(TypeHandler(Update, guard.before_everything), group=-1)
     application.add_handler(ChatMemberHandler(groups.leave, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(
         MessageHandler(~private | filters.UpdateType.CHANNEL_POSTS, groups.leave)
@@ -109,6 +113,8 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("help", commands.help_command, filters=private))
     application.add_handler(CommandHandler("about", commands.about, filters=private))
     application.add_handler(CommandHandler("language", commands.language, filters=private))
+    application.add_handler(CommandHandler("safety", commands.safety, filters=private))
+    application.add_handler(CommandHandler("erase", commands.erase, filters=private))
     application.add_handler(MessageHandler(private, commands.anything_else))
     application.add_handler(CallbackQueryHandler(menu.on_button))
     application.add_error_handler(errors.on_error)

@@ -42,6 +42,11 @@ def read_catalog(lang: str) -> Catalog:
         return read_po(handle, locale=lang)
 
 
+def _translated(string: str | tuple[str, ...]) -> bool:
+    forms = (string,) if isinstance(string, str) else string
+    return bool(forms) and all(form.strip() for form in forms)
+
+
 @cache
 def translations(lang: str) -> Translations:
     """Compile the catalog of `lang` to gettext form, refusing incomplete ones."""
@@ -52,7 +57,7 @@ def translations(lang: str) -> Translations:
     if not messages:
         raise CatalogError(f"catalog for {lang!r} is empty")
     fuzzy = [m.id for m in messages if m.fuzzy]
-    untranslated = [m.id for m in messages if not m.string]
+    untranslated = [m.id for m in messages if not _translated(m.string)]
     if fuzzy or untranslated:
         raise CatalogError(
             f"catalog for {lang!r} has {len(fuzzy)} fuzzy and {len(untranslated)} untranslated"

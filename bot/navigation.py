@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import directory, screens
 from bot.callback import Nav, Screen
+from bot.erase import EraseMemory
+from bot.flood import FloodGuard
 from bot.i18n import Texts
 from bot.screens import View
 from bot.settings import Settings
@@ -21,11 +23,14 @@ def utc_today() -> dt.date:
 
 @dataclass
 class Core:
-    """What the handlers need from the core: settings, the database and a clock."""
+    """What the handlers need from the core: settings, the database, a clock, and the two
+    things kept per chat in memory only (erase ids, flood counts)."""
 
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     today: Callable[[], dt.date] = utc_today
+    erase_memory: EraseMemory = field(default_factory=EraseMemory)
+    flood: FloodGuard = field(default_factory=FloodGuard)
 
 
 async def show(core: Core, nav: Nav) -> View:
@@ -47,6 +52,14 @@ async def show(core: Core, nav: Nav) -> View:
             return screens.help_screen(t, nav)
         case Screen.ABOUT:
             return screens.about(t, nav, public_handle=core.settings.bot_public_handle)
+        case Screen.SAFETY:
+            return screens.safety(t, nav)
+        case Screen.AUTO_ERASE:
+            return screens.auto_erase(t, nav)
+        case Screen.ERASE:
+            return screens.erase_question(t, nav)
+        case Screen.ERASE_NOW:
+            raise ValueError("erasing is an action, not a screen")
     raise AssertionError(f"unhandled screen {nav.screen!r}")
 
 
@@ -88,3 +101,19 @@ async def _card(core: Core, t: Texts, nav: Nav) -> View:
 def start(lang: str) -> View:
     """The first screen after /start: a calm greeting and the places question."""
     return screens.places(Texts(lang), Nav(Screen.PLACES, lang), greeting=True)
+
+
+def entry_screen(lang: str, screen: Screen) -> View:
+    """A screen opened by a command, where nothing is known but her Telegram language."""
+    t = Texts(lang)
+    nav = Nav(screen, lang)
+    match screen:
+        case Screen.HELP:
+            return screens.help_screen(t, nav)
+        case Screen.LANGUAGES:
+            return screens.languages(t, nav)
+        case Screen.SAFETY:
+            return screens.safety(t, nav)
+        case Screen.ERASE:
+            return screens.erase_question(t, nav.to(Screen.ERASE, origin=Screen.PLACES))
+    return screens.places(t, nav)

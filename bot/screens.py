@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bot.callback import Nav, Screen, encode
+from bot.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
 from bot.directory import Page
 from bot.directory_file import EntryModel
 from bot.i18n import Texts
@@ -51,13 +51,26 @@ def _cut(text: str, limit: int) -> str:
 def home_of(nav: Nav) -> Nav:
     """Home is the needs menu once she has said where she is, the places question before."""
     if nav.place is None:
-        return Nav(Screen.PLACES, nav.lang)
-    return Nav(Screen.NEEDS, nav.lang, nav.place)
+        return nav.fresh(Screen.PLACES)
+    return nav.fresh(Screen.NEEDS, nav.place)
 
 
-def _back_home(t: Texts, back: Nav, nav: Nav) -> list[Button]:
+def _nav_row(t: Texts, nav: Nav, back: Nav) -> list[Button]:
+    """Back, Home and Erase: on every screen, so that she can always go back or leave."""
     _ = t.gettext
-    return [("◀ " + _("Back"), encode(back)), ("🏠 " + _("Home"), encode(home_of(nav)))]
+    return [
+        ("◀ " + _("Back"), encode(back)),
+        ("🏠 " + _("Home"), encode(home_of(nav))),
+        ("🗑 " + _("Erase"), encode(nav.to(Screen.ERASE, origin=nav.screen))),
+    ]
+
+
+def _tools_row(t: Texts, nav: Nav) -> list[Button]:
+    _ = t.gettext
+    return [
+        ("🌐 " + _("Language"), encode(nav.fresh(Screen.LANGUAGES, nav.place))),
+        ("🔒 " + _("Safety"), encode(nav.fresh(Screen.SAFETY, nav.place))),
+    ]
 
 
 def places(t: Texts, nav: Nav, *, greeting: bool = False) -> View:
@@ -67,9 +80,10 @@ def places(t: Texts, nav: Nav, *, greeting: bool = False) -> View:
         lines += [_("Hello. This is an information service."), ""]
         lines += [_("Choose with the buttons. You do not need to write anything."), ""]
     lines.append("<b>" + html.escape(_("Where are you now?")) + "</b>")
-    rows = [[(_(PLACE_LABELS[p]), encode(Nav(Screen.NEEDS, nav.lang, p)))] for p in PLACES]
-    rows.append([("🌐 " + _("Language"), encode(Nav(Screen.LANGUAGES, nav.lang)))])
-    rows.append(_back_home(t, Nav(Screen.LANGUAGES, nav.lang), Nav(Screen.PLACES, nav.lang)))
+    here = nav.fresh(Screen.PLACES)
+    rows = [[(_(PLACE_LABELS[p]), encode(nav.fresh(Screen.NEEDS, p)))] for p in PLACES]
+    rows.append(_tools_row(t, here))
+    rows.append(_nav_row(t, here, nav.fresh(Screen.LANGUAGES)))
     return View("\n".join(lines), rows)
 
 
@@ -89,20 +103,16 @@ def needs(t: Texts, nav: Nav) -> View:
         label = _(NEED_LABELS[need])
         if need in URGENT_NEEDS:
             label = "❗ " + label
-        rows.append([(label, encode(Nav(Screen.LIST, nav.lang, nav.place, need)))])
+        rows.append([(label, encode(nav.fresh(Screen.LIST, nav.place, need)))])
     rows.append(
         [
-            ("📍 " + _("Change place"), encode(Nav(Screen.PLACES, nav.lang))),
-            ("🌐 " + _("Language"), encode(Nav(Screen.LANGUAGES, nav.lang, nav.place))),
+            ("📍 " + _("Change place"), encode(nav.fresh(Screen.PLACES))),
+            ("❔ " + _("Help"), encode(nav.fresh(Screen.HELP, nav.place))),
+            ("ℹ️ " + _("About"), encode(nav.fresh(Screen.ABOUT, nav.place))),
         ]
     )
-    rows.append(
-        [
-            ("❔ " + _("Help"), encode(Nav(Screen.HELP, nav.lang, nav.place))),
-            ("ℹ️ " + _("About"), encode(Nav(Screen.ABOUT, nav.lang, nav.place))),
-        ]
-    )
-    rows.append(_back_home(t, Nav(Screen.PLACES, nav.lang), nav))
+    rows.append(_tools_row(t, nav))
+    rows.append(_nav_row(t, nav, nav.fresh(Screen.PLACES)))
     return View(text, rows)
 
 
@@ -146,25 +156,27 @@ def entry_list(t: Texts, nav: Nav, page: Page, *, fallback: bool) -> View:
         rows.append([(_cut(name, MAX_LABEL), encode(target))])
     paging: list[Button] = []
     if page.page > 0:
-        paging.append(("◀ " + _("Previous"), encode(nav.to(Screen.LIST, page=page.page - 1))))
+        paging.append(("⬅ " + _("Previous"), encode(nav.to(Screen.LIST, page=page.page - 1))))
     if page.page + 1 < page.pages:
-        paging.append((_("Next") + " ▶", encode(nav.to(Screen.LIST, page=page.page + 1))))
+        paging.append((_("Next") + " ➡", encode(nav.to(Screen.LIST, page=page.page + 1))))
     if paging:
         rows.append(paging)
     if fallback:
         rows.append([("📋 " + _("Other needs"), encode(home_of(nav)))])
-    rows.append(_back_home(t, Nav(Screen.NEEDS, nav.lang, nav.place), nav))
+    here = nav.to(Screen.LIST, page=page.page, entry=None)
+    rows.append(_nav_row(t, here, nav.fresh(Screen.NEEDS, nav.place)))
     return View("\n".join(lines), rows)
 
 
-def _contact_lines(t: Texts, entry: EntryModel) -> list[str]:
+def _contact_lines(t: Texts, entry: EntryModel, place: str | None) -> list[str]:
     _ = t.gettext
     lines = []
     for contact in entry.contacts:
         label = html.escape(_(CONTACT_LABELS[contact.type]))
         lines.append(f"• {label}: <code>{html.escape(contact.value)}</code>")
-        if contact.type in CONTACT_WARNINGS:
-            lines.append("  ⚠️ <i>" + html.escape(_(CONTACT_WARNINGS[contact.type])) + "</i>")
+        if contact.type in CONTACT_WARNINGS and place in CONTACT_WARNINGS[contact.type][1]:
+            warning = CONTACT_WARNINGS[contact.type][0]
+            lines.append("  ⚠️ <i>" + html.escape(_(warning)) + "</i>")
     return lines
 
 
@@ -174,7 +186,7 @@ def visible_length(text: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
-def _card_text(t: Texts, entry: EntryModel, limits: dict[str, int]) -> str:
+def _card_text(t: Texts, entry: EntryModel, place: str | None, limits: dict[str, int]) -> str:
     _ = t.gettext
 
     def part(field: str) -> tuple[str, str] | None:
@@ -203,7 +215,7 @@ def _card_text(t: Texts, entry: EntryModel, limits: dict[str, int]) -> str:
         spoken = ", ".join(t.language_name(code) for code in entry.languages)
         lines.append(html.escape(_("Staff speak: {languages}").format(languages=spoken)))
     lines += ["", "<b>" + html.escape(_("How to reach them:")) + "</b>"]
-    lines += _contact_lines(t, entry)
+    lines += _contact_lines(t, entry, place)
     if entry.verified_on is not None:
         checked = _("Last checked: {date}").format(date=t.date(entry.verified_on))
         lines += ["", "<i>" + html.escape(checked) + "</i>"]
@@ -214,37 +226,36 @@ def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
     """A contact card. If it would pass Telegram's limit, the description is cut (with an
     ellipsis), then the opening hours; the name and the ways to reach them never are."""
     limits: dict[str, int] = {}
-    text = _card_text(t, entry, limits)
+    text = _card_text(t, entry, nav.place, limits)
     for cuttable in ("description", "hours"):
         over = visible_length(text) - MAX_MESSAGE
         found = entry.text(cuttable, t.lang)
         if over <= 0 or found is None:
             continue
         limits[cuttable] = max(0, len(found[0]) - over - 1)
-        text = _card_text(t, entry, limits)
-    back = nav.to(Screen.LIST, entry=None)
-    return View(text, [_back_home(t, back, nav)])
+        text = _card_text(t, entry, nav.place, limits)
+    return View(text, [_nav_row(t, nav, nav.to(Screen.LIST, entry=None))])
 
 
 def card_gone(t: Texts, nav: Nav) -> View:
     _ = t.gettext
     text = html.escape(
         _(
-            "This contact is not shown any more. It may be being checked again."
+            "This contact is not shown any more. It may be under a new check."
             " Please choose another."
         )
     )
     back = nav.to(Screen.LIST, entry=None) if nav.need and nav.place else home_of(nav)
-    return View(text, [_back_home(t, back, nav)])
+    return View(text, [_nav_row(t, nav, back)])
 
 
 def languages(t: Texts, nav: Nav) -> View:
     _ = t.gettext
     rows = [
-        [(LANGUAGE_SELF_NAMES[lang], encode(Nav(Screen.SET_LANGUAGE, lang, nav.place)))]
+        [(LANGUAGE_SELF_NAMES[lang], encode(replace(nav, screen=Screen.SET_LANGUAGE, lang=lang)))]
         for lang in USER_LANGUAGES
     ]
-    rows.append(_back_home(t, home_of(nav), nav))
+    rows.append(_nav_row(t, nav, home_of(nav)))
     return View("<b>" + html.escape(_("Choose your language.")) + "</b>", rows)
 
 
@@ -257,14 +268,14 @@ def help_screen(t: Texts, nav: Nav) -> View:
             "First choose where you are, then what you need. You will see services that can help,"
             " and how to reach them."
         ),
-        _("Every screen has a Back button and a Home button."),
+        _("Every screen has a Back button, a Home button and an Erase button."),
         _(
-            "Commands: /start to begin again, /language to change the language, /about to learn"
-            " about this service."
+            "Commands: /start to begin again, /language to change the language, /safety for"
+            " safety tips, /erase to erase this chat, /about to learn about this service."
         ),
     ]
     text = "\n\n".join(p if p.startswith("<b>") else html.escape(p) for p in paragraphs)
-    return View(text, [_back_home(t, home_of(nav), nav)])
+    return View(text, [_nav_row(t, nav, home_of(nav))])
 
 
 def about(t: Texts, nav: Nav, *, public_handle: str) -> View:
@@ -298,7 +309,7 @@ def about(t: Texts, nav: Nav, *, public_handle: str) -> View:
             )
         ),
         html.escape(
-            _("If a service with the same look asks for these things, it is not this one.")
+            _("If a service that looks the same asks for these things, it is not this one.")
         ),
     ]
     if public_handle:
@@ -315,7 +326,126 @@ def about(t: Texts, nav: Nav, *, public_handle: str) -> View:
             )
         )
     )
-    return View("\n\n".join(paragraphs), [_back_home(t, home_of(nav), nav)])
+    paragraphs.append(
+        html.escape(
+            _(
+                "If this service restarts, a planned automatic erase is cancelled. If you are"
+                " not sure, erase the chat yourself."
+            )
+        )
+    )
+    return View("\n\n".join(paragraphs), [_nav_row(t, nav, home_of(nav))])
+
+
+def _auto_erase_state(t: Texts, minutes: int) -> str:
+    if not minutes:
+        return t.gettext("Automatic erase: off.")
+    return t.ngettext(
+        "Automatic erase: {minutes} minute after your last tap.",
+        "Automatic erase: {minutes} minutes after your last tap.",
+        minutes,
+    ).format(minutes=minutes)
+
+
+def safety(t: Texts, nav: Nav) -> View:
+    """Safety tips: what she can do on her phone, and what erasing can and cannot do."""
+    _ = t.gettext
+    tips = [
+        _("Lock your phone with a passcode that nobody else knows."),
+        _(
+            "You can hide this chat: press and hold it in your chat list, then choose"
+            " Archive. You can also delete it there."
+        ),
+        _(
+            "Telegram can delete the messages of a chat by itself after a time. Open this chat,"
+            " tap its name at the top, and look for Auto-delete. This service cannot turn it on"
+            " for you."
+        ),
+        _("Do not save the numbers of helpers under their real names."),
+        _(
+            "Install apps, VPN apps too, only from the official app store. Never install an app"
+            " from a link someone sent you."
+        ),
+        _(
+            "This service never writes to you first and never asks for your name, place,"
+            " photos, codes or money. Anyone who does is not this service."
+        ),
+        _(
+            "The Erase button deletes this chat's messages from the last 48 hours. But a chat"
+            " that is suddenly empty can also draw attention. You choose what is safer."
+        ),
+    ]
+    text = "\n\n".join(
+        [
+            "<b>" + html.escape(_("Staying safe with your phone")) + "</b>",
+            *("• " + html.escape(tip) for tip in tips),
+            "<i>" + html.escape(_auto_erase_state(t, nav.auto)) + "</i>",
+        ]
+    )
+    rows = [[("⏱ " + _("Erase automatically"), encode(nav.to(Screen.AUTO_ERASE)))]]
+    rows.append(_nav_row(t, nav, home_of(nav)))
+    return View(text, rows)
+
+
+def auto_erase(t: Texts, nav: Nav) -> View:
+    """The auto-erase choice; choosing returns to the safety screen with the new setting."""
+    _ = t.gettext
+    text = "\n\n".join(
+        [
+            "<b>" + html.escape(_("Erase this chat automatically?")) + "</b>",
+            html.escape(
+                _(
+                    "The chat is erased when you have not tapped anything for the time you"
+                    " choose. If this service restarts, the automatic erase is cancelled."
+                )
+            ),
+            "<i>" + html.escape(_auto_erase_state(t, nav.auto)) + "</i>",
+        ]
+    )
+    rows: list[list[Button]] = []
+    for minutes in AUTO_ERASE_MINUTES:
+        if minutes:
+            label = t.ngettext("{minutes} minute", "{minutes} minutes", minutes).format(
+                minutes=minutes
+            )
+        else:
+            label = _("Off")
+        if minutes == nav.auto:
+            label = "✓ " + label
+        rows.append([(label, encode(nav.to(Screen.SAFETY, auto=minutes)))])
+    rows.append(_nav_row(t, nav, nav.to(Screen.SAFETY)))
+    return View(text, rows)
+
+
+def erase_question(t: Texts, nav: Nav) -> View:
+    """One confirm tap before erasing; No goes back to where she was."""
+    _ = t.gettext
+    text = "\n\n".join(
+        [
+            "<b>" + html.escape(_("Erase this chat now?")) + "</b>",
+            html.escape(
+                _(
+                    "This deletes the messages of the last 48 hours in this chat, yours and this"
+                    " service's. It cannot be undone."
+                )
+            ),
+        ]
+    )
+    back = nav.back_from_erase()
+    rows = [
+        [("🗑 " + _("Yes, erase now"), encode(nav.to(Screen.ERASE_NOW)))],
+        [("◀ " + _("No, go back"), encode(back)), ("🏠 " + _("Home"), encode(home_of(nav)))],
+    ]
+    return View(text, rows)
+
+
+def erased(t: Texts) -> str:
+    """The one neutral line left after erasing; it disappears a few seconds later."""
+    return html.escape(t.gettext("Done."))
+
+
+def please_wait(t: Texts) -> str:
+    return t.gettext("Please wait a moment, then try again.")
 
 
 def only_buttons(t: Texts) -> str:
@@ -326,7 +456,7 @@ def only_buttons(t: Texts) -> str:
 def button_out_of_date(t: Texts) -> str:
     """Shown as a short notice, not a message: plain text, at most 200 characters."""
     _ = t.gettext
-    return _("This button is old. Here is the start again.")
+    return _("This button is old. Starting again from the beginning.")
 
 
 def something_went_wrong(t: Texts) -> str:

@@ -75,10 +75,11 @@ CONTACT_LABELS: Final = {
     "signal": N_("Signal"),
 }
 
-# Channels that are watched in China; the card warns next to each.
+# Channels that are watched in China: the card warns next to each, for the places where the
+# warning applies (a phone call is watched when she calls from a Chinese SIM, in China).
 CONTACT_WARNINGS: Final = {
-    "wechat": N_("WeChat messages can be read by the Chinese authorities."),
-    "phone": N_("A call from a Chinese phone number can be listened to."),
+    "wechat": (N_("WeChat messages can be read by the Chinese authorities."), frozenset(PLACES)),
+    "phone": (N_("A call from a Chinese phone number can be listened to."), frozenset({"CN"})),
 }
 
 

@@ -1,4 +1,4 @@
-"""Commands in a private chat: /start, /help, /about, /language."""
+"""Commands in a private chat: /start, /help, /about, /language, /safety, /erase."""
 
 from __future__ import annotations
 
@@ -17,30 +17,37 @@ def _lang(update: Update) -> str:
     return user_language(user.language_code if user else None)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await send(update, navigation.start(_lang(update)))
+async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, view: screens.View) -> None:
+    await send(update, context, view)
     await forget_incoming(update, context)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update, context, navigation.start(_lang(update)))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = _lang(update)
-    await send(update, screens.help_screen(Texts(lang), Nav(Screen.HELP, lang)))
-    await forget_incoming(update, context)
+    await _answer(update, context, navigation.entry_screen(_lang(update), Screen.HELP))
+
+
+async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update, context, navigation.entry_screen(_lang(update), Screen.LANGUAGES))
+
+
+async def safety(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update, context, navigation.entry_screen(_lang(update), Screen.SAFETY))
+
+
+async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _answer(update, context, navigation.entry_screen(_lang(update), Screen.ERASE))
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = _lang(update)
-    view = screens.about(
-        Texts(lang), Nav(Screen.ABOUT, lang), public_handle=core(context).settings.bot_public_handle
+    handle = core(context).settings.bot_public_handle
+    await _answer(
+        update, context, screens.about(Texts(lang), Nav(Screen.ABOUT, lang), public_handle=handle)
     )
-    await send(update, view)
-    await forget_incoming(update, context)
-
-
-async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = _lang(update)
-    await send(update, screens.languages(Texts(lang), Nav(Screen.LANGUAGES, lang)))
-    await forget_incoming(update, context)
 
 
 async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -48,5 +55,5 @@ async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     lang = _lang(update)
     t = Texts(lang)
     home = screens.places(t, Nav(Screen.PLACES, lang))
-    await send(update, screens.View(screens.only_buttons(t) + "\n\n" + home.text, home.rows))
-    await forget_incoming(update, context)
+    view = screens.View(screens.only_buttons(t) + "\n\n" + home.text, home.rows)
+    await _answer(update, context, view)

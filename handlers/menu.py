@@ -1,4 +1,4 @@
-"""Button taps: decode the position, answer the tap, edit the screen in place."""
+"""Button taps: decode the position, build the screen, answer the tap, edit in place."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bot import navigation, screens
 from bot.callback import BadCallback, Nav, Screen, decode
 from bot.i18n import Texts
 from bot.taxonomy import user_language
-from handlers import groups
+from handlers import erase, groups
 from handlers.render import core, edit
 
 
@@ -27,10 +27,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = user_language(query.from_user.language_code if query.from_user else None)
         t = Texts(lang)
         await query.answer(screens.button_out_of_date(t))
-        await edit(update, query, screens.places(t, Nav(Screen.PLACES, lang)))
+        await edit(update, context, query, screens.places(t, Nav(Screen.PLACES, lang)))
+        return
+    if nav.screen is Screen.ERASE_NOW:
+        await erase.erase_now(update, context, nav)
         return
     # The screen is built before the tap is answered, so that if building it fails, the
     # error handler can still answer the tap with a calm line.
     view = await navigation.show(core(context), nav)
     await query.answer()
-    await edit(update, query, view)
+    await edit(update, context, query, view)

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    Message,
-    Update,
-)
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
@@ -38,14 +32,18 @@ def keyboard(view: View) -> InlineKeyboardMarkup | None:
     )
 
 
-async def send(update: Update, view: View) -> None:
+async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, view: View) -> None:
+    """A new message; its id is remembered (in memory) so that Erase can find it."""
     chat = update.effective_chat
     if chat is None:
         return
-    await chat.send_message(view.text, reply_markup=keyboard(view))
+    message = await chat.send_message(view.text, reply_markup=keyboard(view))
+    core(context).erase_memory.saw(chat.id, message.message_id)
 
 
-async def edit(update: Update, query: CallbackQuery, view: View) -> None:
+async def edit(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, view: View
+) -> None:
     """Edit the message in place; if it can no longer be edited, send the screen anew."""
     message = query.message
     if isinstance(message, Message):
@@ -55,10 +53,8 @@ async def edit(update: Update, query: CallbackQuery, view: View) -> None:
         except BadRequest as exc:
             if "not modified" in exc.message.lower():
                 return
-            log.info(
-                "message could not be edited (%s); sending the screen anew", type(exc).__name__
-            )
-    await send(update, view)
+            log.info("a message could not be edited (%s); sending anew", type(exc).__name__)
+    await send(update, context, view)
 
 
 async def forget_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -16,6 +16,7 @@ from telegram.ext import Application
 
 from bot import database, directory, directory_file, logs
 from bot.app import ALLOWED_UPDATES, build_application
+from bot.flood import FloodGuard
 from bot.local_api import Sent
 from bot.settings import Settings, load_settings
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -51,10 +52,11 @@ async def load_directory(url: str, text: str) -> None:
 
 
 class Harness:
-    def __init__(self, tmp_path: Path, **settings: Any) -> None:
+    def __init__(self, tmp_path: Path, *, flood_guard: bool = False, **settings: Any) -> None:
         self.tmp_path = tmp_path
         self.db_url = f"sqlite+aiosqlite:///{tmp_path / 'helpline.db'}"
         self.extra_settings = settings
+        self.flood_guard = flood_guard
         self.fake = FakeTelegram()
         self.app: Application | None = None  # type: ignore[type-arg]
 
@@ -72,6 +74,8 @@ class Harness:
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
+        if not self.flood_guard:  # tests tap far faster than a person; the guard has its own
+            app.bot_data["core"].flood = FloodGuard(limit=1_000_000)
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=ALLOWED_UPDATES)
         await app.start()

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot.callback import MAX_BYTES, BadCallback, Nav, Screen, decode, encode
+from bot.callback import AUTO_ERASE_MINUTES, MAX_BYTES, BadCallback, Nav, Screen, decode, encode
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 
 LONGEST_ID = "a" + "-b" * 19 + "c"
@@ -16,27 +16,34 @@ LONGEST_ID = "a" + "-b" * 19 + "c"
 def every_nav() -> list[Nav]:
     """Every shape of position the menus use, with the longest values each field allows."""
     navs = []
-    for lang in USER_LANGUAGES:
-        for screen in (
-            Screen.PLACES,
-            Screen.LANGUAGES,
-            Screen.SET_LANGUAGE,
-            Screen.HELP,
-            Screen.ABOUT,
-        ):
-            navs.append(Nav(screen, lang))
+    simple = (
+        Screen.PLACES,
+        Screen.LANGUAGES,
+        Screen.SET_LANGUAGE,
+        Screen.HELP,
+        Screen.ABOUT,
+        Screen.SAFETY,
+        Screen.AUTO_ERASE,
+    )
+    for lang, auto in itertools.product(USER_LANGUAGES, AUTO_ERASE_MINUTES):
+        for screen in simple:
+            navs.append(Nav(screen, lang, auto=auto))
+        navs.append(Nav(Screen.ERASE, lang, auto=auto, origin=Screen.PLACES))
         for place in PLACES:
-            for screen in (Screen.NEEDS, Screen.LANGUAGES, Screen.HELP, Screen.ABOUT):
-                navs.append(Nav(screen, lang, place))
+            for screen in (*simple[1:], Screen.NEEDS):
+                navs.append(Nav(screen, lang, place, auto=auto))
             for need, page in itertools.product(NEEDS, (0, 7, 999)):
-                navs.append(Nav(Screen.LIST, lang, place, need, page))
-                navs.append(Nav(Screen.CARD, lang, place, need, page, LONGEST_ID))
+                navs.append(Nav(Screen.LIST, lang, place, need, page, auto=auto))
+                card = Nav(Screen.CARD, lang, place, need, page, LONGEST_ID, auto)
+                navs.append(card)
+                navs.append(card.to(Screen.ERASE, origin=Screen.CARD))
+                navs.append(card.to(Screen.ERASE_NOW, origin=Screen.CARD))
     return navs
 
 
 def test_round_trip_and_size() -> None:
     navs = every_nav()
-    assert len(navs) == 3 * (5 + 4 * (4 + 12 * 3 * 2))
+    assert len(navs) == 3 * 4 * (7 + 1 + 4 * (7 + 12 * 3 * 4))
     for nav in navs:
         data = encode(nav)
         assert data.isascii() and len(data.encode()) <= MAX_BYTES
@@ -54,6 +61,10 @@ def test_round_trip_and_size() -> None:
         Nav(Screen.LIST, "en", "CN", "shelter", 1000),
         Nav(Screen.CARD, "en", "CN", "shelter", 0, "Not_A_Slug"),
         Nav(Screen.CARD, "en", "CN", "shelter", 0, "x" * 41),
+        Nav(Screen.PLACES, "en", auto=15),
+        Nav(Screen.ERASE, "en"),
+        Nav(Screen.ERASE, "en", origin=Screen.ERASE),
+        Nav(Screen.ERASE, "en", origin=Screen.CARD),
     ],
 )
 def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
@@ -66,26 +77,33 @@ def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
     [
         None,
         "",
-        "1",
-        "1.p",
-        "0.p.en.-.-.0.-",
-        "1.p.en.-.-.0.-.",
-        "1.z.en.-.-.0.-",
-        "1.p.EN.-.-.0.-",
-        "1.n.en.-.-.0.-",
-        "1.l.en.CN.-.0.-",
-        "1.l.en.CN.12.0.-",
-        "1.l.en.CN.01.0.-",
-        "1.l.en.CN.1.01.-",
-        "1.l.en.CN.1.-1.-",
-        "1.c.en.CN.1.0.-",
-        "1.c.en.CN.1.0.-abc",
-        "1.c.en.CN.1.0.abc-",
-        "1.p.en.-.-.0.-\n",
-        " 1.p.en.-.-.0.-",
-        "1.p.en.-.-.0.-" + "a" * 60,
-        "1.p.ен.-.-.0.-",
-        "1,p,en,-,-,0,-",
+        "2",
+        "2.p",
+        "1.p.en.-.-.0.-",
+        "1.p.en.-.-.0.0.-.-",
+        "2.p.en.-.-.0.0.-.-.",
+        "2.z.en.-.-.0.0.-.-",
+        "2.p.EN.-.-.0.0.-.-",
+        "2.n.en.-.-.0.0.-.-",
+        "2.l.en.CN.-.0.0.-.-",
+        "2.l.en.CN.12.0.0.-.-",
+        "2.l.en.CN.01.0.0.-.-",
+        "2.l.en.CN.1.01.0.-.-",
+        "2.l.en.CN.1.-1.0.-.-",
+        "2.l.en.CN.1.0.4.-.-",
+        "2.l.en.CN.1.0.-.-.-",
+        "2.c.en.CN.1.0.0.-.-",
+        "2.c.en.CN.1.0.0.-.-abc",
+        "2.c.en.CN.1.0.0.-.abc-",
+        "2.e.en.-.-.0.0.-.-",
+        "2.e.en.-.-.0.0.e.-",
+        "2.e.en.-.-.0.0.c.-",
+        "2.e.en.CN.-.0.0.l.-",
+        "2.p.en.-.-.0.0.-.-\n",
+        " 2.p.en.-.-.0.0.-.-",
+        "2.p.en.-.-.0.0.-.-" + "a" * 50,
+        "2.p.ен.-.-.0.0.-.-",
+        "2,p,en,-,-,0,0,-,-",
     ],
 )
 def test_decode_rejects(data: str | None) -> None:

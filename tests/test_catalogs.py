@@ -54,11 +54,16 @@ def test_catalog_is_complete(lang: str) -> None:
     messages = {m.id: m for m in catalog if m.id}
     assert set(messages) == wanted
     for msgid, message in messages.items():
-        assert message.string and message.string.strip(), f"{lang}: {msgid!r} is empty"
+        sources = [msgid] if isinstance(msgid, str) else list(msgid)
+        forms = [message.string] if isinstance(message.string, str) else list(message.string)
+        assert forms and all(f.strip() for f in forms), f"{lang}: {msgid!r} is empty"
         assert not message.fuzzy, f"{lang}: {msgid!r} is fuzzy"
-        assert sorted(PLACEHOLDER.findall(msgid)) == sorted(PLACEHOLDER.findall(message.string)), (
-            f"{lang}: placeholders differ in {msgid!r}"
-        )
+        wanted_fields = {tuple(sorted(PLACEHOLDER.findall(source))) for source in sources}
+        assert len(wanted_fields) == 1, f"singular and plural differ in {msgid!r}"
+        for form in forms:
+            assert (tuple(sorted(PLACEHOLDER.findall(form))),) == tuple(wanted_fields), (
+                f"{lang}: placeholders differ in {msgid!r}"
+            )
 
 
 @pytest.mark.parametrize("lang", ["ko", "zh"])

@@ -60,9 +60,10 @@ def test_the_longest_card_fits_one_message() -> None:
 def test_card_back_returns_to_the_same_list_page() -> None:
     nav = Nav(Screen.CARD, "en", "KR", "legal", 3, "x-entry")
     view = screens.card(Texts("en"), nav, model())
-    back, home = (decode(data) for _, data in view.rows[-1])
+    back, home, erase = (decode(data) for _, data in view.rows[-1])
     assert back == Nav(Screen.LIST, "en", "KR", "legal", 3)
     assert home == Nav(Screen.NEEDS, "en", "KR")
+    assert erase.back_from_erase() == nav
 
 
 def test_needs_menu_puts_emergency_first_and_marks_it() -> None:

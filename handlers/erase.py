@@ -1,0 +1,99 @@
+"""Erasing the chat: now, after one confirm tap, or automatically after she stops.
+
+Everything here lives in memory: the ids come from EraseMemory, the pending auto-erase is a
+job in the JobQueue (named neutrally; the chat id sits only in the job object), and a restart
+forgets both, as the About screen says.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, Job
+
+from bot import screens
+from bot.callback import Nav
+from bot.i18n import Texts
+from handlers.render import core
+
+log = logging.getLogger(__name__)
+
+DONE_LINE_SECONDS = 5.0
+JOBS_KEY = "auto_erase_jobs"
+
+
+def _jobs(context: ContextTypes.DEFAULT_TYPE) -> dict[int, Job[Any]]:
+    jobs: dict[int, Job[Any]] = context.bot_data.setdefault(JOBS_KEY, {})
+    return jobs
+
+
+async def delete_history(context: ContextTypes.DEFAULT_TYPE, chat_id: int, newest: int) -> None:
+    """Ask Telegram to delete every id from `newest` down, 100 at a time; ids that are gone
+    or too old are skipped by Telegram."""
+    memory = core(context).erase_memory
+    for batch in memory.batches(chat_id, newest):
+        try:
+            await context.bot.delete_messages(chat_id, batch)
+        except TelegramError as exc:
+            log.info("a batch of messages could not be deleted (%s)", type(exc).__name__)
+    memory.forget(chat_id)
+
+
+async def erase_now(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav) -> None:
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    cancel_auto_erase(context, chat.id)
+    # The neutral line goes first: its id is the newest in the chat, so everything below it
+    # is hers or ours to delete, even messages this process never saw.
+    done = await chat.send_message(screens.erased(Texts(nav.lang)))
+    await delete_history(context, chat.id, done.message_id - 1)
+    assert context.job_queue is not None
+    context.job_queue.run_once(
+        _delete_done_line, DONE_LINE_SECONDS, chat_id=chat.id, data=done.message_id, name="erase"
+    )
+
+
+async def _delete_done_line(context: ContextTypes.DEFAULT_TYPE) -> None:
+    job = context.job
+    assert job is not None and job.chat_id is not None and isinstance(job.data, int)
+    try:
+        await context.bot.delete_message(job.chat_id, job.data)
+    except TelegramError as exc:
+        log.info("the erase line could not be deleted (%s)", type(exc).__name__)
+
+
+def arm_auto_erase(context: ContextTypes.DEFAULT_TYPE, chat_id: int, minutes: int) -> None:
+    """(Re)start the countdown from now; 0 minutes switches it off."""
+    cancel_auto_erase(context, chat_id)
+    if minutes <= 0:
+        return
+    assert context.job_queue is not None
+    _jobs(context)[chat_id] = context.job_queue.run_once(
+        _auto_erase, minutes * 60.0, chat_id=chat_id, data=minutes, name="auto-erase"
+    )
+
+
+def rearm_auto_erase(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Activity without a button (a typed message, a command) restarts a pending countdown."""
+    job = _jobs(context).get(chat_id)
+    if job is not None and isinstance(job.data, int):
+        arm_auto_erase(context, chat_id, job.data)
+
+
+def cancel_auto_erase(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    job = _jobs(context).pop(chat_id, None)
+    if job is not None:
+        job.schedule_removal()
+
+
+async def _auto_erase(context: ContextTypes.DEFAULT_TYPE) -> None:
+    job = context.job
+    assert job is not None and job.chat_id is not None
+    _jobs(context).pop(job.chat_id, None)
+    newest = core(context).erase_memory.highest(job.chat_id)
+    if newest is not None:
+        await delete_history(context, job.chat_id, newest)
