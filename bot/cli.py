@@ -17,6 +17,10 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger("bot")
 
 
+class CommandError(Exception):
+    """Something the operator can fix; printed as one line."""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="helpline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -54,10 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"helpline: setting error: {exc}", file=sys.stderr)
         return 2
-    logs.configure(settings.log_level)
+    secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s]
+    logs.configure(settings.log_level, secrets=secrets)
     try:
         return _dispatch(args, settings)
-    except (SettingsError, CatalogError) as exc:
+    except (SettingsError, CatalogError, CommandError) as exc:
         print(f"helpline: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -126,6 +131,9 @@ def _directory(args: argparse.Namespace, settings: Settings) -> int:
 async def _import(
     settings: Settings, parsed: directory_file.DirectoryFile, *, dry_run: bool
 ) -> int:
+    if dry_run and not await database.has_schema(settings.database_url):
+        _print_plan(directory.plan_import([], parsed), dry_run=True)  # nothing is created
+        return 0
     engine = database.make_engine(settings.database_url)
     try:
         await database.upgrade(engine)
@@ -137,6 +145,11 @@ async def _import(
                     plan = await directory.replace_all(session, parsed)
     finally:
         await engine.dispose()
+    _print_plan(plan, dry_run=dry_run)
+    return 0
+
+
+def _print_plan(plan: directory.ImportPlan, *, dry_run: bool) -> None:
     verb = "would be" if dry_run else "were"
     for label, ids in (("added", plan.added), ("updated", plan.updated), ("removed", plan.removed)):
         for entry_id in ids:
@@ -145,13 +158,15 @@ async def _import(
         f"{len(plan.added)} {verb} added, {len(plan.updated)} {verb} updated,"
         f" {len(plan.removed)} {verb} removed, {plan.unchanged} unchanged"
     )
-    return 0
 
 
 async def _all_entries(settings: Settings) -> list[directory_file.EntryModel]:
+    if not await database.has_schema(settings.database_url):
+        raise CommandError(
+            "the database has no directory yet: run `helpline db upgrade` or import a file"
+        )
     engine = database.make_engine(settings.database_url)
     try:
-        await database.upgrade(engine)
         async with database.make_sessionmaker(engine)() as session:
             return await directory.all_entries(session)
     finally:

@@ -7,11 +7,12 @@ upgraded in place years from now; `create_all` is never used outside Alembic's f
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, inspect, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -59,6 +60,29 @@ async def upgrade(engine: AsyncEngine) -> None:
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade, config)
+
+
+def _sqlite_file_missing(url: str) -> bool:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    name = parsed.database or ""
+    return not name or name == ":memory:" or not os.path.isfile(name)
+
+
+async def has_schema(url: str) -> bool:
+    """Whether the database exists and has been migrated, without creating anything: a dry run
+    or an export in the wrong folder must not leave an empty database behind."""
+    if _sqlite_file_missing(url):
+        return False
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(
+                lambda sync: inspect(sync).has_table("alembic_version")
+            )
+    finally:
+        await engine.dispose()
 
 
 def upgrade_url(url: str) -> None:

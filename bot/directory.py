@@ -73,9 +73,12 @@ def _ranked(query: Select[Entry], lang: str) -> Select[Entry]:
             .scalar_subquery()
         )
 
+    # "Any language" is the lowest language code, as EntryModel.text picks for the screen.
     any_name = (
-        select(func.min(EntryText.text))
+        select(EntryText.text)
         .where(EntryText.entry_id == Entry.id, EntryText.field == "name")
+        .order_by(EntryText.lang)
+        .limit(1)
         .scalar_subquery()
     )
     return query.order_by(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import yaml
+from babel import Locale
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -35,11 +36,13 @@ STATUSES = ("draft", "verified", "archived")
 
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _LANG = re.compile(r"^[a-z]{2}$")
+# Two-letter codes that CLDR (through Babel) knows as languages.
+_KNOWN_LANGUAGES = frozenset(str(code) for code in Locale("en").languages if _LANG.match(str(code)))
 _CONTACT_PATTERNS = {
     "phone": re.compile(r"^\+?[0-9][0-9 ()-]{3,28}[0-9]$"),
     "signal": re.compile(r"^\+?[0-9][0-9 ()-]{3,28}[0-9]$"),
     "telegram": re.compile(r"^@[A-Za-z][A-Za-z0-9_]{3,31}$"),
-    "website": re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?(/[^\s<>\"']*)?$"),
+    "website": re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?(/[!#-&(-;=?-~]*)?$"),
     "email": re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"),
     "kakaotalk": re.compile(r"^[A-Za-z0-9_.-]{2,64}$"),
     "wechat": re.compile(r"^[A-Za-z0-9_.-]{2,64}$"),
@@ -48,16 +51,34 @@ _CONTACT_HINTS = {
     "phone": "a phone number of digits, spaces, brackets and dashes, such as +82 2 000 0000",
     "signal": "a phone number of digits, spaces, brackets and dashes, such as +82 10 000 0000",
     "telegram": "a Telegram handle such as @example_handle",
-    "website": "a web address starting with https://",
+    "website": "a web address starting with https://, in plain letters and digits",
     "email": "an email address such as help@example.org",
     "kakaotalk": "a KakaoTalk id of letters, digits, '.', '_' or '-'",
     "wechat": "a WeChat id of letters, digits, '.', '_' or '-'",
 }
 
 
+# What Telegram would turn into something tappable: links, bare domains, e-mail addresses,
+# @handles and /commands. Text fields must not carry them (contacts are the place for them).
+_TAPPABLE = re.compile(
+    r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@[a-z]\w{3,}"
+    r"|(?<![\w/<])/[a-z]\w*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|\b))"
+)
+
+
 def _no_control(text: str) -> str:
     if _CONTROL.search(text):
         raise ValueError("contains control or direction-changing characters")
+    return text
+
+
+def _no_links(text: str) -> str:
+    found = _TAPPABLE.search(text)
+    if found:
+        raise ValueError(
+            f"contains {found.group(0)!r}, which Telegram would make tappable;"
+            " put links, addresses and handles under contacts"
+        )
     return text
 
 
@@ -82,13 +103,14 @@ def _texts(field: str) -> Any:
 
     def check(texts: dict[str, str]) -> dict[str, str]:
         for lang, text in texts.items():
-            if not _LANG.match(lang):
+            if not _LANG.match(lang) or lang not in _KNOWN_LANGUAGES:
                 raise ValueError(f"language {lang!r} is not a two-letter ISO 639-1 code")
             if not text.strip():
                 raise ValueError(f"the {lang!r} text is empty")
             if len(text) > limit:
                 raise ValueError(f"the {lang!r} text is longer than {limit} characters")
             _no_control(text.replace("\n", " "))
+            _no_links(text)
         return texts
 
     return Annotated[dict[str, str], AfterValidator(check)]
@@ -104,8 +126,8 @@ def _entry_id(value: str) -> str:
 
 
 def _language_code(value: str) -> str:
-    if not _LANG.match(value):
-        raise ValueError(f"{value!r} is not a two-letter ISO 639-1 code")
+    if not _LANG.match(value) or value not in _KNOWN_LANGUAGES:
+        raise ValueError(f"{value!r} is not a two-letter ISO 639-1 language code")
     return value
 
 
@@ -121,7 +143,7 @@ class ContactModel(BaseModel):
 
     @model_validator(mode="after")
     def _value_fits_type(self) -> ContactModel:
-        if not _CONTACT_PATTERNS[self.type].match(self.value):
+        if not _CONTACT_PATTERNS[self.type].fullmatch(self.value):
             raise ValueError(f"value must be {_CONTACT_HINTS[self.type]}")
         return self
 
@@ -142,7 +164,7 @@ class EntryModel(BaseModel):
     regions: Annotated[
         list[Literal[REGION_CODES]], Field(min_length=1), AfterValidator(_unique)  # type: ignore[valid-type]
     ]
-    languages: Annotated[list[LanguageCode], AfterValidator(_unique)] = []
+    languages: Annotated[list[LanguageCode], Field(max_length=20), AfterValidator(_unique)] = []
     name: Annotated[_texts("name"), Field(min_length=1)]  # type: ignore[valid-type]
     description: _texts("description") = {}  # type: ignore[valid-type]
     hours: _texts("hours") = {}  # type: ignore[valid-type]
@@ -204,10 +226,33 @@ class DirectoryFileInvalid(Exception):
         self.errors = errors
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML without surprises: a repeated key is an error (PyYAML would keep the last one
+    silently), and dates stay text so that a bad date is reported on its field instead of
+    crashing the parser."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _entry_lines(text: str) -> list[int]:
     """1-based line of each item under `entries`, for error messages; empty if unknown."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_StrictLoader)
     except yaml.YAMLError:
         return []
     if not isinstance(root, yaml.MappingNode):
@@ -233,7 +278,7 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def parse(text: str, source: str = "file") -> DirectoryFile:
     """Parse and validate a directory file; raise DirectoryFileInvalid listing every error."""
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: safe
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}, line {mark.line + 1}" if mark is not None else source

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 ERASABLE_SECONDS = 48 * 3600
 BATCH = 100  # deleteMessages takes at most 100 ids
-WALK_BACK = 1000  # ids walked back when memory knows less (after a restart, say)
+WALK_BACK = 1000  # ids walked below the lowest one known (after a restart, say)
 
 
 @dataclass
@@ -51,7 +51,8 @@ class EraseMemory:
         self._prune()
         seen = self._chats.get(chat_id)
         top = max(newest, seen.highest if seen else newest)
-        floor = max(1, min(seen.lowest if seen else top, top - WALK_BACK + 1))
+        # Below the lowest id seen there may be messages from before a restart: walk on.
+        floor = max(1, min(seen.lowest if seen else top, top) - WALK_BACK + 1)
         return list(_chunks(range(top, floor - 1, -1)))
 
     def forget(self, chat_id: int) -> None:

@@ -42,8 +42,8 @@ def read_catalog(lang: str) -> Catalog:
         return read_po(handle, locale=lang)
 
 
-def _translated(string: str | tuple[str, ...]) -> bool:
-    forms = (string,) if isinstance(string, str) else string
+def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    forms = (string,) if isinstance(string, str) else tuple(string or ())
     return bool(forms) and all(form.strip() for form in forms)
 
 

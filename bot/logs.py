@@ -1,9 +1,15 @@
 """Logging that cannot leak a user.
 
-Third-party libraries log whole updates and request URLs at DEBUG and INFO (python-telegram-bot
-logs "Processing update ..." with the sender in it; httpx logs every URL, which holds the bot
-token). Their loggers are held at WARNING whatever `LOG_LEVEL` says, our own code logs only
-update ids and exception types, and every record passes a filter that blanks token-shaped text.
+Third-party libraries log whole updates and request URLs: python-telegram-bot logs
+"Processing update ..." with the sender at DEBUG, and at ERROR and CRITICAL it logs raw Bot API
+payloads it could not parse; httpx logs every URL, which holds the bot token. So:
+
+- their loggers are held at WARNING whatever `LOG_LEVEL` says;
+- what they still log passes `ScrubForeign`: only the message template survives, never its
+  arguments, and an exception is reduced to its type;
+- our own code logs only update ids, screen names and exception types;
+- every record passes `RedactTokens`, which blanks the configured secrets and anything shaped
+  like a bot token.
 """
 
 from __future__ import annotations
@@ -11,10 +17,12 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Iterable
 from typing import TextIO
 
-TOKEN_SHAPE = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{30,}")
-REDACTED = "[redacted-token]"
+TOKEN_SHAPE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,}")
+REDACTED = "[redacted]"
+OWN_LOGGERS = ("bot", "handlers", "alembic", "migrations")
 
 # Loggers that may carry user data or secrets below WARNING.
 QUIET_LOGGERS = (
@@ -30,19 +38,50 @@ QUIET_LOGGERS = (
 )
 
 
+def _own(name: str) -> bool:
+    return any(name == own or name.startswith(own + ".") for own in OWN_LOGGERS)
+
+
+class ScrubForeign(logging.Filter):
+    """Keep only the template of another library's record: its arguments and exception text
+    may be a whole update, with her id, name and words in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _own(record.name):
+            return True
+        template = record.msg if isinstance(record.msg, str) else type(record.msg).__name__
+        if record.exc_info and record.exc_info[1] is not None:
+            template = f"{template} [{type(record.exc_info[1]).__name__}]"
+        record.msg = template
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        return True
+
+
 class RedactTokens(logging.Filter):
-    """Replace anything shaped like a bot token, in the message and its arguments."""
+    """Blank the configured secrets and anything shaped like a bot token."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def _clean(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return TOKEN_SHAPE.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if TOKEN_SHAPE.search(message):
-            record.msg = TOKEN_SHAPE.sub(REDACTED, message)
-            record.args = None
+        cleaned = self._clean(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[1] is not None:
             text = logging.Formatter().formatException(record.exc_info)
-            if TOKEN_SHAPE.search(text):
-                record.exc_info = None
-                record.exc_text = TOKEN_SHAPE.sub(REDACTED, text)
+            cleaned = self._clean(text)
+            if cleaned != text:
+                record.exc_info, record.exc_text = None, cleaned
         return True
 
 
@@ -50,11 +89,12 @@ class _OurHandler(logging.StreamHandler[TextIO]):
     """Marks the handler this module installed, so configuring again replaces only it."""
 
 
-def configure(level: str, stream: TextIO | None = None) -> None:
-    """Install one stderr handler with the redacting filter and quiet third parties."""
+def configure(level: str, stream: TextIO | None = None, secrets: Iterable[str] = ()) -> None:
+    """Install one stderr handler with both filters and quiet third parties."""
     handler = _OurHandler(stream or sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactTokens())
+    handler.addFilter(ScrubForeign())
+    handler.addFilter(RedactTokens(secrets))
     root = logging.getLogger()
     for old in [h for h in root.handlers if isinstance(h, _OurHandler)]:
         root.removeHandler(old)

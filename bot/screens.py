@@ -77,8 +77,8 @@ def places(t: Texts, nav: Nav, *, greeting: bool = False) -> View:
     _ = t.gettext
     lines = []
     if greeting:
-        lines += [_("Hello. This is an information service."), ""]
-        lines += [_("Choose with the buttons. You do not need to write anything."), ""]
+        lines += [html.escape(_("Hello. This is an information service.")), ""]
+        lines += [html.escape(_("Choose with the buttons. You do not need to write anything.")), ""]
     lines.append("<b>" + html.escape(_("Where are you now?")) + "</b>")
     here = nav.fresh(Screen.PLACES)
     rows = [[(_(PLACE_LABELS[p]), encode(nav.fresh(Screen.NEEDS, p)))] for p in PLACES]
@@ -240,10 +240,7 @@ def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
 def card_gone(t: Texts, nav: Nav) -> View:
     _ = t.gettext
     text = html.escape(
-        _(
-            "This contact is not shown any more. It may be under a new check."
-            " Please choose another."
-        )
+        _("This contact is not shown any more. It may be under a new check. Please choose another.")
     )
     back = nav.to(Screen.LIST, entry=None) if nav.need and nav.place else home_of(nav)
     return View(text, [_nav_row(t, nav, back)])
@@ -445,6 +442,7 @@ def erased(t: Texts) -> str:
 
 
 def please_wait(t: Texts) -> str:
+    """Plain text: shown as a notice, or escaped before it is sent as a message."""
     return t.gettext("Please wait a moment, then try again.")
 
 
@@ -460,5 +458,6 @@ def button_out_of_date(t: Texts) -> str:
 
 
 def something_went_wrong(t: Texts) -> str:
+    """Plain text: shown as a notice, or escaped before it is sent as a message."""
     _ = t.gettext
     return _("Sorry, something went wrong. Please try again.")

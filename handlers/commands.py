@@ -18,8 +18,11 @@ def _lang(update: Update) -> str:
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, view: screens.View) -> None:
-    await send(update, context, view)
-    await forget_incoming(update, context)
+    """Reply, then delete what she sent, even if the reply failed: it may hold her name."""
+    try:
+        await send(update, context, view)
+    finally:
+        await forget_incoming(update, context)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

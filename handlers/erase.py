@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes, Job
 from bot import screens
 from bot.callback import Nav
 from bot.i18n import Texts
-from handlers.render import core
+from handlers.render import answer, core
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ async def delete_history(context: ContextTypes.DEFAULT_TYPE, chat_id: int, newes
 async def erase_now(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None and chat is not None
-    await query.answer()
+    await answer(query)
     cancel_auto_erase(context, chat.id)
     # The neutral line goes first: its id is the newest in the chat, so everything below it
     # is hers or ours to delete, even messages this process never saw.

@@ -6,6 +6,7 @@ log. Only the update id, where it failed and the exception type are logged.
 
 from __future__ import annotations
 
+import html
 import logging
 import traceback
 from pathlib import Path
@@ -52,6 +53,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(screens.something_went_wrong(t))
         else:
-            await update.effective_chat.send_message(screens.something_went_wrong(t))
+            await update.effective_chat.send_message(html.escape(screens.something_went_wrong(t)))
     except TelegramError as exc:
         log.info("could not tell the user about an error (%s)", type(exc).__name__)

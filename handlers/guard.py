@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -11,7 +13,7 @@ from bot.flood import Verdict
 from bot.i18n import Texts
 from bot.taxonomy import user_language
 from handlers import erase
-from handlers.render import core
+from handlers.render import answer, core
 
 
 async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,6 +44,6 @@ async def _please_wait(update: Update) -> None:
     user = update.effective_user
     text = screens.please_wait(Texts(user_language(user.language_code if user else None)))
     if update.callback_query is not None:
-        await update.callback_query.answer(text)
+        await answer(update.callback_query, text)
     elif update.effective_chat is not None:
-        await update.effective_chat.send_message(text)
+        await update.effective_chat.send_message(html.escape(text))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
@@ -10,7 +12,9 @@ from bot.callback import BadCallback, Nav, Screen, decode
 from bot.i18n import Texts
 from bot.taxonomy import user_language
 from handlers import erase, groups
-from handlers.render import core, edit
+from handlers.render import answer, core, edit
+
+log = logging.getLogger(__name__)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -26,14 +30,15 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except BadCallback:
         lang = user_language(query.from_user.language_code if query.from_user else None)
         t = Texts(lang)
-        await query.answer(screens.button_out_of_date(t))
+        await answer(query, screens.button_out_of_date(t))
         await edit(update, context, query, screens.places(t, Nav(Screen.PLACES, lang)))
         return
+    log.debug("a tap for the %s screen", nav.screen.name)
     if nav.screen is Screen.ERASE_NOW:
         await erase.erase_now(update, context, nav)
         return
     # The screen is built before the tap is answered, so that if building it fails, the
     # error handler can still answer the tap with a calm line.
     view = await navigation.show(core(context), nav)
-    await query.answer()
+    await answer(query)
     await edit(update, context, query, view)

@@ -41,6 +41,14 @@ async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, view: View) -
     core(context).erase_memory.saw(chat.id, message.message_id)
 
 
+async def answer(query: CallbackQuery, text: str | None = None) -> None:
+    """Answer a tap. If Telegram refuses (the tap is too old, say), the screen is still shown."""
+    try:
+        await query.answer(text)
+    except TelegramError as exc:
+        log.info("a tap could not be answered (%s)", type(exc).__name__)
+
+
 async def edit(
     update: Update, context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, view: View
 ) -> None:

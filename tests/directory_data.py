@@ -75,7 +75,7 @@ def standard_entries() -> list[dict[str, Any]]:
         entry(
             "cn-markup",
             categories=["health"],
-            name={"en": "<b>Bold</b> & <a href='https://evil.example.org'>link</a>"},
+            name={"en": "<b>Bold</b> & <a title='t'>link</a>"},
             description={"en": "<i>x</i> " + "long text & more " * 234},
             contacts=[{"type": "website", "value": "https://clinic.example.org/?a=1&b=2"}],
         ),

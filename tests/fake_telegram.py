@@ -53,6 +53,7 @@ class FakeTelegram:
         self.offsets: list[int] = []
         self.allowed_updates: list[list[str]] = []
         self.content_types: list[str] = []
+        self.fail_next: dict[str, int] = {}  # method -> HTTP status to answer it with, once
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -112,6 +113,14 @@ class FakeTelegram:
             raw.update({k: str(v) for k, v in (await request.post()).items()})
         params = decode_params(raw)
         method = request.match_info["method"]
+        status = self.fail_next.pop(method, None)
+        if status is not None:
+            self.api.calls.append((method, params))
+            await self.notify()
+            return web.json_response(
+                {"ok": False, "error_code": status, "description": "Internal Server Error"},
+                status=status,
+            )
         try:
             if method.lower() == "getupdates":
                 result: Any = await self._get_updates(params)

@@ -120,7 +120,6 @@ def test_csv_and_hsds_exports(tmp_path: Path, standard_file: Path) -> None:
     assert [r["id"] for r in rows] == sorted(e["id"] for e in standard_entries())
     shelter = next(r for r in rows if r["id"] == "cn-shelter-all")
     assert shelter["name_ko"] == "세 언어 쉼터" and shelter["regions"] == "CN"
-    assert "'+86 10 0000 0000" not in shelter["contacts"]  # only whole cells are guarded
     hotline = next(r for r in rows if r["id"] == "any-hotline")
     assert hotline["contacts"].startswith("email: ")
     hsds = json.loads(helpline("directory", "export", "-", "--format", "hsds", cwd=tmp_path).stdout)
@@ -190,3 +189,22 @@ def test_demo_typed_text_and_missing_button(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "only with the buttons" in result.stdout
     assert "there is no button 99" in result.stdout
+
+
+def test_dry_run_and_export_never_create_a_database(tmp_path: Path, standard_file: Path) -> None:
+    result = helpline("directory", "import", "--dry-run", str(standard_file), cwd=tmp_path)
+    assert result.returncode == 0
+    assert f"{len(standard_entries())} would be added" in result.stdout
+    exported = helpline("directory", "export", "-", cwd=tmp_path)
+    assert exported.returncode == 2 and "no directory yet" in exported.stderr
+    assert not (tmp_path / "cli.db").exists()
+
+
+def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "formula.yaml"
+    path.write_text(as_yaml([entry("formula", name={"en": "=1+1", "ko": "+82 이름"})]), "utf-8")
+    assert helpline("directory", "import", str(path), cwd=tmp_path).returncode == 0
+    out = helpline("directory", "export", "-", "--format", "csv", cwd=tmp_path).stdout
+    (row,) = list(csv.DictReader(io.StringIO(out)))
+    assert row["name_en"] == "'=1+1" and row["name_ko"] == "'+82 이름"
+    assert row["id"] == "formula"

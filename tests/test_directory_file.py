@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.directory_file import DirectoryFileInvalid, dump, parse
-from tests.directory_data import as_yaml, entry, standard_entries
+from tests.directory_data import RECENT, as_yaml, entry, standard_entries
 
 
 def errors_of(text: str) -> list[str]:
@@ -128,3 +128,84 @@ def test_demo_directory_covers_every_need_everywhere_in_three_languages() -> Non
         assert set(e.name) == {"ko", "zh", "en"}
         for contact in e.contacts:
             assert "example" in contact.value or set(contact.value) <= set("+0 123456789")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": {"en": "See example.org for more"}}, "name"),
+        ({"description": {"en": "Write to help@example.org"}}, "description"),
+        ({"description": {"en": "Go to https://x.example.org"}}, "description"),
+        ({"hours": {"en": "Ask @someone_else"}}, "hours"),
+        ({"description": {"en": "Send /start to the other bot"}}, "description"),
+        ({"description": {"ko": "www.example 에서 보세요"}}, "description"),
+        ({"contacts": [{"type": "website", "value": "http://plain.example.org"}]}, "contacts[0]"),
+        (
+            {"contacts": [{"type": "website", "value": "https://example.org/\u202egnp.exe"}]},
+            "contacts[0]",
+        ),
+        (
+            {"contacts": [{"type": "website", "value": "https://example.org/\u200bx"}]},
+            "contacts[0]",
+        ),
+        ({"languages": ["xx"]}, "languages[0]"),
+        (
+            {
+                "languages": [
+                    "ko",
+                    "zh",
+                    "en",
+                    "ru",
+                    "th",
+                    "lo",
+                    "vi",
+                    "km",
+                    "mn",
+                    "ja",
+                    "fr",
+                    "de",
+                    "es",
+                    "it",
+                    "pt",
+                    "ar",
+                    "hi",
+                    "bn",
+                    "ur",
+                    "fa",
+                    "tr",
+                ]
+            },
+            "languages",
+        ),
+    ],
+)
+def test_text_cannot_carry_tappable_links(change: dict[str, Any], field: str) -> None:
+    (error,) = errors_of(as_yaml([entry("fine-one"), entry("the-entry", **change)]))
+    assert error.startswith("entry 'the-entry'") and f": {field}: " in error
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Open 9 a.m. to 5 p.m.",
+        "Weekdays, 24/7 in emergencies",
+        "월요일부터 토요일",
+        "St. Mary and/or",
+    ],
+)
+def test_ordinary_text_is_not_mistaken_for_a_link(text: str) -> None:
+    parse(as_yaml([entry("fine", description={"en": text})]))
+
+
+def test_an_unquoted_impossible_date_is_an_error_on_its_field() -> None:
+    text = as_yaml([entry("the-entry")]).replace(str(RECENT), "2026-02-30")
+    (error,) = errors_of(text)
+    assert error.startswith("entry 'the-entry'") and ": verified_on: " in error
+
+
+def test_a_repeated_key_is_an_error_with_its_line() -> None:
+    text = as_yaml([entry("the-entry")]).replace(
+        "  status: verified\n", "  status: verified\n  status: draft\n"
+    )
+    (error,) = errors_of(text)
+    assert "appears twice" in error and "line 5" in error

@@ -193,7 +193,7 @@ async def test_directory_text_cannot_inject_markup(bot: Harness) -> None:
     await her.send("/start")
     await her.press(encode(Nav(Screen.CARD, "en", "CN", "health", 0, "cn-markup")))
     text = her.screen.text
-    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;a href=" in text
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; &lt;a title=&#x27;t&#x27;&gt;link&lt;/a&gt;" in text
     assert_markup_is_safe(text)
     assert "…" in text  # the long description was cut to fit
     assert "https://clinic.example.org/?a=1&amp;b=2" in text
@@ -400,3 +400,18 @@ async def test_a_failure_gets_a_calm_answer_and_a_log_line_without_her(
     assert "8123456789" not in logged and "zz_error_canary" not in logged
     await her.send("/start")  # the bot is still there
     assert her.screen.buttons()
+
+
+async def test_a_tap_telegram_calls_too_old_still_changes_the_screen(bot: Harness) -> None:
+    her = bot.person("en")
+    await her.send("/start")
+    bot.fake.fail_next["answerCallbackQuery"] = 400
+    await her.tap("In China")
+    assert "What do you need?" in her.screen.text
+
+
+async def test_her_message_is_deleted_even_when_the_reply_fails(bot: Harness) -> None:
+    her = bot.person("en")
+    bot.fake.fail_next["sendMessage"] = 500
+    update = await her.send("I am at the bus station")
+    assert update["message"]["message_id"] not in bot.fake.api.messages[her.chat_id]

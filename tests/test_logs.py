@@ -34,3 +34,30 @@ def test_third_party_loggers_stay_quiet_at_debug() -> None:
     out = stream.getvalue()
     assert "123456789" not in out and "HTTP Request" not in out
     assert "our own debug line" in out
+
+
+def test_foreign_errors_keep_only_their_template() -> None:
+    """python-telegram-bot logs unparsable payloads at CRITICAL; none of it may reach the log."""
+    stream = io.StringIO()
+    logs.configure("INFO", stream)
+    payload = {"from": {"id": 7390218465, "username": "zq_leak"}, "text": "I am in Yanji"}
+    logging.getLogger("telegram.Bot").critical("Error while parsing updates! Received %r", payload)
+    logging.getLogger("telegram.ext.Updater").error(payload)
+    try:
+        raise ValueError(f"bad data {payload}")
+    except ValueError:
+        logging.getLogger("telegram.ext.Application").exception("Error while building context")
+    logging.getLogger("bot.mine").warning("update %s failed", 12)
+    out = stream.getvalue()
+    assert "7390218465" not in out and "zq_leak" not in out and "Yanji" not in out
+    assert "Error while parsing updates! Received %r" in out
+    assert "Error while building context [ValueError]" in out
+    assert "update 12 failed" in out
+
+
+def test_the_configured_token_is_redacted_whatever_its_shape() -> None:
+    stream = io.StringIO()
+    short = "12:short-token-shape"
+    logs.configure("INFO", stream, secrets=[short])
+    logging.getLogger("bot.x").warning("url /bot%s/getMe", short)
+    assert short not in stream.getvalue()

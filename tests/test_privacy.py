@@ -1,46 +1,131 @@
-"""Nothing about a user is ever written: the real `helpline run` at DEBUG, searched byte by byte.
+"""The privacy regression suite: nothing about a user is ever written.
 
-Distinctive canary values (user id, username, names, typed text, a shared phone number) go
-through the real bot process; then every file the run wrote (database and its journal, the log,
-its home and temp folders, anything changed in the project) is searched for them.
+The real `helpline run` process, at LOG_LEVEL=DEBUG, talks over loopback to the fake Bot API.
+Canary users in Korean, Chinese and English walk every user path (navigation, language switch,
+typed text, every media kind, a shared contact and location, forged buttons, a failing Bot API
+call, safety and auto-erase, erase) and one floods. Then every byte the process wrote (the
+database and its journal, the log, everything under its working, home and temp folders,
+anything changed in the project) is searched for each canary in decimal, UTF-8, UTF-16 and
+JSON-escaped form; the schema is checked for columns that could hold a user; and every message
+the bot sent is checked for protect_content.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
+from sqlalchemy import BigInteger, Integer, create_engine, inspect
+
+from bot.callback import Screen, decode
+from bot.local_api import LocalBotApi
 from tests.directory_data import as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.harness import load_directory
 
+pytestmark = pytest.mark.privacy
+
 PROJECT = Path(__file__).resolve().parent.parent
-USER_ID = 7390218465
-USER = {
-    "id": USER_ID,
+
+FIRST_NAMES = {"ko": "김캐너리", "zh": "金金丝雀", "en": "Qanaryfirst"}
+CODES = {"ko": "ko", "zh": "zh-hans", "en": "en"}
+# Two canaries per language: one walks the menus, one sends things. Each stays under the
+# flood guard's limit, as a person would.
+USERS = [
+    {
+        "id": 7390218400 + 10 * i + j,
+        "is_bot": False,
+        "first_name": f"{FIRST_NAMES[lang]}{j}",
+        "last_name": f"Qanarylast{lang}{j}",
+        "username": f"zq_canary_{lang}{j}",
+        "language_code": CODES[lang],
+    }
+    for i, lang in enumerate(("ko", "zh", "en"))
+    for j in range(2)
+]
+FLOODER = {
+    "id": 7390218468,
     "is_bot": False,
-    "first_name": "Qanaryfirst",
-    "last_name": "Qanarylast",
-    "username": "zq_canary_user",
-    "language_code": "ko",
+    "first_name": "Qanaryflood",
+    "username": "zq_canary_flood",
+    "language_code": "en",
 }
-TYPED = "canary-text-7f3e9 I am in Yanji"
+TYPED = "canary-text-7f3e9 나는 연길 시장에 있어요 我在延吉"
 PHONE = "+8613912345678"
+FILE = {"file_id": "canaryfileid77", "file_unique_id": "canaryuniq77"}
+MEDIA: list[dict[str, Any]] = [
+    {"photo": [{**FILE, "width": 1, "height": 1}], "caption": TYPED},
+    {
+        "sticker": {
+            **FILE,
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+        }
+    },
+    {"voice": {**FILE, "duration": 3}},
+    {"audio": {**FILE, "duration": 3}},
+    {"video": {**FILE, "width": 1, "height": 1, "duration": 1}},
+    {"video_note": {**FILE, "length": 1, "duration": 1}},
+    {"animation": {**FILE, "width": 1, "height": 1, "duration": 1}},
+    {"document": {**FILE, "file_name": "canary-passport.jpg"}},
+    {"location": {"latitude": 42.9047, "longitude": 129.5134}},
+    {
+        "venue": {
+            "location": {"latitude": 42.9047, "longitude": 129.5134},
+            "title": "canary-venue-title",
+            "address": "canary-venue-address",
+        }
+    },
+    {"contact": {"phone_number": PHONE, "first_name": "Qanarycontact", "user_id": 7390218499}},
+    {"dice": {"emoji": "🎲", "value": 3}},
+]
+
+
+def encodings(text: str) -> list[bytes]:
+    forms = [text.encode(), text.encode("utf-16-le"), text.encode("utf-16-be")]
+    escaped = json.dumps(text)[1:-1].encode()
+    if escaped not in forms:
+        forms.append(escaped)
+    return forms
 
 
 def canaries() -> dict[str, list[bytes]]:
-    found: dict[str, list[bytes]] = {
-        "user id": [str(USER_ID).encode(), USER_ID.to_bytes(8, "big"), USER_ID.to_bytes(6, "big")],
-        "username": [b"zq_canary_user"],
-        "first name": [b"Qanaryfirst"],
-        "last name": [b"Qanarylast"],
-        "typed text": [b"canary-text-7f3e9"],
-        "phone": [PHONE.encode(), b"8613912345678"],
-    }
+    found: dict[str, list[bytes]] = {}
+    for user in [*USERS, FLOODER, {"id": 7390218499}]:
+        uid = int(user["id"])
+        found[f"id {uid}"] = [
+            *encodings(str(uid)),
+            uid.to_bytes(8, "big"),
+            uid.to_bytes(8, "little"),
+            uid.to_bytes(6, "big"),
+        ]
+        for key in ("first_name", "last_name", "username"):
+            if key in user:
+                found[f"{key} {user[key]}"] = encodings(user[key])
+    for name, value in [
+        ("typed text", "canary-text-7f3e9"),
+        ("typed Korean", "연길 시장"),
+        ("typed Chinese", "我在延吉"),
+        ("phone", PHONE),
+        ("phone digits", PHONE[1:]),
+        ("file id", "canaryfileid77"),
+        ("file name", "canary-passport"),
+        ("venue", "canary-venue"),
+        ("contact name", "Qanarycontact"),
+        ("latitude", "42.9047"),
+    ]:
+        found[name] = encodings(value)
     return found
 
 
@@ -48,7 +133,7 @@ def files_written(roots: list[Path], since: float) -> list[Path]:
     written = []
     for root in roots:
         for path in root.rglob("*"):
-            if ".git" in path.parts or not path.is_file():
+            if ".git" in path.parts or ".venv" in path.parts or not path.is_file():
                 continue
             if root == PROJECT and path.stat().st_mtime < since:
                 continue
@@ -56,43 +141,104 @@ def files_written(roots: list[Path], since: float) -> list[Path]:
     return written
 
 
-async def _wait_until(predicate, within: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+async def until(predicate: Callable[[], bool], within: float = 30.0) -> None:
     deadline = time.monotonic() + within
     while not predicate():
         if time.monotonic() > deadline:
-            raise TimeoutError
-        await asyncio.sleep(0.02)
+            raise TimeoutError("the bot did not answer in time")
+        await asyncio.sleep(0.01)
 
 
-async def drive_canary_user(fake: FakeTelegram) -> None:
-    api = fake.api
+class Canary:
+    """One user driving the real bot process through the fake server."""
 
-    async def message(text: str | None = None, **content: object) -> None:
-        update = api.user_sends(USER, text, **content)
-        await fake.notify()
+    def __init__(self, fake: FakeTelegram, user: dict[str, Any]) -> None:
+        self.fake, self.user = fake, user
+        self.api: LocalBotApi = fake.api
+        self.chat_id = int(user["id"])
+
+    async def send(self, text: str | None = None, **content: Any) -> None:
+        update = self.api.user_sends(self.user, text, **content)
+        await self.fake.notify()
         message_id = update["message"]["message_id"]
-        await _wait_until(lambda: message_id not in api.messages.get(USER_ID, {}))
+        await until(lambda: message_id not in self.api.messages.get(self.chat_id, {}))
 
-    async def tap(label_part: str | None, data: str | None = None) -> None:
-        screen = api.last_bot_message(USER_ID)
-        if label_part is not None:
-            data = next(d for row in screen.buttons() for lb, d in row if label_part in lb)
-        before = len(api.calls)
-        api.user_taps(USER, screen, data)
-        await fake.notify()
-        await _wait_until(lambda: any(m == "editMessageText" for m, _ in api.calls[before:]))
+    async def press(self, data: str | None, *, edits: bool = True) -> None:
+        screen = self.api.last_bot_message(self.chat_id)
+        assert screen is not None
+        before = len(self.api.calls)
+        update = self.api.user_taps(self.user, screen, data)
+        await self.fake.notify()
+        query_id = update["callback_query"]["id"]
+        if edits:
+            await until(lambda: any(m == "editMessageText" for m, _ in self.api.calls[before:]))
+        else:
+            await until(
+                lambda: any(
+                    p.get("callback_query_id") == query_id for _, p in self.api.calls[before:]
+                )
+            )
 
-    await message("/start")
-    await tap("중국에")
-    await tap("안전하게 지낼 곳")
-    await tap("세 언어 쉼터")
-    await tap("뒤로")
-    await message(TYPED)
-    await message(contact={"phone_number": PHONE, "first_name": "Qanaryfirst", "user_id": USER_ID})
-    await message(location={"latitude": 42.90, "longitude": 129.51})
-    await tap(None, data=f"forged {TYPED}"[:60])
-    await message("/help")
-    await message("/about")
+    def button(self, test: Callable[[Any], bool]) -> str:
+        screen = self.api.last_bot_message(self.chat_id)
+        assert screen is not None
+        return next(d for row in screen.buttons() for _, d in row if test(decode(d)))
+
+    async def walk_menus(self) -> None:
+        lang = self.user["language_code"][:2]
+        await self.send("/start")
+        await self.press(self.button(lambda n: n.screen is Screen.NEEDS and n.place == "CN"))
+        await self.press(self.button(lambda n: n.need == "shelter"))
+        await self.press(self.button(lambda n: n.screen is Screen.CARD))
+        await self.press(self.button(lambda n: n.screen is Screen.LIST))  # Back
+        await self.press(self.button(lambda n: n.screen is Screen.NEEDS))  # Home
+        await self.press(self.button(lambda n: n.screen is Screen.LANGUAGES))
+        other = "en" if lang != "en" else "ko"
+        await self.press(self.button(lambda n: n.screen is Screen.SET_LANGUAGE and n.lang == other))
+        await self.press(self.button(lambda n: n.screen is Screen.LANGUAGES))
+        await self.press(self.button(lambda n: n.screen is Screen.SET_LANGUAGE and n.lang == lang))
+        await self.press(f"forged {TYPED}"[:60])
+        self.fake.fail_next["editMessageText"] = 500  # a failing Bot API call
+        await self.press(self.button(lambda n: n.screen is Screen.NEEDS), edits=False)
+        await self.send("/help")
+        await self.send("/about")
+        await self.send("/safety")
+        await self.press(self.button(lambda n: n.screen is Screen.AUTO_ERASE))
+        await self.press(self.button(lambda n: n.screen is Screen.SAFETY and n.auto == 10))
+        await self.press(self.button(lambda n: n.screen is Screen.ERASE))
+        await self.erase()
+
+    async def walk_content(self) -> None:
+        await self.send(TYPED)
+        for content in MEDIA:
+            await self.send(**content)
+        await self.send("/erase")
+        await self.erase()
+
+    async def erase(self) -> None:
+        """Tap "Yes, erase now"; every message id of the session must be asked to go."""
+        every_id = set(range(1, self.api._next_message[self.chat_id]))
+        before = len(self.api.calls)
+        await self.press(self.button(lambda n: n.screen is Screen.ERASE_NOW), edits=False)
+        await until(lambda: self.api.messages[self.chat_id].keys() <= {max(every_id) + 1})
+        asked = {
+            int(i)
+            for m, p in self.api.calls[before:]
+            if m == "deleteMessages" and int(p["chat_id"]) == self.chat_id
+            for i in p["message_ids"]
+        }
+        assert every_id <= asked, "erase missed messages of the session"
+
+    async def flood(self) -> None:
+        for i in range(30):
+            self.api.user_sends(self.user, f"{TYPED} {i}")
+        await self.fake.notify()
+        await until(
+            lambda: any(
+                m == "sendMessage" and int(p["chat_id"]) == self.chat_id and "reply_markup" not in p
+                for m, p in self.api.calls
+            )
+        )
 
 
 async def test_nothing_identifying_is_written_anywhere(tmp_path: Path) -> None:
@@ -100,7 +246,8 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path) -> None:
     home, temp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
     temp.mkdir()
-    db_url = f"sqlite+aiosqlite:///{tmp_path / 'helpline.db'}"
+    db_path = tmp_path / "helpline.db"
+    db_url = f"sqlite+aiosqlite:///{db_path}"
     await load_directory(db_url, as_yaml(standard_entries()))
     fake = FakeTelegram()
     await fake.start()
@@ -121,7 +268,10 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path) -> None:
         )
         try:
             await fake.wait_for(lambda: fake.offsets, within=60)
-            await drive_canary_user(fake)
+            for menus, content in zip(USERS[::2], USERS[1::2], strict=True):
+                await Canary(fake, menus).walk_menus()
+                await Canary(fake, content).walk_content()
+            await Canary(fake, FLOODER).flood()
             process.send_signal(signal.SIGTERM)
             await fake.release_polls()
             code = await asyncio.wait_for(process.wait(), 30)
@@ -133,15 +283,43 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path) -> None:
     assert code == 0
 
     logged = log_path.read_text("utf-8")
-    assert "DEBUG" in logged or "INFO" in logged  # the log was really written
+    assert "DEBUG handlers.menu" in logged  # the log really ran at DEBUG
+    assert "failed in" in logged and "NetworkError" in logged  # the failing call was logged
     assert TOKEN not in logged
 
     written = files_written([tmp_path, PROJECT], started)
-    assert tmp_path / "helpline.db" in written
-    leaks = []
-    for path in written:
-        data = path.read_bytes()
-        for name, needles in canaries().items():
-            if any(needle in data for needle in needles):
-                leaks.append(f"{name} in {path}")
+    assert db_path in written and log_path in written
+    leaks = [
+        f"{name} in {path}"
+        for path in written
+        for name, needles in canaries().items()
+        if any(needle in path.read_bytes() for needle in needles)
+    ]
     assert not leaks, leaks
+
+    sends = [p for m, p in fake.api.calls if m == "sendMessage"]
+    assert sends and all(p.get("protect_content") is True for p in sends)
+    assert not any("example-safe-line" in p.get("text", "") for p in sends)  # no demo data
+
+    engine = create_engine(f"sqlite:///{db_path}")
+    try:
+        schema = inspect(engine)
+        for table in schema.get_table_names():
+            if table == "staff":
+                continue
+            for column in schema.get_columns(table):
+                name = column["name"].lower()
+                assert not any(word in name for word in ("user", "chat", "telegram")), name
+                if isinstance(column["type"], (Integer, BigInteger)):
+                    assert (table, name) in INTEGER_COLUMNS, f"{table}.{name} could hold an id"
+    finally:
+        engine.dispose()
+
+
+# Integer columns outside the staff table, each checked to be unable to hold a person.
+INTEGER_COLUMNS = {
+    ("contacts", "position"),
+    ("entry_categories", "position"),
+    ("entry_regions", "position"),
+    ("entry_languages", "position"),
+}

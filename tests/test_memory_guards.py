@@ -1,0 +1,74 @@
+"""The two per-chat memories: erase ids and flood counts. Both forget on their own."""
+
+from __future__ import annotations
+
+from bot.erase import BATCH, ERASABLE_SECONDS, WALK_BACK, EraseMemory
+from bot.flood import FloodGuard, Verdict
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def flatten(batches: list[list[int]]) -> list[int]:
+    return [i for batch in batches for i in batch]
+
+
+def test_without_memory_erase_walks_back_a_fixed_window() -> None:
+    memory = EraseMemory()
+    batches = memory.batches(chat_id=1, newest=2500)
+    assert all(len(b) <= BATCH for b in batches)
+    assert flatten(batches) == list(range(2500, 2500 - WALK_BACK, -1))
+    assert flatten(memory.batches(chat_id=1, newest=7)) == [7, 6, 5, 4, 3, 2, 1]
+    memory.saw(1, 2400)  # known since id 2400: the walk goes a full window below it
+    assert flatten(memory.batches(1, newest=2500))[-1] == 2400 - WALK_BACK + 1
+
+
+def test_memory_extends_the_walk_to_everything_seen() -> None:
+    memory = EraseMemory()
+    memory.saw(5, 3)
+    memory.saw(5, 4000)
+    ids = flatten(memory.batches(5, newest=3990))
+    assert ids[0] == 4000 and ids[-1] == 1 and len(ids) == 4000
+    assert len(set(ids)) == len(ids)
+
+
+def test_memory_is_dropped_after_48_hours() -> None:
+    clock = Clock()
+    memory = EraseMemory(clock)
+    memory.saw(9, 10)
+    assert memory.highest(9) == 10 and len(memory) == 1
+    clock.now += ERASABLE_SECONDS + 5
+    assert memory.highest(9) is None and len(memory) == 0
+
+
+def test_flood_guard_warns_once_then_ignores_for_a_while() -> None:
+    clock = Clock()
+    guard = FloodGuard(limit=20, window=10, pause=30, clock=clock)
+    verdicts = []
+    for _ in range(25):
+        verdicts.append(guard.check(1))
+        clock.now += 0.1
+    assert verdicts[:20] == [Verdict.ALLOW] * 20
+    assert verdicts[20] is Verdict.WARN
+    assert verdicts[21:] == [Verdict.IGNORE] * 4
+    assert guard.check(2) is Verdict.ALLOW  # another chat is not slowed
+    clock.now += 31
+    assert guard.check(1) is Verdict.ALLOW
+
+
+def test_flood_guard_allows_a_steady_person_and_forgets_quiet_chats() -> None:
+    clock = Clock()
+    guard = FloodGuard(limit=20, window=10, pause=30, clock=clock)
+    for _ in range(200):
+        assert guard.check(1) is Verdict.ALLOW
+        clock.now += 0.6
+    for chat in range(2, 50):
+        guard.check(chat)
+    clock.now += 60
+    guard.check(1)
+    assert len(guard) == 1

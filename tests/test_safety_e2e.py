@@ -1,0 +1,205 @@
+"""Erase, auto-erase, typed-message deletion, the safety screen and the flood guard, end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.callback import Screen, decode
+from bot.flood import FloodGuard
+from tests.directory_data import as_yaml, standard_entries
+from tests.harness import Harness, Person
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+LANGS = ["ko", "zh", "en"]
+
+
+def script_of(text: str) -> str:
+    if HANGUL.search(text):
+        return "ko"
+    return "zh" if HAN.search(text) else "en"
+
+
+def all_ids_ever(her: Person) -> set[int]:
+    """Every message id the chat has had, hers and the bot's (ids rise one by one)."""
+    return set(range(1, her.api._next_message.get(her.chat_id, 1)))
+
+
+def ids_asked_deleted(her: Person) -> set[int]:
+    asked: set[int] = set()
+    for method, params in her.api.calls:
+        if int(params.get("chat_id", 0)) != her.chat_id:
+            continue
+        if method == "deleteMessages":
+            asked.update(int(i) for i in params["message_ids"])
+        elif method == "deleteMessage":
+            asked.add(int(params["message_id"]))
+    return asked
+
+
+def jobs(bot: Harness, name: str) -> list:  # type: ignore[type-arg]
+    assert bot.app is not None and bot.app.job_queue is not None
+    return [j for j in bot.app.job_queue.get_jobs_by_name(name) if not j.removed]
+
+
+async def run_jobs(bot: Harness, name: str) -> None:
+    for job in jobs(bot, name):
+        job.schedule_removal()
+        await job.run(bot.app)
+
+
+async def walk_a_session(her: Person, lang: str) -> None:
+    await her.send("/start")
+    await her.press(_place_button(her))
+    await her.press(_first_need(her))
+    await her.send("my name is Kim")
+    await her.send("/start")
+
+
+def _place_button(her: Person) -> str:
+    return next(d for row in her.screen.buttons() for _, d in row if decode(d).place == "CN")
+
+
+def _first_need(her: Person) -> str:
+    return next(
+        d for row in her.screen.buttons() for _, d in row if decode(d).screen is Screen.LIST
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_erase_deletes_the_whole_session_after_one_confirm(bot: Harness, lang: str) -> None:
+    her = bot.person(lang)
+    await walk_a_session(her, lang)
+    await her.press(her.data_of("🗑"))
+    question = her.screen.text
+    assert script_of(question) == lang and her.screen.buttons()[0][0][0].startswith("🗑")
+    await her.tap("◀")  # No, go back: where she was
+    assert "🗑" in her.labels()[-1] and decode(her.data_of("🗑")).origin is Screen.PLACES
+    await her.press(her.data_of("🗑"))
+    before = all_ids_ever(her)
+    await her.press(her.screen.buttons()[0][0][1])  # Yes, erase now
+    assert her.answer is not None
+    remaining = list(her.api.messages[her.chat_id].values())
+    assert len(remaining) == 1 and script_of(remaining[0].text) == lang  # the neutral line
+    assert remaining[0].buttons() == []
+    assert before <= ids_asked_deleted(her)
+    batches = [p["message_ids"] for m, p in her.api.calls if m == "deleteMessages"]
+    assert all(len(b) <= 100 for b in batches)
+    assert len(jobs(bot, "erase")) == 1
+    await run_jobs(bot, "erase")  # a few seconds later the line goes too
+    assert her.api.messages[her.chat_id] == {}
+    assert all_ids_ever(her) <= ids_asked_deleted(her)
+
+
+async def test_erase_command_and_a_long_history_after_a_restart(bot: Harness) -> None:
+    her = bot.person("en")
+    for i in range(150):  # earlier messages this process never saw
+        her.api._m_sendmessage({"chat_id": her.chat_id, "text": f"old {i}"})
+    await her.send("/erase")
+    assert "Erase this chat now?" in her.screen.text
+    await her.press(her.screen.buttons()[0][0][1])
+    await run_jobs(bot, "erase")
+    assert her.api.messages[her.chat_id] == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_auto_erase_travels_in_the_buttons_and_fires_after_she_stops(
+    bot: Harness, lang: str
+) -> None:
+    her = bot.person(lang)
+    await her.send("/start")
+    await her.tap("🔒")
+    assert script_of(her.screen.text) == lang
+    await her.tap("⏱")
+    assert "✓" in her.screen.buttons()[0][0][0]  # off is the default
+    await her.press(her.screen.buttons()[2][0][1])  # 30 minutes
+    assert all(decode(d).auto == 30 for row in her.screen.buttons() for _, d in row)
+    (job,) = jobs(bot, "auto-erase")
+    assert job.data == 30
+    first_due = job.next_t
+    assert first_due is not None
+    expected = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)
+    assert abs((first_due - expected).total_seconds()) < 10
+    await her.tap("🏠")
+    assert all(decode(d).auto == 30 for row in her.screen.buttons() for _, d in row)
+    await her.send("typed while auto-erase is on")
+    (job,) = jobs(bot, "auto-erase")  # re-armed, still one
+    assert job.next_t is not None and job.next_t >= first_due
+    calls_before = len(her.api.calls)
+    await run_jobs(bot, "auto-erase")
+    assert her.api.messages[her.chat_id] == {}
+    assert all_ids_ever(her) <= ids_asked_deleted(her)
+    after = [m for m, _ in her.api.calls[calls_before:]]
+    assert "sendMessage" not in after and "deleteMessages" in after  # silent: no line left
+
+
+async def test_auto_erase_can_be_switched_off(bot: Harness) -> None:
+    her = bot.person("en")
+    await her.send("/safety")
+    await her.tap("⏱")
+    await her.tap("10 minutes")
+    assert len(jobs(bot, "auto-erase")) == 1
+    assert "10 minutes after your last tap" in her.screen.text
+    await her.tap("⏱")
+    await her.tap("Off")
+    assert jobs(bot, "auto-erase") == []
+    assert "Automatic erase: off." in her.screen.text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_safety_tips_in_every_language(bot: Harness, lang: str) -> None:
+    her = bot.person(lang)
+    await her.send("/safety")
+    text = her.screen.text
+    assert script_of(text) == lang
+    assert text.count("•") == 7
+    assert "48" in text
+    await her.send("/about")
+    assert script_of(her.screen.text) == lang
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_typed_messages_vanish_unless_switched_off(tmp_path: Path, lang: str) -> None:
+    kept = Harness(tmp_path, delete_user_messages=False)
+    await kept.start(as_yaml(standard_entries()))
+    try:
+        her = kept.person(lang)
+        update = await her.send("I am at the market")
+        assert update["message"]["message_id"] in her.api.messages[her.chat_id]
+        assert script_of(her.screen.text) == lang
+    finally:
+        await kept.stop()
+
+
+class Clock:
+    now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_flood_gets_one_calm_line_then_silence(tmp_path: Path, lang: str) -> None:
+    harness = Harness(tmp_path, flood_guard=True)
+    await harness.start(as_yaml(standard_entries()))
+    clock = Clock()
+    assert harness.app is not None
+    harness.app.bot_data["core"].flood = FloodGuard(clock=clock)
+    try:
+        her, other = harness.person(lang), harness.person("en")
+        for i in range(25):
+            await her.send(f"spam {i}")
+        sent = [p for m, p in her.api.calls if m == "sendMessage" and p["chat_id"] == her.chat_id]
+        assert len(sent) == 21  # 20 answers, then one "please wait", then nothing
+        assert script_of(sent[-1]["text"]) == lang and "reply_markup" not in sent[-1]
+        await other.send("/start")  # another chat is not slowed
+        assert other.screen.buttons()
+        clock.now += 60  # after a while she is heard again
+        await her.send("/start")
+        assert her.screen.buttons()
+    finally:
+        await harness.stop()
