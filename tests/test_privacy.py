@@ -13,6 +13,7 @@ the bot sent is checked for protect_content.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import os
 import signal
@@ -25,6 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy import BigInteger, Integer, create_engine, inspect
 
+from bot import logs
 from bot.callback import Screen, decode
 from bot.local_api import LocalBotApi
 from tests.directory_data import as_yaml, standard_entries
@@ -323,3 +325,48 @@ INTEGER_COLUMNS = {
     ("entry_regions", "position"),
     ("entry_languages", "position"),
 }
+
+
+async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
+    """What the subprocess run cannot wait for: the auto-erase timer firing, the erase line's
+    own deletion, and the flood guard, in-process with the log at DEBUG."""
+    from tests.harness import Harness
+
+    harness = Harness(tmp_path, flood_guard=True)
+    await harness.start(as_yaml(standard_entries()))
+    stream = io.StringIO()
+    logs.configure("DEBUG", stream, secrets=[TOKEN])
+    assert harness.app is not None and harness.app.job_queue is not None
+    try:
+        her = harness.person(
+            **{k: v for k, v in USERS[0].items() if k not in ("id", "is_bot")},
+            user_id=USERS[0]["id"],
+        )
+        await her.send("/safety")
+        await her.tap("⏱")
+        await her.press(her.data_of("10"))
+        await her.send(TYPED)
+        for job in harness.app.job_queue.get_jobs_by_name("auto-erase"):
+            job.schedule_removal()
+            await job.run(harness.app)
+        assert harness.fake.api.messages[her.chat_id] == {}
+        await her.send("/erase")
+        await her.press(her.screen.buttons()[0][0][1])
+        for job in harness.app.job_queue.get_jobs_by_name("erase"):
+            job.schedule_removal()
+            await job.run(harness.app)
+        for i in range(25):
+            await her.send(f"{TYPED} {i}")
+    finally:
+        await harness.stop()
+    logged = stream.getvalue().encode()
+    assert b"DEBUG" in logged
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    leaks = [
+        f"{name} in {where}"
+        for where, data in [("log", logged), *((str(p), p.read_bytes()) for p in written)]
+        for name, needles in canaries().items()
+        if name.startswith(("id 73902184", "first_name", "last_name", "username", "typed"))
+        and any(needle in data for needle in needles)
+    ]
+    assert not leaks, leaks
