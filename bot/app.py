@@ -7,6 +7,9 @@ user_data and chat_data bookkeeping alone would be a list of every user.
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -16,6 +19,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
+    ContextTypes,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -23,12 +27,15 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import database, i18n
+from bot import database, i18n, stats
 from bot.i18n import Texts
 from bot.navigation import Core
 from bot.settings import Settings
 from bot.taxonomy import USER_LANGUAGES
 from handlers import commands, errors, groups, guard, menu
+
+log = logging.getLogger(__name__)
+FLUSH_SECONDS = 60.0
 
 # Only what the bot handles; Telegram then sends nothing else (no edits, reactions, polls...).
 ALLOWED_UPDATES = [
@@ -55,15 +62,37 @@ async def _open(application: Application, settings: Settings) -> None:  # type: 
     engine = database.make_engine(settings.database_url)
     await database.upgrade(engine)
     application.bot_data["engine"] = engine
-    application.bot_data["core"] = Core(settings, database.make_sessionmaker(engine))
+    core = Core(settings, database.make_sessionmaker(engine))
+    application.bot_data["core"] = core
+    jobs = application.job_queue
+    assert jobs is not None, "python-telegram-bot's job-queue extra is required"
+    jobs.run_repeating(_flush_counts, interval=FLUSH_SECONDS, first=FLUSH_SECONDS, name="flush")
+    jobs.run_daily(_new_day, time=dt.time(0, 0, tzinfo=dt.UTC), name="new-day")
     await application.bot.set_my_commands(_commands("en"))
     for lang in USER_LANGUAGES:
         await application.bot.set_my_commands(_commands(lang), language_code=lang)
 
 
+async def _flush_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    core = context.bot_data["core"]
+    try:
+        await stats.flush(core.counter, core.sessions)
+    except Exception as exc:  # kept in memory for the next try; never lose a user's answer
+        log.warning("counts could not be flushed (%s); kept for the next flush", type(exc).__name__)
+
+
+async def _new_day(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Midnight UTC: a new unique-user key (so days cannot be linked), then retention."""
+    core = context.bot_data["core"]
+    core.counter.rotate_key()
+    await stats.delete_older_than(core.sessions, core.today(), core.settings.stats_retention_days)
+
+
 async def _close(application: Application) -> None:  # type: ignore[type-arg]
+    core = application.bot_data.pop("core", None)
+    if core is not None:
+        await stats.flush(core.counter, core.sessions)
     engine = application.bot_data.pop("engine", None)
-    application.bot_data.pop("core", None)
     if engine is not None:
         await engine.dispose()
 

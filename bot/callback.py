@@ -75,8 +75,9 @@ class BadCallback(ValueError):
 @dataclass(frozen=True, slots=True)
 class Nav:
     """A position in the menus. `lang` is the language to show the target screen in;
-    `auto` the auto-erase delay in minutes (0: off); `origin` where the erase question
-    returns to."""
+    `auto` the auto-erase delay in minutes (0: off); `origin` the screen the button sits on,
+    set where it matters: for the erase question to return to, and to tell a choice (a place,
+    a need, a contact picked from its menu) from moving back and forth."""
 
     screen: Screen
     lang: str
@@ -88,7 +89,9 @@ class Nav:
     origin: Screen | None = None
 
     def to(self, screen: Screen, **changes: object) -> Nav:
-        """The same position on another screen, with some fields changed."""
+        """The same position on another screen, with some fields changed. `origin` is not
+        carried over: it says where a button sits, and belongs to one button only."""
+        changes.setdefault("origin", None)
         return replace(self, screen=screen, **changes)  # type: ignore[arg-type]
 
     def fresh(
@@ -98,10 +101,11 @@ class Nav:
         need: str | None = None,
         page: int = 0,
         entry: str | None = None,
+        origin: Screen | None = None,
     ) -> Nav:
         """A new position that keeps only what she chose for the whole chat: the language
         and the auto-erase delay."""
-        return Nav(screen, self.lang, place, need, page, entry, self.auto)
+        return Nav(screen, self.lang, place, need, page, entry, self.auto, origin)
 
     def back_from_erase(self) -> Nav:
         """The screen the erase question was asked from."""

@@ -1,15 +1,24 @@
-"""The `helpline` command line: run, demo, db upgrade, directory validate|import|export."""
+"""The `helpline` command line: run, demo, db upgrade, directory validate|import|export, stats."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot import database, directory, directory_export, directory_file, logs
+from bot import (
+    database,
+    directory,
+    directory_export,
+    directory_file,
+    logs,
+    navigation,
+    stats_report,
+)
 from bot.directory_file import DirectoryFileInvalid
 from bot.i18n import CatalogError
 from bot.settings import Settings, SettingsError, load_settings
@@ -48,7 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("file")
     export.add_argument("--format", choices=("yaml", "csv", "hsds"), default="yaml")
+
+    stats = commands.add_parser("stats", help="anonymised usage counts, small counts hidden")
+    stats.add_argument("--from", dest="start", type=_date, help="first UTC day (YYYY-MM-DD)")
+    stats.add_argument("--to", dest="end", type=_date, help="last UTC day (default: today)")
+    stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2026-11-01") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,6 +104,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         case "directory":
             return _directory(args, settings)
+        case "stats":
+            return _stats(args, settings)
     raise AssertionError(args.command)
 
 
@@ -187,3 +210,33 @@ def _export(settings: Settings, target: str, fmt: str) -> int:
         Path(target).write_text(text, "utf-8")
         print(f"wrote {len(entries)} entries to {target}", file=sys.stderr)
     return 0
+
+
+def _stats(args: argparse.Namespace, settings: Settings) -> int:
+    end = args.end or navigation.utc_today()
+    start = args.start or end - dt.timedelta(days=29)
+    if start > end:
+        raise CommandError("--from is after --to")
+    if (end - start).days > 366:
+        raise CommandError("at most 367 days at a time")
+    raw = asyncio.run(_load_counts(settings, start, end))
+    report = stats_report.build(raw, settings.stats_min_count)
+    formats = {
+        "json": stats_report.to_json,
+        "csv": stats_report.to_csv,
+        "table": stats_report.to_table,
+    }
+    sys.stdout.write(formats[args.format](report))
+    return 0
+
+
+async def _load_counts(settings: Settings, start: dt.date, end: dt.date) -> stats_report.RawCounts:
+    if not await database.has_schema(settings.database_url):
+        raise CommandError("the database has no counts yet: run `helpline db upgrade` first")
+    engine = database.make_engine(settings.database_url)
+    try:
+        await database.upgrade(engine)
+        async with database.make_sessionmaker(engine)() as session:
+            return await stats_report.load(session, start, end)
+    finally:
+        await engine.dispose()

@@ -106,3 +106,30 @@ class Contact(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(200))
+
+
+class DailyCount(Base):
+    """One aggregate number for one UTC day: how many times `metric` happened for `key`.
+
+    Metrics: sessions, unique_users, erases (key ''); language, place, need (key: the code);
+    entry_opened, not_working (key: the entry id). No row can be tied to a person: there is
+    no time finer than the day and no combination of dimensions.
+    """
+
+    __tablename__ = "daily_counts"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class WeeklyNeedPlace(Base):
+    """Need x place, the one combination kept, and only per ISO week (`2026-W48`)."""
+
+    __tablename__ = "weekly_need_place"
+
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    need: Mapped[str] = mapped_column(String(32), primary_key=True)
+    place: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)

@@ -15,6 +15,7 @@ from bot.flood import FloodGuard
 from bot.i18n import Texts
 from bot.screens import View
 from bot.settings import Settings
+from bot.stats import UsageCounter
 
 
 def utc_today() -> dt.date:
@@ -24,17 +25,19 @@ def utc_today() -> dt.date:
 @dataclass
 class Core:
     """What the handlers need from the core: settings, the database, a clock, and the two
-    things kept per chat in memory only (erase ids, flood counts)."""
+    things kept per chat in memory only (erase ids, flood counts), and the usage counter."""
 
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     today: Callable[[], dt.date] = utc_today
     erase_memory: EraseMemory = field(default_factory=EraseMemory)
     flood: FloodGuard = field(default_factory=FloodGuard)
+    counter: UsageCounter = field(default_factory=UsageCounter)
 
 
 async def show(core: Core, nav: Nav) -> View:
     t = Texts(nav.lang)
+    core.counter.count_choice(nav)
     match nav.screen:
         case Screen.PLACES:
             return screens.places(t, nav)
@@ -95,6 +98,8 @@ async def _card(core: Core, t: Texts, nav: Nav) -> View:
         )
     if entry is None:
         return screens.card_gone(t, nav)
+    if nav.origin is Screen.LIST:  # picked from a list, not come back to
+        core.counter.add("entry_opened", entry.id)
     return screens.card(t, nav, entry)
 
 

@@ -81,7 +81,10 @@ def places(t: Texts, nav: Nav, *, greeting: bool = False) -> View:
         lines += [html.escape(_("Choose with the buttons. You do not need to write anything.")), ""]
     lines.append("<b>" + html.escape(_("Where are you now?")) + "</b>")
     here = nav.fresh(Screen.PLACES)
-    rows = [[(_(PLACE_LABELS[p]), encode(nav.fresh(Screen.NEEDS, p)))] for p in PLACES]
+    rows = [
+        [(_(PLACE_LABELS[p]), encode(nav.fresh(Screen.NEEDS, p, origin=Screen.PLACES)))]
+        for p in PLACES
+    ]
     rows.append(_tools_row(t, here))
     rows.append(_nav_row(t, here, nav.fresh(Screen.LANGUAGES)))
     return View("\n".join(lines), rows)
@@ -103,7 +106,7 @@ def needs(t: Texts, nav: Nav) -> View:
         label = _(NEED_LABELS[need])
         if need in URGENT_NEEDS:
             label = "❗ " + label
-        rows.append([(label, encode(nav.fresh(Screen.LIST, nav.place, need)))])
+        rows.append([(label, encode(nav.fresh(Screen.LIST, nav.place, need, origin=Screen.NEEDS)))])
     rows.append(
         [
             ("📍 " + _("Change place"), encode(nav.fresh(Screen.PLACES))),
@@ -152,7 +155,7 @@ def entry_list(t: Texts, nav: Nav, page: Page, *, fallback: bool) -> View:
     rows: list[list[Button]] = []
     for entry in page.entries:
         name, _lang = _entry_name(t, entry)
-        target = nav.to(Screen.CARD, page=page.page, entry=entry.id)
+        target = nav.to(Screen.CARD, page=page.page, entry=entry.id, origin=Screen.LIST)
         rows.append([(_cut(name, MAX_LABEL), encode(target))])
     paging: list[Button] = []
     if page.page > 0:

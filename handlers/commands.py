@@ -26,7 +26,11 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, view: scre
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _answer(update, context, navigation.start(_lang(update)))
+    lang = _lang(update)
+    counter = core(context).counter
+    counter.add("sessions")
+    counter.add("language", lang)
+    await _answer(update, context, navigation.start(lang))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

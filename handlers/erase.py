@@ -47,6 +47,7 @@ async def erase_now(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav
     assert query is not None and chat is not None
     await answer(query)
     cancel_auto_erase(context, chat.id)
+    core(context).counter.add("erases")
     # The neutral line goes first: its id is the newest in the chat, so everything below it
     # is hers or ours to delete, even messages this process never saw.
     done = await chat.send_message(screens.erased(Texts(nav.lang)))
@@ -95,5 +96,6 @@ async def _auto_erase(context: ContextTypes.DEFAULT_TYPE) -> None:
     assert job is not None and job.chat_id is not None
     _jobs(context).pop(job.chat_id, None)
     newest = core(context).erase_memory.highest(job.chat_id)
+    core(context).counter.add("erases")
     if newest is not None:
         await delete_history(context, job.chat_id, newest)

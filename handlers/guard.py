@@ -21,6 +21,8 @@ async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     if chat is None or chat.type != Chat.PRIVATE:
         return
     helpers = core(context)
+    if update.effective_user is not None:
+        helpers.counter.see_user(update.effective_user.id)
     message = update.effective_message
     if message is not None:
         helpers.erase_memory.saw(chat.id, message.message_id)

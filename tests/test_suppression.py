@@ -1,0 +1,92 @@
+"""Suppression: small counts hidden, and no hidden count recoverable by subtraction."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from fractions import Fraction
+
+from bot.suppression import suppress
+
+
+def recoverable(values, equations, hidden):  # type: ignore[no-untyped-def]
+    """Independent check with exact fractions: can any hidden value be worked out from the
+    visible values and the equations? Gaussian elimination over the hidden cells."""
+    cells = sorted(hidden, key=repr)
+    index = {c: i for i, c in enumerate(cells)}
+    rows = []
+    for equation in equations:
+        row = [Fraction(0)] * (len(cells) + 1)
+        for coefficient, cell in equation:
+            if cell in index:
+                row[index[cell]] += coefficient
+            else:
+                row[-1] -= coefficient * values[cell]  # known part moves to the right side
+        if any(row[:-1]):
+            rows.append(row)
+    pivots = []
+    r = 0
+    for col in range(len(cells)):
+        pivot = next((i for i in range(r, len(rows)) if rows[i][col] != 0), None)
+        if pivot is None:
+            continue
+        rows[r], rows[pivot] = rows[pivot], rows[r]
+        rows[r] = [x / rows[r][col] for x in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][col] != 0:
+                factor = rows[i][col]
+                rows[i] = [a - factor * b for a, b in zip(rows[i], rows[r], strict=True)]
+        pivots.append(col)
+        r += 1
+    found = set()
+    for i, col in enumerate(pivots):
+        if sum(1 for x in rows[i][:-1] if x != 0) == 1:
+            found.add(cells[col])
+    return found
+
+
+def test_one_small_cell_in_a_row_with_a_total_takes_a_partner() -> None:
+    values = {"a": 3, "b": 40, "c": 55, "total": 98}
+    equations = [[(1, "a"), (1, "b"), (1, "c"), (-1, "total")]]
+    hidden = suppress(values, equations, 10)
+    assert hidden == {"a", "b"}
+    assert not recoverable(values, equations, hidden)
+
+
+def test_no_total_no_partner() -> None:
+    hidden = suppress({"a": 3, "b": 40}, [], 10)
+    assert hidden == {"a"}
+
+
+def test_zero_counts_are_hidden_too() -> None:
+    assert suppress({"a": 0, "b": 12, "c": 13}, [], 10) == {"a"}
+
+
+def test_random_tables_never_leak() -> None:
+    rng = random.Random(7)
+    for _ in range(60):
+        rows, cols = rng.randint(2, 5), rng.randint(2, 5)
+        values = {
+            (r, c): rng.choice([0, 1, 4, 9, 10, 15, 40, 120])
+            for r in range(rows)
+            for c in range(cols)
+        }
+        # Column totals are known to the reader; row totals are published as cells.
+        equations = [[(1, (r, c)) for r in range(rows)] for c in range(cols)]
+        for r in range(rows):
+            values[("row", r)] = sum(values[(r, c)] for c in range(cols))
+            equations.append([(1, (r, c)) for c in range(cols)] + [(-1, ("row", r))])
+        hidden = suppress(values, equations, 10)
+        assert {k for k, v in values.items() if v < 10} <= hidden
+        assert not recoverable(values, equations, hidden), values
+
+
+def test_a_bridge_between_two_cycles_is_also_closed() -> None:
+    # Hidden pattern where every row and column has two hidden cells, yet one is determined.
+    values = dict.fromkeys(itertools.product(range(4), range(4)), 50)
+    for cell in [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 2), (3, 3)]:
+        values[cell] = 1
+    equations = [[(1, (r, c)) for c in range(4)] for r in range(4)]
+    equations += [[(1, (r, c)) for r in range(4)] for c in range(4)]
+    hidden = suppress(values, equations, 10)
+    assert not recoverable(values, equations, hidden)
