@@ -33,6 +33,7 @@ from bot.navigation import Core
 from bot.settings import Settings
 from bot.taxonomy import USER_LANGUAGES
 from handlers import commands, errors, groups, guard, menu
+from handlers import stats as stats_handlers
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 60.0
@@ -144,6 +145,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("language", commands.language, filters=private))
     application.add_handler(CommandHandler("safety", commands.safety, filters=private))
     application.add_handler(CommandHandler("erase", commands.erase, filters=private))
+    application.add_handler(CommandHandler("stats", stats_handlers.stats_command, filters=private))
     application.add_handler(MessageHandler(private, commands.anything_else))
     application.add_handler(CallbackQueryHandler(menu.on_button))
     application.add_error_handler(errors.on_error)

@@ -45,6 +45,7 @@ class Screen(StrEnum):
     AUTO_ERASE = "m"
     ERASE = "e"
     ERASE_NOW = "x"
+    STATS = "z"  # admins only; `page` holds the number of days
 
 
 _SCREENS = "".join(s.value for s in Screen)

@@ -51,6 +51,7 @@ class Sent:
     protect_content: bool = False
     parse_mode: str | None = None
     edits: int = 0
+    photo: bytes | None = None
 
     def buttons(self) -> list[list[tuple[str, str]]]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
@@ -106,6 +107,28 @@ class LocalBotApi:
         )
         self.messages.setdefault(chat_id, {})[message.message_id] = message
         return self.message_json(message)
+
+    def _m_sendphoto(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        photo = params.get("photo")
+        if not isinstance(photo, bytes) or not photo:
+            raise ApiError(400, "Bad Request: there is no photo in the request")
+        caption = str(params.get("caption", ""))
+        message = Sent(
+            chat_id,
+            self._new_message_id(chat_id),
+            caption,
+            params.get("reply_markup"),
+            from_bot=True,
+            protect_content=bool(params.get("protect_content", False)),
+            parse_mode=params.get("parse_mode"),
+            photo=photo,
+        )
+        self.messages.setdefault(chat_id, {})[message.message_id] = message
+        return {
+            **self.message_json(message),
+            "photo": [{"file_id": "p", "file_unique_id": "p", "width": 800, "height": 700}],
+        }
 
     def _m_editmessagetext(self, params: dict[str, Any]) -> Any:
         message = self._find(params)

@@ -35,6 +35,8 @@ QUIET_LOGGERS = (
     "sqlalchemy",
     "aiolimiter",
     "hpack",
+    "matplotlib",
+    "PIL",
 )
 
 

@@ -61,8 +61,8 @@ async def show(core: Core, nav: Nav) -> View:
             return screens.auto_erase(t, nav)
         case Screen.ERASE:
             return screens.erase_question(t, nav)
-        case Screen.ERASE_NOW:
-            raise ValueError("erasing is an action, not a screen")
+        case Screen.ERASE_NOW | Screen.STATS:
+            raise ValueError(f"{nav.screen.name} is handled by its own handler")
     raise AssertionError(f"unhandled screen {nav.screen!r}")
 
 

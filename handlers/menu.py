@@ -11,7 +11,7 @@ from bot import navigation, screens
 from bot.callback import BadCallback, Nav, Screen, decode
 from bot.i18n import Texts
 from bot.taxonomy import user_language
-from handlers import erase, groups
+from handlers import erase, groups, stats
 from handlers.render import answer, core, edit
 
 log = logging.getLogger(__name__)
@@ -28,10 +28,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         nav = decode(query.data)
     except BadCallback:
-        lang = user_language(query.from_user.language_code if query.from_user else None)
-        t = Texts(lang)
-        await answer(query, screens.button_out_of_date(t))
-        await edit(update, context, query, screens.places(t, Nav(Screen.PLACES, lang)))
+        await _stale(update, context)
+        return
+    if nav.screen is Screen.STATS:
+        if not await stats.on_period(update, context, nav):
+            await _stale(update, context)  # not an admin: nothing shows a staff area exists
         return
     log.debug("a tap for the %s screen", nav.screen.name)
     if nav.screen is Screen.ERASE_NOW:
@@ -42,3 +43,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     view = await navigation.show(core(context), nav)
     await answer(query)
     await edit(update, context, query, view)
+
+
+async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button this bot did not make, or not for this user: a calm line and the start."""
+    query = update.callback_query
+    assert query is not None
+    lang = user_language(query.from_user.language_code if query.from_user else None)
+    t = Texts(lang)
+    await answer(query, screens.button_out_of_date(t))
+    await edit(update, context, query, screens.places(t, Nav(Screen.PLACES, lang)))

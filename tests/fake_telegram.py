@@ -109,9 +109,21 @@ class FakeTelegram:
         if request.content_type == "application/json":
             body = await request.json()
             raw.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
-        elif request.can_read_body:
+        files: dict[str, bytes] = {}
+        if request.content_type == "multipart/form-data":
+            for key, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    files[key] = value.file.read()
+                else:
+                    raw[key] = str(value)
+        elif request.can_read_body and request.content_type != "application/json":
             raw.update({k: str(v) for k, v in (await request.post()).items()})
         params = decode_params(raw)
+        for key, data in files.items():  # PTB names the part and points at it: attach://name
+            for name, value in list(params.items()):
+                if value == f"attach://{key}":
+                    params[name] = data
+            params.setdefault(key, data)
         method = request.match_info["method"]
         status = self.fail_next.pop(method, None)
         if status is not None:

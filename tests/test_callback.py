@@ -82,7 +82,7 @@ def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
         "1.p.en.-.-.0.-",
         "1.p.en.-.-.0.0.-.-",
         "2.p.en.-.-.0.0.-.-.",
-        "2.z.en.-.-.0.0.-.-",
+        "2.q.en.-.-.0.0.-.-",
         "2.p.EN.-.-.0.0.-.-",
         "2.n.en.-.-.0.0.-.-",
         "2.l.en.CN.-.0.0.-.-",

@@ -13,6 +13,7 @@ the bot sent is checked for protect_content.
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import json
 import os
@@ -360,6 +361,8 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
             await job.run(harness.app)
         for i in range(25):
             await her.send(f"{TYPED} {i}")
+        key = harness.app.bot_data["core"].counter._key  # the unique-user key, in memory
+        assert len(key) == 32
     finally:
         await harness.stop()
     logged = stream.getvalue().encode()
@@ -373,3 +376,6 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
         and any(needle in data for needle in needles)
     ]
     assert not leaks, leaks
+    key_forms = [key, key.hex().encode(), base64.b64encode(key)]
+    assert not [p for p in written if any(f in p.read_bytes() for f in key_forms)]
+    assert not any(f in logged for f in key_forms)

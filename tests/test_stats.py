@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from bot import stats
 from bot.callback import Screen, decode
+from bot.models import DailyCount
 from bot.stats import iso_week
 from tests.directory_data import as_yaml, standard_entries
 from tests.harness import Harness, Person
@@ -231,3 +233,121 @@ def test_no_hidden_number_can_be_worked_out_from_the_report() -> None:
     assert not recoverable(values, equations, hidden)
     assert report["totals"]["sessions"] == sum(days.values())  # big numbers stay visible
     assert report["by_language"]["en"] == 100
+
+
+ADMIN = 424242
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh", "en"])
+async def test_admins_see_numbers_and_a_chart(tmp_path: Path, lang: str) -> None:
+    harness = Harness(tmp_path, admin_ids=(ADMIN,))
+    await harness.start(as_yaml(standard_entries()))
+    try:
+        for _ in range(12):
+            await journey(harness.person("zh"), "CN", "health")
+        admin = harness.person(lang, user_id=ADMIN)
+        await admin.send("/stats")
+        photos = [p for m, p in harness.fake.api.calls if m == "sendPhoto"]
+        assert len(photos) == 1
+        width, height = png_size(photos[0]["photo"])
+        assert 400 <= width <= 2000 and 300 <= height <= 2000
+        text = next(m.text for m in harness.fake.api.messages[ADMIN].values() if m.photo is None)
+        assert "<b>12</b>" in text and "<b><10</b>" not in text  # HTML-escaped, as sent
+        assert "&lt;10" in text
+        screen = next(m for m in harness.fake.api.messages[ADMIN].values() if m.buttons())
+        assert "✓" in screen.buttons()[0][1][0]  # 30 days by default
+        await admin.press(screen.buttons()[0][0][1], message=screen)  # 7 days
+        assert len([1 for m, _ in harness.fake.api.calls if m == "sendPhoto"]) == 2
+        assert "✓" in harness.fake.api.messages[ADMIN][screen.message_id].buttons()[0][0][0]
+    finally:
+        await harness.stop()
+
+
+async def test_to_everyone_else_stats_does_not_exist(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, admin_ids=(ADMIN,))
+    await harness.start(as_yaml(standard_entries()))
+    try:
+        her = harness.person("en")
+        await her.send("/stats")
+        unknown_text = her.screen.text
+        await her.send("hello")
+        assert her.screen.text == unknown_text  # exactly what any unknown text gets
+        for days in (7, 30, 90, 5):
+            await her.press(f"2.z.en.-.-.{days}.0.-.-")
+            assert her.answer is not None and "old" in her.answer["text"]
+        assert not [m for m, _ in harness.fake.api.calls if m == "sendPhoto"]
+        assert "Usage" not in her.screen.text
+    finally:
+        await harness.stop()
+
+
+def test_unique_users_once_a_day_with_a_new_key_each_day() -> None:
+    now = [dt.datetime(2026, 11, 29, 23, 59, tzinfo=dt.UTC)]
+    counter = stats.UsageCounter(clock=lambda: now[0])
+    counter.see_user(7001)
+    counter.see_user(7001)
+    counter.see_user(7002)
+    first_key = counter._key
+    now[0] += dt.timedelta(minutes=2)  # past midnight UTC
+    counter.see_user(7001)
+    assert counter._key != first_key
+    batch = counter.take()
+    assert batch.daily[(dt.date(2026, 11, 29), "unique_users", "")] == 2
+    assert batch.daily[(dt.date(2026, 11, 30), "unique_users", "")] == 1
+
+
+async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
+    from bot import database
+    from bot.models import DailyCount, WeeklyNeedPlace
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
+    engine = database.make_engine(url)
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    today = dt.date(2026, 11, 29)
+    old, recent = today - dt.timedelta(days=731), today - dt.timedelta(days=729)
+    counter = stats.UsageCounter(clock=lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
+    batch = counter.take()
+    batch.daily[(old, "sessions", "")] = 12
+    batch.daily[(recent, "sessions", "")] = 13
+    batch.weekly[(iso_week(old), "shelter", "CN")] = 14
+    batch.weekly[(iso_week(recent), "shelter", "CN")] = 15
+    counter.put_back(batch)
+    await stats.flush(counter, sessions)
+    await stats.delete_older_than(sessions, today, 730)
+    async with sessions() as session:
+        days = {d.day: d.count for d in (await session.scalars(select(DailyCount))).all()}
+        weeks = {w.week for w in (await session.scalars(select(WeeklyNeedPlace))).all()}
+    await engine.dispose()
+    assert days == {recent: 13}
+    assert weeks == {iso_week(recent)}
+
+
+async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: Path) -> None:
+    from bot import database
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'f.db'}"
+    engine = database.make_engine(url)
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    counter = stats.UsageCounter()
+    for _ in range(3):
+        counter.add("sessions")
+    await stats.flush(counter, sessions)
+    for _ in range(4):
+        counter.add("sessions")
+    broken = database.make_sessionmaker(
+        database.make_engine(f"sqlite+aiosqlite:///{tmp_path}/no/such/dir.db")
+    )
+    with pytest.raises(Exception):  # noqa: B017 - any database error
+        await stats.flush(counter, broken)
+    await stats.flush(counter, sessions)  # the four were kept and arrive now
+    async with sessions() as session:
+        total = await session.scalar(select(func.sum(DailyCount.count)))
+    await engine.dispose()
+    assert total == 7

@@ -1,0 +1,87 @@
+"""The admins' statistics screen: the report as text, with buttons for the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import stats, stats_report
+from bot.callback import Nav, Screen, encode
+from bot.i18n import Texts
+from bot.screens import View, home_of
+from bot.stats import UsageCounter
+from bot.taxonomy import LANGUAGE_SELF_NAMES, NEED_LABELS, PLACE_LABELS
+
+PERIODS = (7, 30, 90)
+
+
+async def report_for(
+    counter: UsageCounter,
+    sessions: async_sessionmaker[AsyncSession],
+    days: int,
+    today: dt.date,
+    min_count: int,
+) -> dict[str, Any]:
+    """The report for the last `days` days, today included, counted up to this minute."""
+    await stats.flush(counter, sessions)
+    async with sessions() as session:
+        raw = await stats_report.load(session, today - dt.timedelta(days=days - 1), today)
+    return stats_report.build(raw, min_count)
+
+
+def view(t: Texts, nav: Nav, report: dict[str, Any]) -> View:
+    _ = t.gettext
+    small = f"<{report['min_count']}"
+
+    def line(label: str, value: object) -> str:
+        return f"{html.escape(label)}: <b>{html.escape(str(value))}</b>"
+
+    totals = report["totals"]
+    parts = [
+        "<b>" + html.escape(_("Usage, last {days} days").format(days=nav.page)) + "</b>",
+        html.escape(f"{report['from']} – {report['to']} (UTC)"),
+        "<i>"
+        + html.escape(
+            _("Counts below {n} are shown as {small}.").format(n=report["min_count"], small=small)
+        )
+        + "</i>",
+        "",
+        line(_("Sessions"), totals["sessions"]),
+        line(_("Different users, at most"), totals["unique_users_at_most"]),
+        line(_("Erases"), totals["erases"]),
+        "",
+        "<b>" + html.escape(_("Languages")) + "</b>",
+        *(line(LANGUAGE_SELF_NAMES[k], v) for k, v in report["by_language"].items()),
+        "",
+        "<b>" + html.escape(_("Places")) + "</b>",
+        *(line(_(PLACE_LABELS[k]), v) for k, v in report["by_place"].items()),
+        "",
+        "<b>" + html.escape(_("Needs")) + "</b>",
+        *(line(_(NEED_LABELS[k]), v) for k, v in report["by_need"].items()),
+        "",
+        "<b>" + html.escape(_("Most opened contacts")) + "</b>",
+        *(line(item["id"], item["opened"]) for item in report["top_entries"]),
+    ]
+    if report["not_working"]:
+        parts += ["", "<b>" + html.escape(_("Reported as not working")) + "</b>"]
+        parts += [line(item["id"], item["reports"]) for item in report["not_working"]]
+    rows = [
+        [
+            (
+                ("✓ " if days == nav.page else "") + _("{days} days").format(days=days),
+                encode(Nav(Screen.STATS, nav.lang, page=days)),
+            )
+            for days in PERIODS
+        ],
+        [("🏠 " + _("Home"), encode(home_of(nav)))],
+    ]
+    return View("\n".join(parts), rows)
+
+
+def caption(t: Texts, report: dict[str, Any]) -> str:
+    return t.gettext("Sessions per day and needs chosen, {start} – {end}").format(
+        start=report["from"], end=report["to"]
+    )

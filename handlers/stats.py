@@ -1,0 +1,68 @@
+"""/stats for admins. To anyone else it is unknown text, and its buttons are stale buttons."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import stats_chart, stats_screen
+from bot.callback import Nav, Screen
+from bot.i18n import Texts
+from bot.staff import is_admin
+from bot.taxonomy import user_language
+from handlers import commands
+from handlers.render import answer, core, edit, forget_incoming, send
+
+DEFAULT_DAYS = 30
+
+
+def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    user = update.effective_user
+    return is_admin(core(context).settings, user.id if user else None)
+
+
+async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav, *, new: bool) -> None:
+    helpers = core(context)
+    report = await stats_screen.report_for(
+        helpers.counter,
+        helpers.sessions,
+        nav.page,
+        helpers.today(),
+        helpers.settings.stats_min_count,
+    )
+    t = Texts(nav.lang)
+    screen = stats_screen.view(t, nav, report)
+    query = update.callback_query
+    if new or query is None:
+        await send(update, context, screen)
+    else:
+        await answer(query)
+        await edit(update, context, query, screen)
+    chat = update.effective_chat
+    if chat is not None:
+        photo = await chat.send_photo(
+            stats_chart.render(report), caption=html.escape(stats_screen.caption(t, report))
+        )
+        helpers.erase_memory.saw(chat.id, photo.message_id)
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not _admin(update, context):
+        await commands.anything_else(update, context)
+        return
+    user = update.effective_user
+    lang = user_language(user.language_code if user else None)
+    try:
+        await _show(update, context, Nav(Screen.STATS, lang, page=DEFAULT_DAYS), new=True)
+    finally:
+        await forget_incoming(update, context)
+
+
+async def on_period(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav) -> bool:
+    """Show the period; False if the tap is not an admin's (the caller treats it as stale)."""
+    if not _admin(update, context) or nav.page not in stats_screen.PERIODS:
+        return False
+    await _show(update, context, nav, new=False)
+    return True
