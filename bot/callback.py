@@ -46,6 +46,7 @@ class Screen(StrEnum):
     ERASE = "e"
     ERASE_NOW = "x"
     STATS = "z"  # admins only; `page` holds the number of days
+    REPORT = "r"  # "this contact did not work"
 
 
 _SCREENS = "".join(s.value for s in Screen)
@@ -65,6 +66,7 @@ _REQUIRED: dict[Screen, tuple[str, ...]] = {
     Screen.NEEDS: ("place",),
     Screen.LIST: ("place", "need"),
     Screen.CARD: ("place", "need", "entry"),
+    Screen.REPORT: ("place", "need", "entry"),
     Screen.ERASE: ("origin",),
 }
 

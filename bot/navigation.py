@@ -45,6 +45,8 @@ async def show(core: Core, nav: Nav) -> View:
             return screens.needs(t, nav)
         case Screen.LIST:
             return await _list(core, t, nav)
+        case Screen.REPORT:
+            return await _report(core, t, nav)
         case Screen.CARD:
             return await _card(core, t, nav)
         case Screen.LANGUAGES:
@@ -66,7 +68,20 @@ async def show(core: Core, nav: Nav) -> View:
     raise AssertionError(f"unhandled screen {nav.screen!r}")
 
 
-async def _list(core: Core, t: Texts, nav: Nav) -> View:
+async def _report(core: Core, t: Texts, nav: Nav) -> View:
+    """ "This contact did not work": one more in the entry's anonymous daily count (only for an
+    entry users can see, so forged ids add nothing), then the list again, with thanks."""
+    assert nav.entry is not None
+    async with core.sessions() as session:
+        entry = await directory.visible_entry(
+            session, nav.entry, today=core.today(), max_age_days=core.settings.verify_max_age_days
+        )
+    if entry is not None:
+        core.counter.add("not_working", entry.id)
+    return await _list(core, t, nav.to(Screen.LIST, entry=None), thanks=True)
+
+
+async def _list(core: Core, t: Texts, nav: Nav, *, thanks: bool = False) -> View:
     assert nav.need is not None and nav.place is not None
     max_age = core.settings.verify_max_age_days
     async with core.sessions() as session:
@@ -80,11 +95,11 @@ async def _list(core: Core, t: Texts, nav: Nav) -> View:
             max_age_days=max_age,
         )
         if page.total:
-            return screens.entry_list(t, nav, page, fallback=False)
+            return screens.entry_list(t, nav, page, fallback=False, thanks=thanks)
         anywhere = await directory.list_anywhere(
             session, lang=nav.lang, page=nav.page, today=core.today(), max_age_days=max_age
         )
-    return screens.entry_list(t, nav, anywhere, fallback=True)
+    return screens.entry_list(t, nav, anywhere, fallback=True, thanks=thanks)
 
 
 async def _card(core: Core, t: Texts, nav: Nav) -> View:

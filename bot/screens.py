@@ -131,11 +131,23 @@ def _other_language_mark(t: Texts, text_lang: str) -> str:
     return " <i>(" + html.escape(t.language_name(text_lang)) + ")</i>"
 
 
-def entry_list(t: Texts, nav: Nav, page: Page, *, fallback: bool) -> View:
-    """The contacts for a need, or, when there are none, the kind fallback."""
+def entry_list(t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool = False) -> View:
+    """The contacts for a need, or, when there are none, the kind fallback. After a "did not
+    work" report, a thank-you comes first."""
     _ = t.gettext
     assert nav.place is not None and nav.need is not None
-    lines = [
+    lines = []
+    if thanks:
+        lines += [
+            html.escape(
+                _(
+                    "Thank you for telling us. Volunteers will check this contact again."
+                    " Here are the other contacts."
+                )
+            ),
+            "",
+        ]
+    lines += [
         "<b>" + html.escape(_(NEED_LABELS[nav.need])) + "</b>",
         html.escape(_("Place: {place}").format(place=_(PLACE_LABELS[nav.place]))),
         "",
@@ -237,7 +249,8 @@ def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
             continue
         limits[cuttable] = max(0, len(found[0]) - over - 1)
         text = _card_text(t, entry, nav.place, limits)
-    return View(text, [_nav_row(t, nav, nav.to(Screen.LIST, entry=None))])
+    report = ("⚠ " + t.gettext("This contact did not work"), encode(nav.to(Screen.REPORT)))
+    return View(text, [[report], _nav_row(t, nav, nav.to(Screen.LIST, entry=None))])
 
 
 def card_gone(t: Texts, nav: Nav) -> View:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot import stats, stats_report
 from bot.callback import Nav, Screen, encode
 from bot.i18n import Texts
-from bot.screens import View, home_of
+from bot.screens import MAX_MESSAGE, View, home_of, visible_length
 from bot.stats import UsageCounter
 from bot.taxonomy import LANGUAGE_SELF_NAMES, NEED_LABELS, PLACE_LABELS
 
@@ -68,6 +68,21 @@ def view(t: Texts, nav: Nav, report: dict[str, Any]) -> View:
     if report["not_working"]:
         parts += ["", "<b>" + html.escape(_("Reported as not working")) + "</b>"]
         parts += [line(item["id"], item["reports"]) for item in report["not_working"]]
+    parts += ["", "<b>" + html.escape(_("Need and place, by week")) + "</b>"]
+    shown = [c for c in report["need_by_place_weekly"] if c["count"] != small]
+    if not shown:
+        parts.append(html.escape(_("Every count is below {n}.").format(n=report["min_count"])))
+    for cell in shown:
+        label = (
+            f"{cell['week']} · {_(NEED_LABELS[cell['need']])} · {_(PLACE_LABELS[cell['place']])}"
+        )
+        parts.append(line(label, cell["count"]))
+    if shown:
+        parts.append(html.escape(_("Other cells: {small}").format(small=small)))
+    text = "\n".join(parts)
+    while visible_length(text) > MAX_MESSAGE - 2:  # a long period: drop weekly lines from the end
+        parts.pop(-2)
+        text = "\n".join([*parts[:-1], "…", parts[-1]])
     rows = [
         [
             (
@@ -78,7 +93,7 @@ def view(t: Texts, nav: Nav, report: dict[str, Any]) -> View:
         ],
         [("🏠 " + _("Home"), encode(home_of(nav)))],
     ]
-    return View("\n".join(parts), rows)
+    return View(text, rows)
 
 
 def caption(t: Texts, report: dict[str, Any]) -> str:
