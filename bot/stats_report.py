@@ -193,25 +193,24 @@ def to_csv(report: dict[str, Any]) -> str:
 
 
 def to_table(report: dict[str, Any]) -> str:
-    """A plain-text table; the weekly grid is left out here when all of it is hidden."""
+    """A plain-text table for people: the weekly grid lists only the cells that are shown."""
+    small = f"<{report['min_count']}"
     lines = [
         f"Usage from {report['from']} to {report['to']} (UTC days)."
-        f" Counts below {report['min_count']} are shown as <{report['min_count']}.",
+        f" Counts below {report['min_count']} are shown as {small}.",
         "Unique users are at most this many: after a restart a returning user may count twice.",
-        "",
     ]
     section = None
-    small = f"<{report['min_count']}"
-    weekly_hidden = all(c["count"] == small for c in report["need_by_place_weekly"])
+    hidden_weekly = 0
     for name, key, detail, value in rows(report):
-        if name == "need_by_place_weekly" and weekly_hidden:
-            if section != name:
-                lines += ["", f"{name}: every cell {small}"]
-                section = name
-            continue
         if name != section:
+            if section == "need_by_place_weekly" and hidden_weekly:
+                lines.append(f"  {'(every other cell)':<40} {small:>8}")
             lines += ["", name]
-            section = name
+            section, hidden_weekly = name, 0
+        if name == "need_by_place_weekly" and value == small:
+            hidden_weekly += 1
+            continue
         label = f"{key} {detail}".strip()
-        lines.append(f"  {label:<40} {value:>8}")
-    return "\n".join(lines).replace("\n\n\n", "\n\n").lstrip("\n") + "\n"
+        lines.append(f"  {label:<40} {value!s:>8}")
+    return "\n".join(lines) + "\n"

@@ -14,9 +14,12 @@ from bot import stats
 from bot.callback import Screen, decode
 from bot.models import DailyCount
 from bot.stats import iso_week
+from bot.stats_report import weeks_between
+from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests.directory_data import as_yaml, standard_entries
 from tests.harness import Harness, Person
 from tests.test_cli import helpline
+from tests.test_suppression import recoverable
 
 TODAY = dt.datetime.now(dt.UTC).date()
 
@@ -62,16 +65,123 @@ async def drive(harness: Harness) -> None:
         her = harness.person("ko")
         if i < 20:
             await journey(her, "CN", "shelter", open_card=i < 11)
+            if i < 3:  # the first card she opened did not work for her
+                await her.press(button(her, lambda n: n.need == "shelter"))
+                await her.press(button(her, lambda n: n.screen is Screen.CARD))
+                await her.press(button(her, lambda n: n.screen is Screen.REPORT))
+                assert "Thank you" in her.screen.text or "고맙습니다" in her.screen.text
         elif i < 25:
             await journey(her, "CN", "emergency")
         else:
             await journey(her, "KR", "settlement")
         if i == 0:
             await her.send("/start")  # the same woman twice in a day
+        if i in (5, 6):
+            await her.send("/erase")
+            await her.press(her.screen.buttons()[0][0][1])
     for _ in range(12):
         await journey(harness.person("zh"), "CN", "health")
     for _ in range(4):
         await journey(harness.person("en"), "TRANSIT", "legal")
+
+
+def truth_of_drive(start: dt.date, end: dt.date) -> dict[Any, int]:
+    """What `drive` did, counted by hand, in the report's cells."""
+    truth: dict[Any, int] = {
+        ("total", "sessions"): 54,
+        ("total", "unique_users"): 53,
+        ("total", "erases"): 2,
+        ("language", "ko"): 38,
+        ("language", "zh"): 12,
+        ("language", "en"): 4,
+        ("place", "CN"): 37,
+        ("place", "KR"): 12,
+        ("place", "TRANSIT"): 4,
+        ("place", "OTHER"): 0,
+        ("opened", "cn-shelter-ko"): 11 + 3,
+        ("reports", "cn-shelter-ko"): 3,
+    }
+    # Shelter: 20 chose it, and 3 of them chose it again to report a contact.
+    needs = {"shelter": 23, "emergency": 5, "settlement": 12, "health": 12, "legal": 4}
+    in_place = {
+        "shelter": "CN",
+        "emergency": "CN",
+        "settlement": "KR",
+        "health": "CN",
+        "legal": "TRANSIT",
+    }
+    for need in NEEDS:
+        truth[("need", need)] = needs.get(need, 0)
+    for week in weeks_between(start, end):
+        for need in NEEDS:
+            for place in PLACES:
+                mine = week == iso_week(TODAY) and in_place.get(need) == place
+                truth[("week", week, need, place)] = needs[need] if mine else 0
+    day = start
+    while day <= end:
+        truth[("day", day)] = 54 if day == TODAY else 0
+        day += dt.timedelta(days=1)
+    return truth
+
+
+def cells_of(report: dict[str, Any]) -> dict[Any, Any]:
+    """The report's JSON as cells named like the truth's."""
+    cells: dict[Any, Any] = {
+        ("total", "sessions"): report["totals"]["sessions"],
+        ("total", "unique_users"): report["totals"]["unique_users_at_most"],
+        ("total", "erases"): report["totals"]["erases"],
+    }
+    for section, metric in (
+        ("by_language", "language"),
+        ("by_place", "place"),
+        ("by_need", "need"),
+    ):
+        cells |= {(metric, key): value for key, value in report[section].items()}
+    for cell in report["need_by_place_weekly"]:
+        cells[("week", cell["week"], cell["need"], cell["place"])] = cell["count"]
+    cells |= {("opened", e["id"]): e["opened"] for e in report["top_entries"]}
+    cells |= {("reports", e["id"]): e["reports"] for e in report["not_working"]}
+    cells |= {("day", dt.date.fromisoformat(d["date"])): d["sessions"] for d in report["days"]}
+    return cells
+
+
+def equations_of(report: dict[str, Any]) -> list[list[tuple[int, Any]]]:
+    """Every sum a reader of the report can know or guess."""
+    start, end = (dt.date.fromisoformat(report[k]) for k in ("from", "to"))
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    equations = [[(-1, ("total", "sessions")), *((1, ("day", d)) for d in days)]]
+    for metric, keys in (("language", USER_LANGUAGES), ("place", PLACES), ("need", NEEDS)):
+        equations.append([(1, (metric, key)) for key in keys])
+    # A list of one has no total but itself, which is published nowhere.
+    for section, kind in (("top_entries", "opened"), ("not_working", "reports")):
+        if len(report[section]) > 1:
+            equations.append([(1, (kind, e["id"])) for e in report[section]])
+    weeks = weeks_between(start, end)
+    for need in NEEDS:
+        equations.append(
+            [(-1, ("need", need)), *((1, ("week", w, need, p)) for w in weeks for p in PLACES)]
+        )
+    return equations
+
+
+def check_against_truth(report: dict[str, Any], truth: dict[Any, int]) -> None:
+    """Every visible number is the true one, every small one is hidden, and no hidden one
+    can be worked out from the rest."""
+    cells = cells_of(report)
+    small = f"<{report['min_count']}"
+    assert set(cells) == {k for k in truth if k in cells} and len(cells) >= len(truth) - 0
+    for key, value in cells.items():
+        true = truth.get(key, 0)
+        if value == small:
+            continue
+        assert value == true, key
+        assert true >= report["min_count"], key
+    for key, true in truth.items():
+        if true < report["min_count"] and key in cells:
+            assert cells[key] == small, key
+    hidden = {k for k, v in cells.items() if v == small}
+    values = {k: truth.get(k, 0) for k in cells}
+    assert not recoverable(values, equations_of(report), hidden)
 
 
 async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
@@ -82,43 +192,25 @@ async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
         await flush(harness)
     finally:
         await harness.stop()
-    data = report(tmp_path, "--from", str(TODAY - dt.timedelta(days=6)), "--to", str(TODAY))
+    start = TODAY - dt.timedelta(days=6)
+    data = report(tmp_path, "--from", str(start), "--to", str(TODAY))
     assert data["min_count"] == 10 and data["to"] == TODAY.isoformat()
-    assert data["totals"]["sessions"] == 54
-    assert data["totals"]["unique_users_at_most"] == 53
-    assert data["totals"]["erases"] == "<10"
-    assert data["by_language"] == {"ko": 38, "zh": 12, "en": "<10"} or data["by_language"] == {
-        "ko": 38,
-        "zh": "<10",
-        "en": "<10",
-    }
-    assert data["by_place"]["CN"] == 37 and data["by_place"]["KR"] == 12
-    assert data["by_place"]["TRANSIT"] == "<10" and data["by_place"]["OTHER"] == "<10"
-    assert data["by_need"]["shelter"] == 20
-    assert data["by_need"]["emergency"] == "<10" and data["by_need"]["legal"] == "<10"
-    week = iso_week(TODAY)
-    cell = {(c["week"], c["need"], c["place"]): c["count"] for c in data["need_by_place_weekly"]}
-    assert cell[(week, "shelter", "CN")] == 20
-    assert cell[(week, "emergency", "CN")] == "<10"
-    assert cell[(week, "legal", "TRANSIT")] == "<10"
-    top = {e["id"]: e["opened"] for e in data["top_entries"]}
-    assert top and set(top.values()) <= {"<10"} | set(range(10, 100))
-    assert sum(v for v in top.values() if isinstance(v, int)) <= 11
-    days = {d["date"]: d["sessions"] for d in data["days"]}
-    assert len(days) == 7 and days[TODAY.isoformat()] == 54
-    for value in _all_numbers(data):
-        assert value == "<10" or (isinstance(value, int) and value >= 10)
-
-
-def _all_numbers(data: dict[str, Any]) -> list[Any]:
-    found = [*data["totals"].values(), *data["by_language"].values(), *data["by_place"].values()]
-    found += list(data["by_need"].values())
-    found += [c["count"] for c in data["need_by_place_weekly"]]
-    found += [e["opened"] for e in data["top_entries"]] + [
-        e["reports"] for e in data["not_working"]
-    ]
-    found += [d["sessions"] for d in data["days"]]
-    return found
+    assert data["totals"] == {"sessions": 54, "unique_users_at_most": 53, "erases": "<10"}
+    assert data["by_need"]["shelter"] == 23 and data["by_place"]["CN"] == 37
+    assert data["top_entries"] == [{"id": "cn-shelter-ko", "opened": 14}]
+    assert data["not_working"] == [{"id": "cn-shelter-ko", "reports": "<10"}]
+    check_against_truth(data, truth_of_drive(start, TODAY))
+    table = helpline(
+        "stats",
+        "--from",
+        str(start),
+        "--to",
+        str(TODAY),
+        cwd=tmp_path,
+        env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'helpline.db'}"},
+    ).stdout
+    (tmp_path / "table.txt").write_text(table)
+    assert "sessions" in table and "54" in table
 
 
 async def test_a_restart_keeps_what_was_counted(tmp_path: Path) -> None:
