@@ -91,11 +91,15 @@ async def _new_day(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _close(application: Application) -> None:  # type: ignore[type-arg]
     core = application.bot_data.pop("core", None)
-    if core is not None:
-        await stats.flush(core.counter, core.sessions)
     engine = application.bot_data.pop("engine", None)
-    if engine is not None:
-        await engine.dispose()
+    try:
+        if core is not None:
+            await stats.flush(core.counter, core.sessions)
+    except Exception as exc:
+        log.error("the last counts could not be saved at shutdown (%s)", type(exc).__name__)
+    finally:
+        if engine is not None:
+            await engine.dispose()
 
 
 def build_application(

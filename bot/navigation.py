@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import directory, screens
 from bot.callback import Nav, Screen
+from bot.directory_file import EntryModel
 from bot.erase import EraseMemory
 from bot.flood import FloodGuard
 from bot.i18n import Texts
@@ -68,14 +69,18 @@ async def show(core: Core, nav: Nav) -> View:
     raise AssertionError(f"unhandled screen {nav.screen!r}")
 
 
+async def _visible_entry(core: Core, entry_id: str) -> EntryModel | None:
+    async with core.sessions() as session:
+        return await directory.visible_entry(
+            session, entry_id, today=core.today(), max_age_days=core.settings.verify_max_age_days
+        )
+
+
 async def _report(core: Core, t: Texts, nav: Nav) -> View:
     """ "This contact did not work": one more in the entry's anonymous daily count (only for an
     entry users can see, so forged ids add nothing), then the list again, with thanks."""
     assert nav.entry is not None
-    async with core.sessions() as session:
-        entry = await directory.visible_entry(
-            session, nav.entry, today=core.today(), max_age_days=core.settings.verify_max_age_days
-        )
+    entry = await _visible_entry(core, nav.entry)
     if entry is not None:
         core.counter.add("not_working", entry.id)
     return await _list(core, t, nav.to(Screen.LIST, entry=None), thanks=True)
@@ -104,13 +109,7 @@ async def _list(core: Core, t: Texts, nav: Nav, *, thanks: bool = False) -> View
 
 async def _card(core: Core, t: Texts, nav: Nav) -> View:
     assert nav.entry is not None
-    async with core.sessions() as session:
-        entry = await directory.visible_entry(
-            session,
-            nav.entry,
-            today=core.today(),
-            max_age_days=core.settings.verify_max_age_days,
-        )
+    entry = await _visible_entry(core, nav.entry)
     if entry is None:
         return screens.card_gone(t, nav)
     if nav.origin is Screen.LIST:  # picked from a list, not come back to

@@ -112,8 +112,22 @@ def _chunks(rows: list[dict[str, object]], size: int = 200) -> list[list[dict[st
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
-def _insert(dialect: str):  # type: ignore[no-untyped-def]
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+async def _add(
+    session: AsyncSession,
+    table: type[DailyCount] | type[WeeklyNeedPlace],
+    rows: list[dict[str, object]],
+    keys: list[str],
+) -> None:
+    """Insert the rows, or add their counts to the rows already there, in one statement per
+    chunk: atomic on SQLite and PostgreSQL alike, so concurrent flushes add up."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for chunk in _chunks(rows):
+        stmt = insert(table).values(chunk)
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=keys, set_={"count": table.count + stmt.excluded.count}
+            )
+        )
 
 
 async def flush(counter: UsageCounter, sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -123,31 +137,16 @@ async def flush(counter: UsageCounter, sessions: async_sessionmaker[AsyncSession
         return 0
     try:
         async with sessions() as session, session.begin():
-            insert = _insert(session.get_bind().dialect.name)
             daily = [
                 {"day": d, "metric": m, "key": k, "count": n}
                 for (d, m, k), n in sorted(batch.daily.items())
             ]
-            for rows in _chunks(daily):
-                stmt = insert(DailyCount).values(rows)
-                await session.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["day", "metric", "key"],
-                        set_={"count": DailyCount.count + stmt.excluded.count},
-                    )
-                )
             weekly = [
                 {"week": w, "need": n, "place": p, "count": c}
                 for (w, n, p), c in sorted(batch.weekly.items())
             ]
-            for rows in _chunks(weekly):
-                stmt = insert(WeeklyNeedPlace).values(rows)
-                await session.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["week", "need", "place"],
-                        set_={"count": WeeklyNeedPlace.count + stmt.excluded.count},
-                    )
-                )
+            await _add(session, DailyCount, daily, ["day", "metric", "key"])
+            await _add(session, WeeklyNeedPlace, weekly, ["week", "need", "place"])
     except BaseException:
         counter.put_back(batch)
         raise
