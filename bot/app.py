@@ -30,6 +30,7 @@ from telegram.request import BaseRequest
 from bot import database, i18n, stats
 from bot.i18n import Texts
 from bot.navigation import Core
+from bot.processing import HelplineApplication, OneChatAtATime
 from bot.settings import Settings
 from bot.taxonomy import USER_LANGUAGES
 from handlers import commands, errors, groups, guard, menu
@@ -124,7 +125,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .concurrent_updates(64)
+        .application_class(HelplineApplication)
+        .concurrent_updates(OneChatAtATime(64))
         .post_init(post_init)
         .post_shutdown(_close)
         .rate_limiter(AIORateLimiter())

@@ -21,11 +21,12 @@ WALK_BACK = 1000  # ids walked below the lowest one known (after a restart, say)
 class _Seen:
     lowest: int
     highest: int
-    first_seen: float
+    last_seen: float
 
 
 class EraseMemory:
-    """Per chat: the message ids seen within the last 48 hours. Nothing is ever written."""
+    """Per chat: the message ids seen, forgotten 48 hours after the chat's last activity (by
+    then Telegram lets no bot delete them). Nothing is ever written."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
@@ -40,6 +41,7 @@ class EraseMemory:
         else:
             seen.lowest = min(seen.lowest, message_id)
             seen.highest = max(seen.highest, message_id)
+            seen.last_seen = self._clock()
 
     def highest(self, chat_id: int) -> int | None:
         self._prune()
@@ -68,7 +70,7 @@ class EraseMemory:
             return
         self._next_prune = now + 1.0
         limit = now - ERASABLE_SECONDS
-        for chat_id in [c for c, s in self._chats.items() if s.first_seen < limit]:
+        for chat_id in [c for c, s in self._chats.items() if s.last_seen < limit]:
             del self._chats[chat_id]
 
 

@@ -117,22 +117,24 @@ async def _card(core: Core, t: Texts, nav: Nav) -> View:
     return screens.card(t, nav, entry)
 
 
-def start(lang: str) -> View:
+def start(nav: Nav) -> View:
     """The first screen after /start: a calm greeting and the places question."""
-    return screens.places(Texts(lang), Nav(Screen.PLACES, lang), greeting=True)
+    return screens.places(Texts(nav.lang), nav.fresh(Screen.PLACES), greeting=True)
 
 
-def entry_screen(lang: str, screen: Screen) -> View:
-    """A screen opened by a command, where nothing is known but her Telegram language."""
-    t = Texts(lang)
-    nav = Nav(screen, lang)
-    match screen:
+def entry_screen(core: Core, nav: Nav) -> View:
+    """A screen opened by a command or after typed text, where nothing is known but her
+    Telegram language and, if one is pending, her auto-erase choice."""
+    t = Texts(nav.lang)
+    match nav.screen:
         case Screen.HELP:
             return screens.help_screen(t, nav)
         case Screen.LANGUAGES:
             return screens.languages(t, nav)
         case Screen.SAFETY:
             return screens.safety(t, nav)
+        case Screen.ABOUT:
+            return screens.about(t, nav, public_handle=core.settings.bot_public_handle)
         case Screen.ERASE:
             return screens.erase_question(t, nav.to(Screen.ERASE, origin=Screen.PLACES))
-    return screens.places(t, nav)
+    return screens.places(t, nav.fresh(Screen.PLACES))

@@ -425,7 +425,8 @@ def auto_erase(t: Texts, nav: Nav) -> View:
             label = _("Off")
         if minutes == nav.auto:
             label = "✓ " + label
-        rows.append([(label, encode(nav.to(Screen.SAFETY, auto=minutes)))])
+        choice = nav.to(Screen.SAFETY, auto=minutes, origin=Screen.AUTO_ERASE)
+        rows.append([(label, encode(choice))])
     rows.append(_nav_row(t, nav, nav.to(Screen.SAFETY)))
     return View(text, rows)
 

@@ -9,12 +9,17 @@ from bot import navigation, screens
 from bot.callback import Nav, Screen
 from bot.i18n import Texts
 from bot.taxonomy import user_language
+from handlers import erase as erasing
 from handlers.render import core, forget_incoming, send
 
 
-def _lang(update: Update) -> str:
-    user = update.effective_user
-    return user_language(user.language_code if user else None)
+def where(update: Update, context: ContextTypes.DEFAULT_TYPE, screen: Screen) -> Nav:
+    """A position for a screen opened without a button: her Telegram language, and the
+    auto-erase she chose if one is pending, so that the new buttons keep carrying it."""
+    user, chat = update.effective_user, update.effective_chat
+    lang = user_language(user.language_code if user else None)
+    minutes = erasing.pending_minutes(context, chat.id) if chat else 0
+    return Nav(screen, lang, auto=minutes)
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, view: screens.View) -> None:
@@ -26,41 +31,42 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, view: scre
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = _lang(update)
+    nav = where(update, context, Screen.PLACES)
     counter = core(context).counter
     counter.add("sessions")
-    counter.add("language", lang)
-    await _answer(update, context, navigation.start(lang))
+    counter.add("language", nav.lang)
+    await _answer(update, context, navigation.start(nav))
+
+
+async def _entry(update: Update, context: ContextTypes.DEFAULT_TYPE, screen: Screen) -> None:
+    nav = where(update, context, screen)
+    await _answer(update, context, navigation.entry_screen(core(context), nav))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _answer(update, context, navigation.entry_screen(_lang(update), Screen.HELP))
+    await _entry(update, context, Screen.HELP)
 
 
 async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _answer(update, context, navigation.entry_screen(_lang(update), Screen.LANGUAGES))
+    await _entry(update, context, Screen.LANGUAGES)
 
 
 async def safety(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _answer(update, context, navigation.entry_screen(_lang(update), Screen.SAFETY))
+    await _entry(update, context, Screen.SAFETY)
 
 
 async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await _answer(update, context, navigation.entry_screen(_lang(update), Screen.ERASE))
+    await _entry(update, context, Screen.ERASE)
 
 
 async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = _lang(update)
-    handle = core(context).settings.bot_public_handle
-    await _answer(
-        update, context, screens.about(Texts(lang), Nav(Screen.ABOUT, lang), public_handle=handle)
-    )
+    await _entry(update, context, Screen.ABOUT)
 
 
 async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Text, photos, voice, stickers, files, places, contacts: none of it is read or kept."""
-    lang = _lang(update)
-    t = Texts(lang)
-    home = screens.places(t, Nav(Screen.PLACES, lang))
+    nav = where(update, context, Screen.PLACES)
+    t = Texts(nav.lang)
+    home = screens.places(t, nav)
     view = screens.View(screens.only_buttons(t) + "\n\n" + home.text, home.rows)
     await _answer(update, context, view)

@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes, Job
 from bot import screens
 from bot.callback import Nav
 from bot.i18n import Texts
+from bot.processing import OneChatAtATime
 from handlers.render import answer, core
 
 log = logging.getLogger(__name__)
@@ -78,11 +79,18 @@ def arm_auto_erase(context: ContextTypes.DEFAULT_TYPE, chat_id: int, minutes: in
     )
 
 
-def rearm_auto_erase(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
-    """Activity without a button (a typed message, a command) restarts a pending countdown."""
+def pending_minutes(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> int:
+    """The delay of this chat's pending auto-erase, or 0."""
     job = _jobs(context).get(chat_id)
-    if job is not None and isinstance(job.data, int):
-        arm_auto_erase(context, chat_id, job.data)
+    return job.data if job is not None and isinstance(job.data, int) else 0
+
+
+def keep_counting(context: ContextTypes.DEFAULT_TYPE, chat_id: int, minutes: int = 0) -> None:
+    """Any activity restarts the countdown: with the minutes her buttons carry, else those of
+    the pending job. Only her choice on the auto-erase screen switches it off."""
+    minutes = minutes or pending_minutes(context, chat_id)
+    if minutes:
+        arm_auto_erase(context, chat_id, minutes)
 
 
 def cancel_auto_erase(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
@@ -94,8 +102,17 @@ def cancel_auto_erase(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
 async def _auto_erase(context: ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     assert job is not None and job.chat_id is not None
-    _jobs(context).pop(job.chat_id, None)
-    newest = core(context).erase_memory.highest(job.chat_id)
+    processor = context.application.update_processor
+    if isinstance(processor, OneChatAtATime):  # not in the middle of one of her taps
+        async with processor.chat(job.chat_id):
+            await _erase_silently(context, job.chat_id)
+    else:
+        await _erase_silently(context, job.chat_id)
+
+
+async def _erase_silently(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    _jobs(context).pop(chat_id, None)
+    newest = core(context).erase_memory.highest(chat_id)
     core(context).counter.add("erases")
     if newest is not None:
-        await delete_history(context, job.chat_id, newest)
+        await delete_history(context, chat_id, newest)

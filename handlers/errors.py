@@ -53,6 +53,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(screens.something_went_wrong(t))
         else:
-            await update.effective_chat.send_message(html.escape(screens.something_went_wrong(t)))
+            chat = update.effective_chat
+            sent = await chat.send_message(html.escape(screens.something_went_wrong(t)))
+            memory = context.bot_data.get("core")
+            if memory is not None:
+                memory.erase_memory.saw(chat.id, sent.message_id)
     except TelegramError as exc:
         log.info("could not tell the user about an error (%s)", type(exc).__name__)

@@ -8,12 +8,14 @@ from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import screens
-from bot.callback import BadCallback, decode
+from bot.callback import BadCallback, Nav, Screen, decode
 from bot.flood import Verdict
 from bot.i18n import Texts
 from bot.taxonomy import user_language
 from handlers import erase
-from handlers.render import answer, core
+from handlers.render import answer, core, forget_incoming
+
+ERASING = (Screen.ERASE, Screen.ERASE_NOW)
 
 
 async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -26,26 +28,45 @@ async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     message = update.effective_message
     if message is not None:
         helpers.erase_memory.saw(chat.id, message.message_id)
-    verdict = helpers.flood.check(chat.id)
-    if verdict is Verdict.IGNORE:
-        raise ApplicationHandlerStop
-    if verdict is Verdict.WARN:
-        await _please_wait(update)
-        raise ApplicationHandlerStop
-    query = update.callback_query
-    if query is not None:
-        try:
-            erase.arm_auto_erase(context, chat.id, decode(query.data).auto)
-        except BadCallback:
-            erase.rearm_auto_erase(context, chat.id)
+    nav = _nav(update)
+    # Erasing is never held back, however fast she taps: that is when she needs it most.
+    if not _wants_erase(update, nav):
+        verdict = helpers.flood.check(chat.id)
+        if verdict is not Verdict.ALLOW:
+            if verdict is Verdict.WARN:
+                await _please_wait(update, context)
+            if update.callback_query is None:
+                await forget_incoming(update, context)  # held back, but not left in the chat
+            raise ApplicationHandlerStop
+    if nav is not None and nav.origin is Screen.AUTO_ERASE:  # her choice, off included
+        erase.arm_auto_erase(context, chat.id, nav.auto)
     else:
-        erase.rearm_auto_erase(context, chat.id)
+        erase.keep_counting(context, chat.id, nav.auto if nav is not None else 0)
 
 
-async def _please_wait(update: Update) -> None:
+def _nav(update: Update) -> Nav | None:
+    query = update.callback_query
+    if query is None:
+        return None
+    try:
+        return decode(query.data)
+    except BadCallback:
+        return None
+
+
+def _wants_erase(update: Update, nav: Nav | None) -> bool:
+    if nav is not None:
+        return nav.screen in ERASING
+    text = (update.message.text if update.message is not None else None) or ""
+    words = text.split()
+    return bool(words) and words[0].split("@")[0] == "/erase"
+
+
+async def _please_wait(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     text = screens.please_wait(Texts(user_language(user.language_code if user else None)))
     if update.callback_query is not None:
         await answer(update.callback_query, text)
     elif update.effective_chat is not None:
-        await update.effective_chat.send_message(html.escape(text))
+        sent = await update.effective_chat.send_message(html.escape(text))
+        core(context).erase_memory.saw(update.effective_chat.id, sent.message_id)

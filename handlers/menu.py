@@ -8,10 +8,10 @@ from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
 from bot import navigation, screens
-from bot.callback import BadCallback, Nav, Screen, decode
+from bot.callback import BadCallback, Screen, decode
 from bot.i18n import Texts
-from bot.taxonomy import user_language
 from handlers import erase, groups, stats
+from handlers.commands import where
 from handlers.render import answer, core, edit
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button this bot did not make, or not for this user: a calm line and the start."""
     query = update.callback_query
     assert query is not None
-    lang = user_language(query.from_user.language_code if query.from_user else None)
-    t = Texts(lang)
+    nav = where(update, context, Screen.PLACES)
+    t = Texts(nav.lang)
     await answer(query, screens.button_out_of_date(t))
-    await edit(update, context, query, screens.places(t, Nav(Screen.PLACES, lang)))
+    await edit(update, context, query, screens.places(t, nav))

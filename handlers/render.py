@@ -52,16 +52,19 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
 async def edit(
     update: Update, context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, view: View
 ) -> None:
-    """Edit the message in place; if it can no longer be edited, send the screen anew."""
+    """Edit the message in place; if Telegram says it is too old to edit, send the screen
+    anew. A message that is gone stays gone."""
     message = query.message
     if isinstance(message, Message):
         try:
             await message.edit_text(view.text, reply_markup=keyboard(view))
             return
         except BadRequest as exc:
-            if "not modified" in exc.message.lower():
+            if "can't be edited" not in exc.message.lower():
+                # Not modified, or gone: she may have erased the chat; never post it anew.
+                log.info("a screen was not edited (%s)", type(exc).__name__)
                 return
-            log.info("a message could not be edited (%s); sending anew", type(exc).__name__)
+            log.info("a message is too old to edit; sending the screen anew")
     await send(update, context, view)
 
 

@@ -72,3 +72,13 @@ def test_flood_guard_allows_a_steady_person_and_forgets_quiet_chats() -> None:
     clock.now += 60
     guard.check(1)
     assert len(guard) == 1
+
+
+def test_an_active_chat_is_remembered_past_48_hours_from_its_start() -> None:
+    clock = Clock()
+    memory = EraseMemory(clock)
+    memory.saw(9, 10)
+    clock.now += ERASABLE_SECONDS - 60
+    memory.saw(9, 11)  # she came back just before two days were up
+    clock.now += 3600
+    assert memory.highest(9) == 11

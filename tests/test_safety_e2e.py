@@ -203,3 +203,77 @@ async def test_flood_gets_one_calm_line_then_silence(tmp_path: Path, lang: str) 
         assert her.screen.buttons()
     finally:
         await harness.stop()
+
+
+async def test_no_list_of_users_is_kept_in_memory(bot: Harness) -> None:
+    for lang in LANGS:
+        her = bot.person(lang)
+        await her.send("/start")
+        await her.tap("🔒")
+    assert bot.app is not None
+    assert not bot.app._user_ids_to_be_updated_in_persistence
+    assert not bot.app._chat_ids_to_be_updated_in_persistence
+
+
+async def test_a_tap_still_being_answered_cannot_outlive_an_erase(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from bot import directory
+
+    slow_list = directory.list_for_need
+
+    async def slowly(*args, **kwargs):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(0.3)
+        return await slow_list(*args, **kwargs)
+
+    monkeypatch.setattr(directory, "list_for_need", slowly)
+    her = bot.person("en")
+    await her.send("/start")
+    await her.tap("In China")
+    screen = her.screen
+    need = her.data_of("I am in danger")
+    erase_now = next(
+        d for row in screen.buttons() for _, d in row if decode(d).screen is Screen.ERASE
+    )
+    await her.press(erase_now)
+    question = her.screen
+    yes = question.buttons()[0][0][1]
+    # The need tap and the erase come in one batch, the need first and slow.
+    bot.fake.api.user_taps(her.user, question, need)
+    last = bot.fake.api.user_taps(her.user, question, yes)
+    await bot.deliver(last)
+    remaining = [m.text for m in her.api.messages[her.chat_id].values()]
+    assert len(remaining) == 1 and "Done" in remaining[0]
+
+
+async def test_typing_does_not_switch_auto_erase_off(bot: Harness) -> None:
+    her = bot.person("en")
+    await her.send("/safety")
+    await her.tap("⏱")
+    await her.tap("30 minutes")
+    await her.send("hello")  # a new screen, built without her buttons
+    assert all(decode(d).auto == 30 for row in her.screen.buttons() for _, d in row)
+    await her.tap("In China")
+    (job,) = jobs(bot, "auto-erase")
+    assert job.data == 30
+
+
+async def test_erase_gets_through_a_flood_and_typing_is_removed(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, flood_guard=True)
+    await harness.start(as_yaml(standard_entries()))
+    assert harness.app is not None
+    harness.app.bot_data["core"].flood = FloodGuard(clock=Clock())
+    try:
+        her = harness.person("en")
+        for i in range(22):
+            await her.send(f"panic {i}")
+        held = await her.send("my address is 5 River Road")
+        assert held["message"]["message_id"] not in her.api.messages[her.chat_id]
+        await her.send("/erase")
+        await her.press(her.screen.buttons()[0][0][1])
+        await run_jobs(harness, "erase")
+        assert her.api.messages[her.chat_id] == {}
+    finally:
+        await harness.stop()
