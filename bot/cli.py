@@ -60,7 +60,9 @@ def _parser() -> argparse.ArgumentParser:
 
     stats = commands.add_parser("stats", help="anonymised usage counts, small counts hidden")
     stats.add_argument("--from", dest="start", type=_date, help="first UTC day (YYYY-MM-DD)")
-    stats.add_argument("--to", dest="end", type=_date, help="last UTC day (default: today)")
+    stats.add_argument(
+        "--to", dest="end", type=_date, help="last UTC day (default and latest: yesterday)"
+    )
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return parser
 
@@ -213,7 +215,11 @@ def _export(settings: Settings, target: str, fmt: str) -> int:
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    end = args.end or navigation.utc_today()
+    yesterday = navigation.utc_today() - dt.timedelta(days=1)
+    if args.end is not None and args.end > yesterday:
+        # Today is not over: two runs a few minutes apart would show one person's steps.
+        print(f"helpline: counting up to {yesterday}, the last complete day", file=sys.stderr)
+    end = min(args.end or yesterday, yesterday)
     start = args.start or end - dt.timedelta(days=29)
     if start > end:
         raise CommandError("--from is after --to")

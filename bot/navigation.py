@@ -36,7 +36,9 @@ class Core:
     counter: UsageCounter = field(default_factory=UsageCounter)
 
 
-async def show(core: Core, nav: Nav) -> View:
+async def show(core: Core, nav: Nav, user_id: int | None = None) -> View:
+    """The screen for `nav`. `user_id` stays in memory: it only makes a "did not work" report
+    count once per person and day."""
     t = Texts(nav.lang)
     core.counter.count_choice(nav)
     match nav.screen:
@@ -47,7 +49,7 @@ async def show(core: Core, nav: Nav) -> View:
         case Screen.LIST:
             return await _list(core, t, nav)
         case Screen.REPORT:
-            return await _report(core, t, nav)
+            return await _report(core, t, nav, user_id)
         case Screen.CARD:
             return await _card(core, t, nav)
         case Screen.LANGUAGES:
@@ -76,13 +78,13 @@ async def _visible_entry(core: Core, entry_id: str) -> EntryModel | None:
         )
 
 
-async def _report(core: Core, t: Texts, nav: Nav) -> View:
+async def _report(core: Core, t: Texts, nav: Nav, user_id: int | None) -> View:
     """ "This contact did not work": one more in the entry's anonymous daily count (only for an
     entry users can see, so forged ids add nothing), then the list again, with thanks."""
     assert nav.entry is not None
     entry = await _visible_entry(core, nav.entry)
-    if entry is not None:
-        core.counter.add("not_working", entry.id)
+    if entry is not None and user_id is not None:
+        core.counter.add_once(user_id, "not_working", entry.id)
     return await _list(core, t, nav.to(Screen.LIST, entry=None), thanks=True)
 
 

@@ -74,13 +74,23 @@ class UsageCounter:
 
     def see_user(self, user_id: int) -> None:
         """Count `user_id` once per day, remembering only a keyed hash of it until midnight."""
-        today = self.today()
-        if self._key_day != today:
+        if self._first_today(str(user_id)):
+            self._batch.daily[(self.today(), "unique_users", "")] += 1
+
+    def add_once(self, user_id: int, metric: str, key: str) -> None:
+        """Count at most once per user and day (a report that a contact did not work: one
+        person tapping ten times is one report)."""
+        if self._first_today(f"{metric}\x00{key}\x00{user_id}"):
+            self.add(metric, key)
+
+    def _first_today(self, text: str) -> bool:
+        if self._key_day != self.today():
             self.rotate_key()
-        digest = hmac.new(self._key, str(user_id).encode(), hashlib.sha256).digest()
-        if digest not in self._seen:
-            self._seen.add(digest)
-            self._batch.daily[(today, "unique_users", "")] += 1
+        digest = hmac.new(self._key, text.encode(), hashlib.sha256).digest()
+        if digest in self._seen:
+            return False
+        self._seen.add(digest)
+        return True
 
     def rotate_key(self) -> None:
         """A new random key and an empty set: yesterday's hashes cannot be matched any more."""
@@ -135,20 +145,24 @@ async def flush(counter: UsageCounter, sessions: async_sessionmaker[AsyncSession
     batch = counter.take()
     if not batch:
         return 0
+    daily = [
+        {"day": d, "metric": m, "key": k, "count": n}
+        for (d, m, k), n in sorted(batch.daily.items())
+    ]
+    weekly = [
+        {"week": w, "need": n, "place": p, "count": c}
+        for (w, n, p), c in sorted(batch.weekly.items())
+    ]
+    committed = False
     try:
-        async with sessions() as session, session.begin():
-            daily = [
-                {"day": d, "metric": m, "key": k, "count": n}
-                for (d, m, k), n in sorted(batch.daily.items())
-            ]
-            weekly = [
-                {"week": w, "need": n, "place": p, "count": c}
-                for (w, n, p), c in sorted(batch.weekly.items())
-            ]
-            await _add(session, DailyCount, daily, ["day", "metric", "key"])
-            await _add(session, WeeklyNeedPlace, weekly, ["week", "need", "place"])
+        async with sessions() as session:
+            async with session.begin():
+                await _add(session, DailyCount, daily, ["day", "metric", "key"])
+                await _add(session, WeeklyNeedPlace, weekly, ["week", "need", "place"])
+            committed = True
     except BaseException:
-        counter.put_back(batch)
+        if not committed:  # after a commit the counts are in: never add them twice
+            counter.put_back(batch)
         raise
     return len(batch.daily) + len(batch.weekly)
 

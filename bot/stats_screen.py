@@ -25,11 +25,18 @@ async def report_for(
     today: dt.date,
     min_count: int,
 ) -> dict[str, Any]:
-    """The report for the last `days` days, today included, counted up to this minute."""
-    await stats.flush(counter, sessions)
+    """The report for the last `days` complete UTC days (today is not over, and comparing two
+    views of it a few minutes apart would show one person's steps). The three periods are
+    decided together, so that no view gives away what another hides."""
+    await stats.flush(counter, sessions)  # yesterday's last minute may still be in memory
+    end = today - dt.timedelta(days=1)
     async with sessions() as session:
-        raw = await stats_report.load(session, today - dt.timedelta(days=days - 1), today)
-    return stats_report.build(raw, min_count)
+        raws = [
+            await stats_report.load(session, end - dt.timedelta(days=period - 1), end)
+            for period in PERIODS
+        ]
+    reports = stats_report.build_many(raws, min_count)
+    return reports[PERIODS.index(days)]
 
 
 def view(t: Texts, nav: Nav, report: dict[str, Any]) -> View:
@@ -45,7 +52,9 @@ def view(t: Texts, nav: Nav, report: dict[str, Any]) -> View:
         html.escape(f"{report['from']} – {report['to']} (UTC)"),
         "<i>"
         + html.escape(
-            _("Counts below {n} are shown as {small}.").format(n=report["min_count"], small=small)
+            _(
+                "Counts below {n}, and some others that would give them away, are shown as {small}."
+            ).format(n=report["min_count"], small=small)
         )
         + "</i>",
         "",

@@ -12,7 +12,7 @@ every vector of the null space of the equations restricted to the hidden cells.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence, Set
 
 import numpy as np
 
@@ -47,16 +47,23 @@ def _determined(hidden: list[Cell], equations: Sequence[Equation]) -> set[Cell]:
 
 
 def suppress(
-    values: Mapping[Cell, int], equations: Sequence[Equation], min_count: int
+    values: Mapping[Cell, int],
+    equations: Sequence[Equation],
+    min_count: int,
+    virtual: Set[Cell] = frozenset(),
 ) -> set[Cell]:
     """The cells to hide: every one below `min_count`, then as many more as it takes so that
-    no hidden value follows from the visible ones through `equations`."""
-    hidden = {cell for cell, value in values.items() if value < min_count}
+    no hidden value follows from the visible ones through `equations`.
+
+    `virtual` cells are never published but can be worked out, such as the difference
+    between a 30-day and a 7-day count: a small one must stay undetermined too."""
+    hidden = {cell for cell, value in values.items() if value < min_count} | set(virtual)
+    safe = {cell for cell in virtual if values[cell] >= min_count}  # may be worked out
     stuck: set[Cell] = set()  # pinned by the equations alone: no visible cell can help
     while True:
-        determined = _determined(sorted(hidden, key=repr), equations) - stuck
+        determined = _determined(sorted(hidden, key=repr), equations) - stuck - safe
         if not determined:
-            return hidden
+            return hidden - set(virtual)
         cell = min(determined, key=repr)
         partner = _partner(cell, values, equations, hidden)
         if partner is None:

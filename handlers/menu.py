@@ -40,7 +40,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     # The screen is built before the tap is answered, so that if building it fails, the
     # error handler can still answer the tap with a calm line.
-    view = await navigation.show(core(context), nav)
+    user_id = update.effective_user.id if update.effective_user else None
+    view = await navigation.show(core(context), nav, user_id)
     await answer(query)
     await edit(update, context, query, view)
 

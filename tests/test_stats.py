@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,14 @@ from tests.harness import Harness, Person
 from tests.test_cli import helpline
 from tests.test_suppression import recoverable
 
-TODAY = dt.datetime.now(dt.UTC).date()
+# Reports cover complete days only, so the tests count as if it all happened yesterday.
+TODAY = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+
+
+def backdate(harness: Harness) -> None:
+    assert harness.app is not None
+    noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
+    harness.app.bot_data["core"].counter = stats.UsageCounter(clock=lambda: noon)
 
 
 def button(her: Person, test: Any) -> str:
@@ -187,6 +195,7 @@ def check_against_truth(report: dict[str, Any], truth: dict[Any, int]) -> None:
 async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
     harness = Harness(tmp_path)
     await harness.start(as_yaml(standard_entries()))
+    backdate(harness)
     try:
         await drive(harness)
         await flush(harness)
@@ -216,6 +225,7 @@ async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
 async def test_a_restart_keeps_what_was_counted(tmp_path: Path) -> None:
     first = Harness(tmp_path)
     await first.start(as_yaml(standard_entries()))
+    backdate(first)
     try:
         for _ in range(12):
             await journey(first.person("ko"), "KR", None)
@@ -223,6 +233,7 @@ async def test_a_restart_keeps_what_was_counted(tmp_path: Path) -> None:
         await first.stop()  # flushes at shutdown
     second = Harness(tmp_path)
     await second.start()
+    backdate(second)
     try:
         for _ in range(11):
             await journey(second.person("ko"), "KR", None)
@@ -244,6 +255,7 @@ def test_stats_refuses_a_backwards_range(tmp_path: Path) -> None:
 async def test_table_and_csv_show_the_same_suppressed_numbers(tmp_path: Path, fmt: str) -> None:
     harness = Harness(tmp_path)
     await harness.start(as_yaml(standard_entries()))
+    backdate(harness)
     try:
         for _ in range(11):
             await journey(harness.person("zh"), "CN", "health")
@@ -339,6 +351,7 @@ def png_size(data: bytes) -> tuple[int, int]:
 async def test_admins_see_numbers_and_a_chart(tmp_path: Path, lang: str) -> None:
     harness = Harness(tmp_path, admin_ids=(ADMIN,))
     await harness.start(as_yaml(standard_entries()))
+    backdate(harness)
     try:
         for _ in range(12):
             await journey(harness.person("zh"), "CN", "health")
@@ -363,6 +376,7 @@ async def test_admins_see_numbers_and_a_chart(tmp_path: Path, lang: str) -> None
 async def test_to_everyone_else_stats_does_not_exist(tmp_path: Path) -> None:
     harness = Harness(tmp_path, admin_ids=(ADMIN,))
     await harness.start(as_yaml(standard_entries()))
+    backdate(harness)
     try:
         her = harness.person("en")
         await her.send("/stats")
@@ -443,3 +457,79 @@ async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: 
         total = await session.scalar(select(func.sum(DailyCount.count)))
     await engine.dispose()
     assert total == 7
+
+
+def test_the_three_periods_give_nothing_away_together() -> None:
+    """7, 30 and 90 days ending on the same day, as /stats offers them: no hidden number of
+    one can be worked out with the others, and no two visible numbers differ by a small one."""
+    import random
+
+    from bot.stats_report import RawCounts, build_many
+
+    rng = random.Random(11)
+    end = dt.date(2026, 11, 28)
+    # The last week as the review found it leaking, then a month with one small day.
+    week = [30, 25, 3, 11, 40, 35, 12]
+    days = {end - dt.timedelta(days=6 - i): n for i, n in enumerate(week)}
+    for i in range(7, 90):
+        days[end - dt.timedelta(days=i)] = 2 if i == 12 else rng.choice([14, 22, 30])
+    per_day_need = {d: {n: rng.choice([0, 0, 1, 3]) for n in NEEDS} for d in days}
+    for i, day in enumerate(sorted(days, reverse=True)):  # shelter: 12 in a week, 15 in a month
+        per_day_need[day]["shelter"] = 2 if i < 6 else 3 if i == 10 else 0 if i < 30 else 4
+    raws = []
+    for period in (7, 30, 90):
+        start = end - dt.timedelta(days=period - 1)
+        span = [d for d in days if start <= d <= end]
+        daily = {("sessions", ""): sum(days[d] for d in span)}
+        for need in NEEDS:
+            daily[("need", need)] = sum(per_day_need[d][need] for d in span)
+        daily[("language", "ko")] = daily[("sessions", "")]
+        raws.append(RawCounts(start, end, daily, {d: days[d] for d in span}, {}))
+    reports = build_many(raws, 10)
+    values: dict[Any, int] = {}
+    shown: dict[Any, Any] = {}
+    equations: list[list[tuple[int, Any]]] = []
+    for raw, rep in zip(raws, reports, strict=True):
+        tag = (raw.start, raw.end)
+        values[(tag, "sessions")] = raw.daily[("sessions", "")]
+        shown[(tag, "sessions")] = rep["totals"]["sessions"]
+        equations.append([(-1, (tag, "sessions")), *((1, ("day", d)) for d in raw.days)])
+        for need in NEEDS:
+            values[(tag, need)] = raw.daily[("need", need)]
+            shown[(tag, need)] = rep["by_need"][need]
+        equations.append([(1, (tag, need)) for need in NEEDS])
+        for item in rep["days"]:  # a day shown in any period is known
+            day = dt.date.fromisoformat(item["date"])
+            values[("day", day)] = days[day]
+            if shown.get(("day", day)) in (None, "<10"):
+                shown[("day", day)] = item["sessions"]
+    tags = [(r.start, r.end) for r in raws]
+    for inner, outer in itertools.pairwise(tags):
+        for key in ["sessions", *NEEDS]:
+            a, b = shown[(inner, key)], shown[(outer, key)]
+            if a != "<10" and b != "<10":
+                assert b - a == 0 or b - a >= 10, (inner, outer, key, a, b)
+    hidden = {cell for cell, value in shown.items() if value == "<10"}
+    assert not recoverable(values, equations, hidden)
+    assert any(v != "<10" for v in shown.values())
+
+
+def test_today_is_never_reported(tmp_path: Path) -> None:
+    result = helpline("db", "upgrade", cwd=tmp_path)
+    assert result.returncode == 0
+    today = dt.datetime.now(dt.UTC).date()
+    out = helpline("stats", "--to", str(today), "--format", "json", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["to"] == str(today - dt.timedelta(days=1))
+    assert "last complete day" in out.stderr
+
+
+def test_a_report_counts_once_per_person_and_day() -> None:
+    counter = stats.UsageCounter(clock=lambda: dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC))
+    for _ in range(10):
+        counter.add_once(7001, "not_working", "some-entry")
+    counter.add_once(7002, "not_working", "some-entry")
+    counter.add_once(7001, "not_working", "other-entry")
+    daily = counter.take().daily
+    assert daily[(dt.date(2026, 11, 28), "not_working", "some-entry")] == 2
+    assert daily[(dt.date(2026, 11, 28), "not_working", "other-entry")] == 1
