@@ -124,19 +124,11 @@ def start(nav: Nav) -> View:
     return screens.places(Texts(nav.lang), nav.fresh(Screen.PLACES), greeting=True)
 
 
-def entry_screen(core: Core, nav: Nav) -> View:
+async def entry_screen(core: Core, nav: Nav) -> View:
     """A screen opened by a command or after typed text, where nothing is known but her
     Telegram language and, if one is pending, her auto-erase choice."""
-    t = Texts(nav.lang)
-    match nav.screen:
-        case Screen.HELP:
-            return screens.help_screen(t, nav)
-        case Screen.LANGUAGES:
-            return screens.languages(t, nav)
-        case Screen.SAFETY:
-            return screens.safety(t, nav)
-        case Screen.ABOUT:
-            return screens.about(t, nav, public_handle=core.settings.bot_public_handle)
-        case Screen.ERASE:
-            return screens.erase_question(t, nav.to(Screen.ERASE, origin=Screen.PLACES))
-    return screens.places(t, nav.fresh(Screen.PLACES))
+    if nav.screen is Screen.ERASE:  # "No, go back" leads to the start
+        return await show(core, nav.to(Screen.ERASE, origin=Screen.PLACES))
+    if nav.screen in (Screen.HELP, Screen.LANGUAGES, Screen.SAFETY, Screen.ABOUT):
+        return await show(core, nav)
+    return await show(core, nav.fresh(Screen.PLACES))

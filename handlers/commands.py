@@ -40,7 +40,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _entry(update: Update, context: ContextTypes.DEFAULT_TYPE, screen: Screen) -> None:
     nav = where(update, context, screen)
-    await _answer(update, context, navigation.entry_screen(core(context), nav))
+    await _answer(update, context, await navigation.entry_screen(core(context), nav))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
