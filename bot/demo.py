@@ -85,6 +85,13 @@ class Terminal:
 
     def show_changes(self) -> None:
         chat = self.api.messages.get(self.chat_id, {})
+        gone = [message_id for message_id in self.shown if message_id not in chat]
+        if gone:
+            print(f"(the bot deleted {len(gone)} of its messages from the chat)", file=self.out)
+            for message_id in gone:
+                del self.shown[message_id]
+            if self.current is not None and self.current.message_id in gone:
+                self.current = None
         for message_id in sorted(chat):
             message = chat[message_id]
             if not message.from_bot:

@@ -208,3 +208,11 @@ def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:
     (row,) = list(csv.DictReader(io.StringIO(out)))
     assert row["name_en"] == "'=1+1" and row["name_ko"] == "'+82 이름"
     assert row["id"] == "formula"
+
+
+def test_demo_erase_is_shown(tmp_path: Path) -> None:
+    result = helpline("demo", cwd=tmp_path, stdin="9\n1\n")
+    assert result.returncode == 0, result.stderr
+    assert "Erase this chat now?" in result.stdout
+    assert "(the bot deleted 1 of its messages from the chat)" in result.stdout
+    assert result.stdout.rstrip().endswith("Done.")
