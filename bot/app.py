@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import database, i18n, stats
+from bot import database, i18n, staff, stats
 from bot.i18n import Texts
 from bot.navigation import Core
 from bot.processing import HelplineApplication, OneChatAtATime
@@ -65,6 +65,7 @@ async def _open(application: Application, settings: Settings) -> None:  # type: 
     await database.upgrade(engine)
     application.bot_data["engine"] = engine
     core = Core(settings, database.make_sessionmaker(engine))
+    await staff.seed_admins(core.sessions, settings.admin_ids, core.today())
     application.bot_data["core"] = core
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot's job-queue extra is required"

@@ -1,4 +1,4 @@
-"""The `helpline` command line: run, demo, db upgrade, directory validate|import|export, stats."""
+"""The `helpline` command line: run, demo, db upgrade, directory, staff, stats."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot import (
     directory_file,
     logs,
     navigation,
+    staff,
     stats_report,
 )
 from bot.directory_file import DirectoryFileInvalid
@@ -58,6 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("file")
     export.add_argument("--format", choices=("yaml", "csv", "hsds"), default="yaml")
 
+    team = commands.add_parser("staff", help="who is a volunteer or an admin")
+    team_commands = team.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
+    add = team_commands.add_parser("add", help="make a Telegram user id a volunteer or admin")
+    add.add_argument("user_id", type=_user_id)
+    add.add_argument("--role", choices=staff.ROLES, required=True)
+    drop = team_commands.add_parser("remove", help="remove a member of staff")
+    drop.add_argument("user_id", type=_user_id)
+    team_commands.add_parser("list", help="list staff")
+
     stats = commands.add_parser("stats", help="anonymised usage counts, small counts hidden")
     stats.add_argument("--from", dest="start", type=_date, help="first UTC day (YYYY-MM-DD)")
     stats.add_argument(
@@ -65,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return parser
+
+
+def _user_id(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 2**63:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Telegram user id (digits)")
+    return int(text)
 
 
 def _date(text: str) -> dt.date:
@@ -108,6 +124,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return _directory(args, settings)
         case "stats":
             return _stats(args, settings)
+        case "staff":
+            return asyncio.run(_staff(args, settings))
     raise AssertionError(args.command)
 
 
@@ -246,3 +264,24 @@ async def _load_counts(settings: Settings, start: dt.date, end: dt.date) -> stat
             return await stats_report.load(session, start, end)
     finally:
         await engine.dispose()
+
+
+async def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    engine = database.make_engine(settings.database_url)
+    try:
+        await database.upgrade(engine)
+        sessions = database.make_sessionmaker(engine)
+        match args.staff_command:
+            case "add":
+                changed = await staff.add(sessions, args.user_id, args.role, navigation.utc_today())
+                print(f"{args.user_id}: {args.role}" + ("" if changed else " (unchanged)"))
+            case "remove":
+                if not await staff.remove(sessions, args.user_id):
+                    raise CommandError(f"{args.user_id} is not staff")
+                print(f"{args.user_id}: removed")
+            case "list":
+                for member in await staff.members(sessions):
+                    print(f"{member.user_id}\t{member.role}\tsince {member.added_on}")
+    finally:
+        await engine.dispose()
+    return 0

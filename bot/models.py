@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -133,3 +133,13 @@ class WeeklyNeedPlace(Base):
     need: Mapped[str] = mapped_column(String(32), primary_key=True)
     place: Mapped[str] = mapped_column(String(16), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class Staff(Base):
+    """Volunteers and admins: the only Telegram user ids the bot ever stores."""
+
+    __tablename__ = "staff"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    role: Mapped[str] = mapped_column(String(16))
+    added_on: Mapped[dt.date] = mapped_column(Date)

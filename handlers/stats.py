@@ -18,9 +18,10 @@ from handlers.render import answer, core, edit, forget_incoming, send
 DEFAULT_DAYS = 30
 
 
-def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Checked in the database for every update: a role is never taken from a button."""
     user = update.effective_user
-    return is_admin(core(context).settings, user.id if user else None)
+    return await is_admin(core(context).sessions, user.id if user else None)
 
 
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav, *, new: bool) -> None:
@@ -49,7 +50,7 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav, *,
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not _admin(update, context):
+    if not await _admin(update, context):
         await commands.anything_else(update, context)
         return
     user = update.effective_user
@@ -62,7 +63,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def on_period(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav) -> bool:
     """Show the period; False if the tap is not an admin's (the caller treats it as stale)."""
-    if not _admin(update, context) or nav.page not in stats_screen.PERIODS:
+    if nav.page not in stats_screen.PERIODS or not await _admin(update, context):
         return False
     await _show(update, context, nav, new=False)
     return True

@@ -216,3 +216,23 @@ def test_demo_erase_is_shown(tmp_path: Path) -> None:
     assert "Erase this chat now?" in result.stdout
     assert "(the bot deleted 1 of its messages from the chat)" in result.stdout
     assert result.stdout.rstrip().endswith("Done.")
+
+
+def test_staff_add_list_remove(tmp_path: Path) -> None:
+    assert (
+        helpline("staff", "add", "123456789", "--role", "volunteer", cwd=tmp_path).returncode == 0
+    )
+    assert helpline("staff", "add", "987654321", "--role", "admin", cwd=tmp_path).returncode == 0
+    promoted = helpline("staff", "add", "123456789", "--role", "admin", cwd=tmp_path)
+    assert promoted.stdout.strip() == "123456789: admin"
+    listed = helpline("staff", "list", cwd=tmp_path).stdout.splitlines()
+    assert [line.split("\t")[:2] for line in listed] == [
+        ["123456789", "admin"],
+        ["987654321", "admin"],
+    ]
+    assert helpline("staff", "remove", "123456789", cwd=tmp_path).returncode == 0
+    again = helpline("staff", "remove", "123456789", cwd=tmp_path)
+    assert again.returncode == 2 and "is not staff" in again.stderr
+    bad = helpline("staff", "add", "12ab", "--role", "admin", cwd=tmp_path)
+    assert bad.returncode == 2 and "not a Telegram user id" in bad.stderr
+    assert helpline("staff", "add", "5", "--role", "boss", cwd=tmp_path).returncode == 2

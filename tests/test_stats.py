@@ -533,3 +533,29 @@ def test_a_report_counts_once_per_person_and_day() -> None:
     daily = counter.take().daily
     assert daily[(dt.date(2026, 11, 28), "not_working", "some-entry")] == 2
     assert daily[(dt.date(2026, 11, 28), "not_working", "other-entry")] == 1
+
+
+async def test_an_admin_added_on_the_server_sees_stats_and_a_volunteer_does_not(
+    tmp_path: Path,
+) -> None:
+    harness = Harness(tmp_path)
+    await harness.start(as_yaml(standard_entries()))
+    try:
+        assert harness.app is not None
+        core = harness.app.bot_data["core"]
+        from bot import staff
+
+        await staff.add(core.sessions, 515151, "admin", TODAY)
+        await staff.add(core.sessions, 525252, "volunteer", TODAY)
+        admin = harness.person("en", user_id=515151)
+        await admin.send("/stats")
+        assert [m for m, _ in harness.fake.api.calls if m == "sendPhoto"]
+        volunteer = harness.person("en", user_id=525252)
+        await volunteer.send("/stats")
+        assert "only with the buttons" in volunteer.screen.text
+        await staff.remove(core.sessions, 515151)
+        calls = len(harness.fake.api.calls)
+        await admin.send("/stats")  # checked again on every update
+        assert not [m for m, _ in harness.fake.api.calls[calls:] if m == "sendPhoto"]
+    finally:
+        await harness.stop()
