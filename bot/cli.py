@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot import (
+    audit,
     database,
     directory,
     directory_export,
@@ -53,6 +54,8 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument(
         "--dry-run", action="store_true", help="say what would change, change nothing"
     )
+    past = dir_commands.add_parser("history", help="every recorded change to one entry")
+    past.add_argument("entry_id")
     export = dir_commands.add_parser(
         "export", help="write the directory to a file, or - for stdout"
     )
@@ -155,6 +158,8 @@ def _read(path: Path) -> str | None:
 def _directory(args: argparse.Namespace, settings: Settings) -> int:
     if args.directory_command == "export":
         return _export(settings, args.file, args.format)
+    if args.directory_command == "history":
+        return asyncio.run(_history(settings, args.entry_id))
     text = _read(args.file)
     if text is None:
         return 1
@@ -284,4 +289,21 @@ async def _staff(args: argparse.Namespace, settings: Settings) -> int:
                     print(f"{member.user_id}\t{member.role}\tsince {member.added_on}")
     finally:
         await engine.dispose()
+    return 0
+
+
+async def _history(settings: Settings, entry_id: str) -> int:
+    if not await database.has_schema(settings.database_url):
+        raise CommandError("the database has no directory yet")
+    engine = database.make_engine(settings.database_url)
+    try:
+        await database.upgrade(engine)
+        async with database.make_sessionmaker(engine)() as session:
+            records = await audit.history(session, entry_id)
+    finally:
+        await engine.dispose()
+    if not records:
+        raise CommandError(f"no recorded change to {entry_id!r}")
+    for item in records:
+        print(audit.describe(item))
     return 0

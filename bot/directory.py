@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, Select, case, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.directory_file import TEXT_FIELDS, ContactModel, DirectoryFile, EntryModel
+from bot import audit
+from bot.directory_file import TEXT_FIELDS, ContactModel, DirectoryFile, EntryModel, entry_yaml
 from bot.models import Contact, Entry, EntryCategory, EntryLanguage, EntryRegion, EntryText
 from bot.taxonomy import ANYWHERE
 
@@ -202,9 +203,29 @@ def _comparable(entry: EntryModel) -> dict[str, object]:
     return entry.model_dump(mode="json")
 
 
-async def replace_all(session: AsyncSession, incoming: DirectoryFile) -> ImportPlan:
-    """Make the directory equal to the file; the caller's transaction makes it all or nothing."""
-    plan = plan_import(await all_entries(session), incoming)
+async def replace_all(
+    session: AsyncSession, incoming: DirectoryFile, *, actor: str = audit.CLI
+) -> ImportPlan:
+    """Make the directory equal to the file; the caller's transaction makes it all or nothing,
+    the audit records included (one per changed entry)."""
+    current = await all_entries(session)
+    plan = plan_import(current, incoming)
+    before = {e.id: entry_yaml(e) for e in current if e.id in {*plan.updated, *plan.removed}}
+    after = {e.id: entry_yaml(e) for e in incoming.entries if e.id in {*plan.added, *plan.updated}}
+    for action, ids in (
+        ("added", plan.added),
+        ("updated", plan.updated),
+        ("removed", plan.removed),
+    ):
+        for entry_id in ids:
+            audit.record(
+                session,
+                actor=actor,
+                entry_id=entry_id,
+                action=action,
+                old=before.get(entry_id, ""),
+                new=after.get(entry_id, ""),
+            )
     stale_ids = [*plan.removed, *plan.updated]
     if stale_ids:
         await session.execute(delete(Entry).where(Entry.id.in_(stale_ids)))

@@ -338,6 +338,17 @@ def entry_to_data(entry: EntryModel) -> dict[str, Any]:
     return data
 
 
+def entry_yaml(entry: EntryModel) -> str:
+    """One entry in the file's form, for the audit trail and diffs."""
+    return yaml.safe_dump(
+        entry_to_data(entry),
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=4096,  # one line per value, so that a diff shows the value that changed
+    )
+
+
 def dump(entries: list[EntryModel]) -> str:
     """The stable YAML text of a directory: entries by id, keys in the format's order."""
     document = {

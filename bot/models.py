@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
@@ -143,3 +153,21 @@ class Staff(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     role: Mapped[str] = mapped_column(String(16))
     added_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class AuditRecord(Base):
+    """One change to the directory. Appended, never updated or deleted by the application."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_entry", "entry_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(32))  # a staff id, or "cli"
+    entry_id: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(16))  # added, updated, removed, rechecked, ...
+    field: Mapped[str] = mapped_column(String(32), default="")
+    lang: Mapped[str] = mapped_column(String(8), default="")
+    old: Mapped[str] = mapped_column(Text, default="")
+    new: Mapped[str] = mapped_column(Text, default="")
+    approved_by: Mapped[str] = mapped_column(String(32), default="")

@@ -236,3 +236,26 @@ def test_staff_add_list_remove(tmp_path: Path) -> None:
     bad = helpline("staff", "add", "12ab", "--role", "admin", cwd=tmp_path)
     assert bad.returncode == 2 and "not a Telegram user id" in bad.stderr
     assert helpline("staff", "add", "5", "--role", "boss", cwd=tmp_path).returncode == 2
+
+
+def test_every_imported_change_is_in_the_history(tmp_path: Path, standard_file: Path) -> None:
+    helpline("directory", "import", str(standard_file), cwd=tmp_path)
+    entries = standard_entries()
+    entries[0]["name"] = {"en": "Renamed Shelter", "ko": "새 이름 쉼터"}
+    entries = [e for e in entries if e["id"] != "kr-settlement"]
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(as_yaml(entries), "utf-8")
+    helpline("directory", "import", str(changed), cwd=tmp_path)
+    helpline("directory", "import", str(changed), cwd=tmp_path)  # no change, no record
+    first = helpline("directory", "history", entries[0]["id"], cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    lines = first.stdout.splitlines()
+    heads = [line for line in lines if " UTC  " in line]
+    assert [h.split("  ")[1] for h in heads] == ["added", "updated"]
+    assert all("by cli" in h for h in heads)
+    assert any(line.strip().startswith("+") and "Renamed Shelter" in line for line in lines)
+    assert any(line.strip().startswith("-") and "Bravo Shelter" in line for line in lines)
+    gone = helpline("directory", "history", "kr-settlement", cwd=tmp_path).stdout
+    assert [h.split("  ")[1] for h in gone.splitlines() if " UTC  " in h] == ["added", "removed"]
+    none = helpline("directory", "history", "never-there", cwd=tmp_path)
+    assert none.returncode == 2 and "no recorded change" in none.stderr

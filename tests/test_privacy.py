@@ -322,6 +322,7 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path) -> None:
 # Integer columns outside the staff table, each checked to be unable to hold a person: list
 # positions, and aggregate counts (written only by the counter's upserts, from increments).
 INTEGER_COLUMNS = {
+    ("audit", "id"),
     ("daily_counts", "count"),
     ("weekly_need_place", "count"),
     ("contacts", "position"),
