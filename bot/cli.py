@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("file")
     export.add_argument("--format", choices=("yaml", "csv", "hsds"), default="yaml")
+    export.add_argument(
+        "--include-internal", action="store_true", help="include the staff-only notes"
+    )
 
     team = commands.add_parser("staff", help="who is a volunteer or an admin")
     team_commands = team.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
@@ -157,7 +160,7 @@ def _read(path: Path) -> str | None:
 
 def _directory(args: argparse.Namespace, settings: Settings) -> int:
     if args.directory_command == "export":
-        return _export(settings, args.file, args.format)
+        return _export(settings, args.file, args.format, internal=args.include_internal)
     if args.directory_command == "history":
         return asyncio.run(_history(settings, args.entry_id))
     text = _read(args.file)
@@ -221,14 +224,14 @@ async def _all_entries(settings: Settings) -> list[directory_file.EntryModel]:
         await engine.dispose()
 
 
-def _export(settings: Settings, target: str, fmt: str) -> int:
+def _export(settings: Settings, target: str, fmt: str, *, internal: bool = False) -> int:
     entries = asyncio.run(_all_entries(settings))
     if fmt == "csv":
-        text = directory_export.to_csv(entries)
+        text = directory_export.to_csv(entries, internal=internal)
     elif fmt == "hsds":
-        text = directory_export.to_hsds(entries)
+        text = directory_export.to_hsds(entries, internal=internal)
     else:
-        text = directory_file.dump(entries)
+        text = directory_file.dump(entries, internal=internal)
     if target == "-":
         sys.stdout.write(text)
     else:

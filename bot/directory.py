@@ -151,6 +151,7 @@ def to_model(entry: Entry) -> EntryModel:
         id=entry.id,
         status=entry.status,  # type: ignore[arg-type]
         verified_on=entry.verified_on,
+        internal_note=entry.internal_note,
         categories=[c.category for c in entry.categories],
         regions=[r.region for r in entry.regions],
         languages=[lang.lang for lang in entry.languages],
@@ -169,6 +170,7 @@ def to_row(model: EntryModel) -> Entry:
         id=model.id,
         status=model.status,
         verified_on=model.verified_on,
+        internal_note=model.internal_note or None,
         texts=[
             EntryText(field=field, lang=lang, text=text)
             for field in TEXT_FIELDS
@@ -188,8 +190,20 @@ async def all_entries(session: AsyncSession) -> list[EntryModel]:
     return [to_model(e) for e in rows]
 
 
+def keep_notes(current: list[EntryModel], incoming: DirectoryFile) -> DirectoryFile:
+    """A file exported without staff notes must not wipe them: an entry that says nothing
+    about its note keeps the one it has ("" in a file clears it)."""
+    notes = {e.id: e.internal_note for e in current}
+    entries = [
+        e.model_copy(update={"internal_note": notes.get(e.id)}) if e.internal_note is None else e
+        for e in incoming.entries
+    ]
+    return incoming.model_copy(update={"entries": entries})
+
+
 def plan_import(current: list[EntryModel], incoming: DirectoryFile) -> ImportPlan:
     """What replacing `current` with the file would add, update and remove."""
+    incoming = keep_notes(current, incoming)
     before = {e.id: e for e in current}
     after = {e.id: e for e in incoming.entries}
     added = sorted(set(after) - set(before))
@@ -200,7 +214,9 @@ def plan_import(current: list[EntryModel], incoming: DirectoryFile) -> ImportPla
 
 
 def _comparable(entry: EntryModel) -> dict[str, object]:
-    return entry.model_dump(mode="json")
+    data = entry.model_dump(mode="json")
+    data["internal_note"] = data.get("internal_note") or None  # "" and no note are the same
+    return data
 
 
 async def replace_all(
@@ -209,6 +225,7 @@ async def replace_all(
     """Make the directory equal to the file; the caller's transaction makes it all or nothing,
     the audit records included (one per changed entry)."""
     current = await all_entries(session)
+    incoming = keep_notes(current, incoming)
     plan = plan_import(current, incoming)
     before = {e.id: entry_yaml(e) for e in current if e.id in {*plan.updated, *plan.removed}}
     after = {e.id: entry_yaml(e) for e in incoming.entries if e.id in {*plan.added, *plan.updated}}

@@ -31,7 +31,7 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def to_csv(entries: list[EntryModel]) -> str:
+def to_csv(entries: list[EntryModel], *, internal: bool = False) -> str:
     """One row per entry; list fields joined with ';', texts one column per language."""
     entries = sorted(entries, key=lambda e: e.id)
     text_columns = [
@@ -42,6 +42,8 @@ def to_csv(entries: list[EntryModel]) -> str:
     header = ["id", "status", "verified_on", "categories", "regions", "languages"]
     header += [f"{field}_{lang}" for field, lang in text_columns]
     header.append("contacts")
+    if internal:
+        header.append("internal_note")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
@@ -56,6 +58,8 @@ def to_csv(entries: list[EntryModel]) -> str:
         ]
         row += [getattr(e, field).get(lang, "") for field, lang in text_columns]
         row.append("; ".join(f"{c.type}: {c.value}" for c in e.contacts))
+        if internal:
+            row.append(e.internal_note or "")
         writer.writerow([_cell(v) for v in row])
     return out.getvalue()
 
@@ -69,7 +73,7 @@ def _first_text(entry: EntryModel, field: str) -> str:
     return found[0] if found else ""
 
 
-def to_hsds_service(entry: EntryModel) -> dict[str, Any]:
+def to_hsds_service(entry: EntryModel, *, internal: bool = False) -> dict[str, Any]:
     """An entry as an HSDS 3.0 service: English (or the first language present) in the standard
     fields, because HSDS has one text per field; every language under `x_translations`."""
     sid = _hsds_id("service", entry.id)
@@ -123,11 +127,13 @@ def to_hsds_service(entry: EntryModel) -> dict[str, Any]:
             for field in TEXT_FIELDS
         },
     }
+    if internal and entry.internal_note:
+        service["x_internal_note"] = entry.internal_note
     return service
 
 
-def to_hsds(entries: list[EntryModel]) -> str:
+def to_hsds(entries: list[EntryModel], *, internal: bool = False) -> str:
     """HSDS services as a JSON document; fields HSDS lacks carry an `x_` prefix."""
-    services = [to_hsds_service(e) for e in sorted(entries, key=lambda e: e.id)]
+    services = [to_hsds_service(e, internal=internal) for e in sorted(entries, key=lambda e: e.id)]
     document = {"hsds_version": "3.0", "services": services}
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

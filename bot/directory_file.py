@@ -169,6 +169,16 @@ class EntryModel(BaseModel):
     description: _texts("description") = {}  # type: ignore[valid-type]
     hours: _texts("hours") = {}  # type: ignore[valid-type]
     contacts: Annotated[list[ContactModel], Field(min_length=1, max_length=12)]
+    # Staff only (who to ask, how it was checked); never shown to users, exported only on
+    # request. Absent from a file means "keep the note the directory has"; "" clears it.
+    internal_note: Annotated[str | None, Field(max_length=2000)] = None
+
+    @field_validator("internal_note")
+    @classmethod
+    def _note(cls, value: str | None) -> str | None:
+        if value is not None:
+            _no_control(value.replace("\n", " "))
+        return value
 
     @field_validator("verified_on")
     @classmethod
@@ -322,8 +332,9 @@ def _ordered_texts(texts: dict[str, str]) -> dict[str, str]:
     return {k: texts[k] for k in sorted(texts, key=lambda k: (order.get(k, len(order)), k))}
 
 
-def entry_to_data(entry: EntryModel) -> dict[str, Any]:
-    """An entry as plain data in the file's key order, omitting empty optional fields."""
+def entry_to_data(entry: EntryModel, *, internal: bool = False) -> dict[str, Any]:
+    """An entry as plain data in the file's key order, omitting empty optional fields; the
+    staff-only note only when asked for."""
     data: dict[str, Any] = {"id": entry.id, "status": entry.status}
     if entry.verified_on is not None:
         data["verified_on"] = entry.verified_on
@@ -335,13 +346,15 @@ def entry_to_data(entry: EntryModel) -> dict[str, Any]:
         if texts or field == "name":
             data[field] = _ordered_texts(texts)
     data["contacts"] = [{"type": c.type, "value": c.value} for c in entry.contacts]
+    if internal and entry.internal_note:
+        data["internal_note"] = entry.internal_note
     return data
 
 
 def entry_yaml(entry: EntryModel) -> str:
-    """One entry in the file's form, for the audit trail and diffs."""
+    """One entry in the file's form, staff note included, for the audit trail and diffs."""
     return yaml.safe_dump(
-        entry_to_data(entry),
+        entry_to_data(entry, internal=True),
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
@@ -349,11 +362,13 @@ def entry_yaml(entry: EntryModel) -> str:
     )
 
 
-def dump(entries: list[EntryModel]) -> str:
+def dump(entries: list[EntryModel], *, internal: bool = False) -> str:
     """The stable YAML text of a directory: entries by id, keys in the format's order."""
     document = {
         "version": FORMAT_VERSION,
-        "entries": [entry_to_data(e) for e in sorted(entries, key=lambda e: e.id)],
+        "entries": [
+            entry_to_data(e, internal=internal) for e in sorted(entries, key=lambda e: e.id)
+        ],
     }
     return yaml.safe_dump(
         document, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100

@@ -38,6 +38,7 @@ class Entry(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     verified_on: Mapped[dt.date | None] = mapped_column(Date)
+    internal_note: Mapped[str | None] = mapped_column(Text)  # staff only, never shown to users
 
     texts: Mapped[list[EntryText]] = relationship(
         back_populates="entry",

@@ -45,6 +45,7 @@ def standard_entries() -> list[dict[str, Any]]:
             name=three,
             description={"en": "Open to all.", "ko": "누구나 옵니다.", "zh": "欢迎所有人。"},
             hours={"en": "Weekdays"},
+            internal_note="Ask the coordinator; checked by phone (staff-only-note-7731)",
             contacts=[
                 {"type": "phone", "value": "+86 10 0000 0000"},
                 {"type": "wechat", "value": "example_wechat"},
@@ -81,6 +82,8 @@ def standard_entries() -> list[dict[str, Any]]:
         ),
     ]
 
+
+STAFF_NOTE_MARK = "staff-only-note-7731"
 
 STANDARD_VISIBLE = {
     "cn-shelter-ko",

@@ -259,3 +259,36 @@ def test_every_imported_change_is_in_the_history(tmp_path: Path, standard_file: 
     assert [h.split("  ")[1] for h in gone.splitlines() if " UTC  " in h] == ["added", "removed"]
     none = helpline("directory", "history", "never-there", cwd=tmp_path)
     assert none.returncode == 2 and "no recorded change" in none.stderr
+
+
+def test_staff_notes_are_exported_only_on_request_and_never_lost(
+    tmp_path: Path, standard_file: Path
+) -> None:
+    helpline("directory", "import", str(standard_file), cwd=tmp_path)
+    plain = helpline("directory", "export", "-", cwd=tmp_path).stdout
+    full = helpline("directory", "export", "-", "--include-internal", cwd=tmp_path).stdout
+    assert "staff-only-note-7731" not in plain and "staff-only-note-7731" in full
+    for fmt in ("csv", "hsds"):
+        out = helpline("directory", "export", "-", "--format", fmt, cwd=tmp_path).stdout
+        assert "staff-only-note-7731" not in out
+        out = helpline(
+            "directory", "export", "-", "--format", fmt, "--include-internal", cwd=tmp_path
+        ).stdout
+        assert "staff-only-note-7731" in out
+    exported = tmp_path / "plain.yaml"
+    exported.write_text(plain, "utf-8")
+    again = helpline("directory", "import", str(exported), cwd=tmp_path)
+    assert "0 were added, 0 were updated, 0 were removed" in again.stdout
+    assert (
+        "staff-only-note-7731"
+        in helpline("directory", "export", "-", "--include-internal", cwd=tmp_path).stdout
+    )
+    cleared = yaml.safe_load(full)
+    for item in cleared["entries"]:
+        if "internal_note" in item:
+            item["internal_note"] = ""
+    (tmp_path / "cleared.yaml").write_text(yaml.safe_dump(cleared, allow_unicode=True), "utf-8")
+    result = helpline("directory", "import", str(tmp_path / "cleared.yaml"), cwd=tmp_path)
+    assert "1 were updated" in result.stdout
+    after = helpline("directory", "export", "-", "--include-internal", cwd=tmp_path).stdout
+    assert "staff-only-note-7731" not in after

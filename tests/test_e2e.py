@@ -13,7 +13,7 @@ from babel.dates import format_date
 
 from bot.callback import Nav, Screen, decode, encode
 from bot.taxonomy import NEEDS, PLACES
-from tests.directory_data import RECENT, STANDARD_VISIBLE, standard_entries
+from tests.directory_data import RECENT, STAFF_NOTE_MARK, STANDARD_VISIBLE, standard_entries
 from tests.harness import Harness, Person, telegram_length
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -115,6 +115,7 @@ async def test_walk_every_screen(bot: Harness, lang: str) -> None:
         assert "text" not in her.answer, f"tap {data} got a warning: {her.answer}"
         text = her.screen.text
         assert_markup_is_safe(text)
+        assert STAFF_NOTE_MARK not in text  # staff notes never reach a user
         assert script_of(text) == lang or nav.screen is Screen.CARD
         assert has_nav_row(her), f"no Back/Home on {data}"
         if nav.screen is not Screen.ERASE:
