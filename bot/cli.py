@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import (
     audit,
@@ -179,23 +182,34 @@ def _directory(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(_import(settings, parsed, dry_run=args.dry_run))
 
 
+@contextlib.asynccontextmanager
+async def _database(
+    settings: Settings, *, missing: str | None = None
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """The database at the newest schema, for one command. With `missing`, a database that
+    does not exist yet is an error with that message instead of being created."""
+    if missing is not None and not await database.has_schema(settings.database_url):
+        raise CommandError(missing)
+    engine = database.make_engine(settings.database_url)
+    try:
+        await database.upgrade(engine)
+        yield database.make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
 async def _import(
     settings: Settings, parsed: directory_file.DirectoryFile, *, dry_run: bool
 ) -> int:
     if dry_run and not await database.has_schema(settings.database_url):
         _print_plan(directory.plan_import([], parsed), dry_run=True)  # nothing is created
         return 0
-    engine = database.make_engine(settings.database_url)
-    try:
-        await database.upgrade(engine)
-        async with database.make_sessionmaker(engine)() as session:
-            if dry_run:
-                plan = directory.plan_import(await directory.all_entries(session), parsed)
-            else:
-                async with session.begin():
-                    plan = await directory.replace_all(session, parsed)
-    finally:
-        await engine.dispose()
+    async with _database(settings) as sessions, sessions() as session:
+        if dry_run:
+            plan = directory.plan_import(await directory.all_entries(session), parsed)
+        else:
+            async with session.begin():
+                plan = await directory.replace_all(session, parsed)
     _print_plan(plan, dry_run=dry_run)
     return 0
 
@@ -212,16 +226,9 @@ def _print_plan(plan: directory.ImportPlan, *, dry_run: bool) -> None:
 
 
 async def _all_entries(settings: Settings) -> list[directory_file.EntryModel]:
-    if not await database.has_schema(settings.database_url):
-        raise CommandError(
-            "the database has no directory yet: run `helpline db upgrade` or import a file"
-        )
-    engine = database.make_engine(settings.database_url)
-    try:
-        async with database.make_sessionmaker(engine)() as session:
-            return await directory.all_entries(session)
-    finally:
-        await engine.dispose()
+    missing = "the database has no directory yet: run `helpline db upgrade` or import a file"
+    async with _database(settings, missing=missing) as sessions, sessions() as session:
+        return await directory.all_entries(session)
 
 
 def _export(settings: Settings, target: str, fmt: str, *, internal: bool = False) -> int:
@@ -263,22 +270,13 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _load_counts(settings: Settings, start: dt.date, end: dt.date) -> stats_report.RawCounts:
-    if not await database.has_schema(settings.database_url):
-        raise CommandError("the database has no counts yet: run `helpline db upgrade` first")
-    engine = database.make_engine(settings.database_url)
-    try:
-        await database.upgrade(engine)
-        async with database.make_sessionmaker(engine)() as session:
-            return await stats_report.load(session, start, end)
-    finally:
-        await engine.dispose()
+    missing = "the database has no counts yet: run `helpline db upgrade` first"
+    async with _database(settings, missing=missing) as sessions, sessions() as session:
+        return await stats_report.load(session, start, end)
 
 
 async def _staff(args: argparse.Namespace, settings: Settings) -> int:
-    engine = database.make_engine(settings.database_url)
-    try:
-        await database.upgrade(engine)
-        sessions = database.make_sessionmaker(engine)
+    async with _database(settings) as sessions:
         match args.staff_command:
             case "add":
                 changed = await staff.add(sessions, args.user_id, args.role, navigation.utc_today())
@@ -290,21 +288,13 @@ async def _staff(args: argparse.Namespace, settings: Settings) -> int:
             case "list":
                 for member in await staff.members(sessions):
                     print(f"{member.user_id}\t{member.role}\tsince {member.added_on}")
-    finally:
-        await engine.dispose()
     return 0
 
 
 async def _history(settings: Settings, entry_id: str) -> int:
-    if not await database.has_schema(settings.database_url):
-        raise CommandError("the database has no directory yet")
-    engine = database.make_engine(settings.database_url)
-    try:
-        await database.upgrade(engine)
-        async with database.make_sessionmaker(engine)() as session:
-            records = await audit.history(session, entry_id)
-    finally:
-        await engine.dispose()
+    missing = "the database has no directory yet"
+    async with _database(settings, missing=missing) as sessions, sessions() as session:
+        records = await audit.history(session, entry_id)
     if not records:
         raise CommandError(f"no recorded change to {entry_id!r}")
     for item in records:
