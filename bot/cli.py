@@ -20,10 +20,10 @@ from bot import (
     directory_export,
     directory_file,
     logs,
-    navigation,
     staff,
     stats_report,
 )
+from bot.clock import utc_today
 from bot.directory_file import DirectoryFileInvalid
 from bot.i18n import CatalogError
 from bot.settings import Settings, SettingsError, load_settings
@@ -248,7 +248,7 @@ def _export(settings: Settings, target: str, fmt: str, *, internal: bool = False
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    yesterday = navigation.utc_today() - dt.timedelta(days=1)
+    yesterday = utc_today() - dt.timedelta(days=1)
     if args.end is not None and args.end > yesterday:
         # Today is not over: two runs a few minutes apart would show one person's steps.
         print(f"helpline: counting up to {yesterday}, the last complete day", file=sys.stderr)
@@ -279,7 +279,7 @@ async def _staff(args: argparse.Namespace, settings: Settings) -> int:
     async with _database(settings) as sessions:
         match args.staff_command:
             case "add":
-                changed = await staff.add(sessions, args.user_id, args.role, navigation.utc_today())
+                changed = await staff.add(sessions, args.user_id, args.role, utc_today())
                 print(f"{args.user_id}: {args.role}" + ("" if changed else " (unchanged)"))
             case "remove":
                 if not await staff.remove(sessions, args.user_id):

@@ -22,8 +22,8 @@ from telegram.request import BaseRequest, RequestData
 
 from bot import database, directory, directory_file
 from bot.app import build_application
+from bot.clock import utc_today
 from bot.local_api import ApiError, LocalBotApi, Sent
-from bot.navigation import utc_today
 from bot.settings import Settings
 
 DEMO_TOKEN = "123456:demo-token-for-the-local-demo"

@@ -37,10 +37,6 @@ class ImportPlan:
     removed: list[str]
     unchanged: int
 
-    @property
-    def changes(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
-
 
 def oldest_fresh_date(today: dt.date, max_age_days: int) -> dt.date:
     return today - dt.timedelta(days=max_age_days)

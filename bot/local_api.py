@@ -96,35 +96,14 @@ class LocalBotApi:
         text = str(params["text"])
         if not text.strip() or visible_length(text) > 4096:
             raise ApiError(400, "Bad Request: message text is empty or too long")
-        message = Sent(
-            chat_id,
-            self._new_message_id(chat_id),
-            text,
-            params.get("reply_markup"),
-            from_bot=True,
-            protect_content=bool(params.get("protect_content", False)),
-            parse_mode=params.get("parse_mode"),
-        )
-        self.messages.setdefault(chat_id, {})[message.message_id] = message
-        return self.message_json(message)
+        return self.message_json(self._store(chat_id, text, params))
 
     def _m_sendphoto(self, params: dict[str, Any]) -> Any:
         chat_id = int(params["chat_id"])
         photo = params.get("photo")
         if not isinstance(photo, bytes) or not photo:
             raise ApiError(400, "Bad Request: there is no photo in the request")
-        caption = str(params.get("caption", ""))
-        message = Sent(
-            chat_id,
-            self._new_message_id(chat_id),
-            caption,
-            params.get("reply_markup"),
-            from_bot=True,
-            protect_content=bool(params.get("protect_content", False)),
-            parse_mode=params.get("parse_mode"),
-            photo=photo,
-        )
-        self.messages.setdefault(chat_id, {})[message.message_id] = message
+        message = self._store(chat_id, str(params.get("caption", "")), params, photo)
         return {
             **self.message_json(message),
             "photo": [{"file_id": "p", "file_unique_id": "p", "width": 800, "height": 700}],
@@ -164,6 +143,23 @@ class LocalBotApi:
     def _m_leavechat(self, params: dict[str, Any]) -> Any:
         self.left_chats.append(int(params["chat_id"]))
         return True
+
+    def _store(
+        self, chat_id: int, text: str, params: dict[str, Any], photo: bytes | None = None
+    ) -> Sent:
+        """A new message from the bot, as sendMessage and sendPhoto leave it in the chat."""
+        message = Sent(
+            chat_id,
+            self._new_message_id(chat_id),
+            text,
+            params.get("reply_markup"),
+            from_bot=True,
+            protect_content=bool(params.get("protect_content", False)),
+            parse_mode=params.get("parse_mode"),
+            photo=photo,
+        )
+        self.messages.setdefault(chat_id, {})[message.message_id] = message
+        return message
 
     def _find(self, params: dict[str, Any]) -> Sent:
         chat = self.messages.get(int(params["chat_id"]), {})

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import directory, screens
 from bot.callback import Nav, Screen
+from bot.clock import utc_today
 from bot.directory_file import EntryModel
 from bot.erase import EraseMemory
 from bot.flood import FloodGuard
@@ -17,10 +18,6 @@ from bot.i18n import Texts
 from bot.screens import View
 from bot.settings import Settings
 from bot.stats import UsageCounter
-
-
-def utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 @dataclass

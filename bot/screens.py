@@ -38,9 +38,6 @@ class View:
     text: str
     rows: list[list[Button]] = field(default_factory=list)
 
-    def callbacks(self) -> list[str]:
-        return [data for row in self.rows for _, data in row]
-
 
 def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:

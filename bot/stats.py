@@ -23,14 +23,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.callback import Nav, Screen
+from bot.clock import utc_now
 from bot.models import DailyCount, WeeklyNeedPlace
 
 DayKey = tuple[dt.date, str, str]  # day, metric, key
 WeekKey = tuple[str, str, str]  # ISO week, need, place
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def iso_week(day: dt.date) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from bot.navigation import utc_today
+from bot.clock import utc_today
 
 TODAY = utc_today()
 RECENT = TODAY - dt.timedelta(days=10)
