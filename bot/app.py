@@ -27,13 +27,13 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import database, i18n, staff, stats
+from bot import database, i18n, staff, staff_callback, stats
 from bot.i18n import Texts
 from bot.navigation import Core
 from bot.processing import HelplineApplication, OneChatAtATime
 from bot.settings import Settings
 from bot.taxonomy import USER_LANGUAGES
-from handlers import commands, errors, groups, guard, menu
+from handlers import commands, errors, groups, guard, menu, volunteer
 from handlers import stats as stats_handlers
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,8 @@ async def _open(application: Application, settings: Settings) -> None:  # type: 
     assert jobs is not None, "python-telegram-bot's job-queue extra is required"
     jobs.run_repeating(_flush_counts, interval=FLUSH_SECONDS, first=FLUSH_SECONDS, name="flush")
     jobs.run_daily(_new_day, time=dt.time(0, 0, tzinfo=dt.UTC), name="new-day")
+    digest_at = dt.time(settings.digest_hour, 0, tzinfo=dt.UTC)
+    jobs.run_daily(volunteer.send_digest, time=digest_at, name="digest")
     await application.bot.set_my_commands(_commands("en"))
     for lang in USER_LANGUAGES:
         await application.bot.set_my_commands(_commands(lang), language_code=lang)
@@ -153,6 +155,18 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CommandHandler("safety", commands.safety, filters=private))
     application.add_handler(CommandHandler("erase", commands.erase, filters=private))
     application.add_handler(CommandHandler("stats", stats_handlers.stats_command, filters=private))
+    # Staff only; to anyone else these are unknown text and old buttons (handlers/volunteer).
+    application.add_handler(
+        CommandHandler("volunteer", volunteer.volunteer_command, filters=private)
+    )
+    application.add_handler(CommandHandler("history", volunteer.history_command, filters=private))
+    application.add_handler(
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, volunteer.on_text)
+    )
+    application.add_handler(MessageHandler(private & filters.Document.ALL, volunteer.on_document))
+    application.add_handler(
+        CallbackQueryHandler(volunteer.on_button, pattern=staff_callback.is_staff_data)
+    )
     application.add_handler(MessageHandler(private, commands.anything_else))
     application.add_handler(CallbackQueryHandler(menu.on_button))
     application.add_error_handler(errors.on_error)

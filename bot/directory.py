@@ -83,7 +83,7 @@ def _ranked(query: Select[Entry], lang: str) -> Select[Entry]:
     )
 
 
-_LOAD_ALL = (
+LOAD_ALL = (
     selectinload(Entry.texts),
     selectinload(Entry.categories),
     selectinload(Entry.regions),
@@ -98,7 +98,7 @@ async def _page(
     total = await session.scalar(select(func.count()).select_from(Entry).where(*where)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    query = _ranked(select(Entry).where(*where), lang).options(*_LOAD_ALL)
+    query = _ranked(select(Entry).where(*where), lang).options(*LOAD_ALL)
     rows = await session.scalars(query.offset(page * PAGE_SIZE).limit(PAGE_SIZE))
     return Page([to_model(e) for e in rows], page, pages, total)
 
@@ -134,7 +134,7 @@ async def visible_entry(
 ) -> EntryModel | None:
     """The entry if a user may see it now; None for unknown, draft, archived or stale ones."""
     query = select(Entry).where(Entry.id == entry_id, _visible(today, max_age_days))
-    entry = await session.scalar(query.options(*_LOAD_ALL))
+    entry = await session.scalar(query.options(*LOAD_ALL))
     return to_model(entry) if entry is not None else None
 
 
@@ -182,7 +182,7 @@ def to_row(model: EntryModel) -> Entry:
 
 
 async def all_entries(session: AsyncSession) -> list[EntryModel]:
-    rows = await session.scalars(select(Entry).options(*_LOAD_ALL).order_by(Entry.id))
+    rows = await session.scalars(select(Entry).options(*LOAD_ALL).order_by(Entry.id))
     return [to_model(e) for e in rows]
 
 

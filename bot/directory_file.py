@@ -131,6 +131,15 @@ def _language_code(value: str) -> str:
     return value
 
 
+def is_entry_id(value: str) -> bool:
+    return len(value) <= ENTRY_ID_MAX and re.fullmatch(ENTRY_ID_PATTERN, value) is not None
+
+
+def known_languages() -> frozenset[str]:
+    """Two-letter ISO 639-1 codes that a file may name."""
+    return _KNOWN_LANGUAGES
+
+
 EntryId = Annotated[str, Field(max_length=ENTRY_ID_MAX), AfterValidator(_entry_id)]
 LanguageCode = Annotated[str, AfterValidator(_language_code)]
 

@@ -68,6 +68,7 @@ class LocalBotApi:
     answered_queries: dict[str, dict[str, Any]] = field(default_factory=dict)
     left_chats: list[int] = field(default_factory=list)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)  # what users sent, by file path
     _next_message: dict[int, int] = field(default_factory=dict)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _query_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -139,6 +140,18 @@ class LocalBotApi:
         for message_id in params["message_ids"]:
             chat.pop(int(message_id), None)
         return True
+
+    def _m_getfile(self, params: dict[str, Any]) -> Any:
+        file_id = str(params["file_id"])
+        path = f"documents/{file_id}"
+        if path not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id,
+            "file_size": len(self.files[path]),
+            "file_path": path,
+        }
 
     def _m_leavechat(self, params: dict[str, Any]) -> Any:
         self.left_chats.append(int(params["chat_id"]))
@@ -220,6 +233,17 @@ class LocalBotApi:
             ]
         data.update(content)
         return self.queue({"message": data})
+
+    def user_sends_file(
+        self, user: dict[str, Any], name: str, content: bytes, **document: Any
+    ) -> dict[str, Any]:
+        """A document from `user`; the bot can fetch it with getFile and a download."""
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[f"documents/{file_id}"] = content
+        meta = {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
+        meta["file_size"] = len(content)
+        meta.update(document)
+        return self.user_sends(user, document=meta)
 
     def user_taps(self, user: dict[str, Any], message: Sent, data: str | None) -> dict[str, Any]:
         """A tap on a button under `message`, with any callback data (forged data included)."""

@@ -154,6 +154,41 @@ class Staff(Base):
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     role: Mapped[str] = mapped_column(String(16))
     added_on: Mapped[dt.date] = mapped_column(Date)
+    lang: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    # The one typed answer the bot waits for from this member of staff (new text for a draft,
+    # a reason for a rejection, an id to add), and since when: it lapses after a while.
+    waiting_for: Mapped[str | None] = mapped_column(String(64))
+    waiting_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Proposal(Base):
+    """A change to one entry, proposed by a member of staff and applied only once approved.
+
+    `base` is the entry as the author saw it (empty for a new entry): if the entry is no
+    longer exactly that at approval, the approval is refused rather than overwriting a change
+    the author never saw. `proposed` is the whole entry afterwards, in the file's YAML form;
+    while a draft it may still be incomplete. Proposals made together (one uploaded file)
+    share a `batch`.
+    """
+
+    __tablename__ = "proposals"
+    __table_args__ = (
+        Index("ix_proposals_state", "state", "id"),
+        Index("ix_proposals_author", "author", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch: Mapped[int] = mapped_column(Integer)
+    author: Mapped[int] = mapped_column(BigInteger)  # a staff id
+    state: Mapped[str] = mapped_column(String(16))  # draft, open, approved, rejected
+    kind: Mapped[str] = mapped_column(String(16))  # new, change, retire
+    entry_id: Mapped[str] = mapped_column(String(40))
+    base: Mapped[str] = mapped_column(Text)
+    proposed: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    reviewer: Mapped[int | None] = mapped_column(BigInteger)  # a staff id
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AuditRecord(Base):

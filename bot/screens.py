@@ -234,18 +234,25 @@ def _card_text(t: Texts, entry: EntryModel, place: str | None, limits: dict[str,
     return "\n".join(lines)
 
 
-def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
-    """A contact card. If it would pass Telegram's limit, the description is cut (with an
+def card_text(
+    t: Texts, entry: EntryModel, place: str | None = None, room: int = MAX_MESSAGE
+) -> str:
+    """A contact card's text. If it would pass `room`, the description is cut (with an
     ellipsis), then the opening hours; the name and the ways to reach them never are."""
     limits: dict[str, int] = {}
-    text = _card_text(t, entry, nav.place, limits)
+    text = _card_text(t, entry, place, limits)
     for cuttable in ("description", "hours"):
-        over = visible_length(text) - MAX_MESSAGE
+        over = visible_length(text) - room
         found = entry.text(cuttable, t.lang)
         if over <= 0 or found is None:
             continue
         limits[cuttable] = max(0, len(found[0]) - over - 1)
-        text = _card_text(t, entry, nav.place, limits)
+        text = _card_text(t, entry, place, limits)
+    return text
+
+
+def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
+    text = card_text(t, entry, nav.place)
     report = ("⚠ " + t.gettext("This contact did not work"), encode(nav.to(Screen.REPORT)))
     return View(text, [[report], _nav_row(t, nav, nav.to(Screen.LIST, entry=None))])
 

@@ -28,11 +28,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         nav = decode(query.data)
     except BadCallback:
-        await _stale(update, context)
+        await stale(update, context)
         return
     if nav.screen is Screen.STATS:
         if not await stats.on_period(update, context, nav):
-            await _stale(update, context)  # not an admin: nothing shows a staff area exists
+            await stale(update, context)  # not an admin: nothing shows a staff area exists
         return
     log.debug("a tap for the %s screen", nav.screen.name)
     if nav.screen is Screen.ERASE_NOW:
@@ -46,7 +46,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await edit(update, context, query, view)
 
 
-async def _stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button this bot did not make, or not for this user: a calm line and the start."""
     query = update.callback_query
     assert query is not None

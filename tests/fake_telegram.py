@@ -62,6 +62,7 @@ class FakeTelegram:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -146,6 +147,13 @@ class FakeTelegram:
         finally:
             await self.notify()
         return web.json_response({"ok": True, "result": result})
+
+    async def _download(self, request: web.Request) -> web.Response:
+        content = self.api.files.get(request.match_info["path"])
+        if request.match_info["token"] != self.token or content is None:
+            return web.Response(status=404)
+        self.api.calls.append(("download", {"path": request.match_info["path"]}))
+        return web.Response(body=content)
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0))

@@ -1,0 +1,655 @@
+"""The volunteer desk: what each staff tap, typed answer and uploaded file does.
+
+The handlers check the role in the database first and call in here only for staff; this module
+reads and writes the directory, the proposals and the staff row, and returns screens as data
+(plus any message for another member of staff, such as a rejection for its author).
+
+Between a tap that asks for text ("send the new name") and the message that answers it, the
+question is kept in the staff member's row (`waiting_for`), not in memory, so that it survives a
+restart and works whichever bot process receives the answer. It lapses after WAIT_MINUTES.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import audit, directory_file, draft, proposals, recheck
+from bot import staff_screens as screens
+from bot.clock import utc_now
+from bot.directory_file import DirectoryFileInvalid, EntryModel
+from bot.i18n import Texts
+from bot.models import Entry, EntryText, Proposal, Staff
+from bot.navigation import Core
+from bot.screens import View
+from bot.staff_callback import Act, Tap
+from bot.taxonomy import CONTACT_TYPES, NEEDS, REGION_CODES
+
+log = logging.getLogger(__name__)
+WAIT_MINUTES = 30
+MAX_UPLOAD_BYTES = 1_000_000
+
+
+@dataclass
+class Result:
+    view: View
+    toast: str | None = None  # a short notice on the tap itself
+    notify: list[tuple[int, str]] = field(default_factory=list)  # (staff id, HTML text)
+
+
+def rules(core: Core) -> recheck.Rules:
+    s = core.settings
+    return recheck.Rules(
+        core.today(), s.verify_max_age_days, s.verify_due_days, s.reports_for_recheck
+    )
+
+
+# --- the staff row: language and the question waiting for a typed answer --------------------
+
+
+async def _remember(session: AsyncSession, me: int, lang: str, waiting: str | None) -> None:
+    await session.execute(
+        update(Staff)
+        .where(Staff.user_id == me)
+        .values(lang=lang, waiting_for=waiting, waiting_since=utc_now() if waiting else None)
+    )
+
+
+async def _waiting(session: AsyncSession, me: int) -> tuple[str, str] | None:
+    """(question, language) if the bot waits for her typed answer and it has not lapsed."""
+    row = (
+        await session.execute(
+            select(Staff.waiting_for, Staff.waiting_since, Staff.lang).where(Staff.user_id == me)
+        )
+    ).one_or_none()
+    if row is None or not row.waiting_for or row.waiting_since is None:
+        return None
+    since = row.waiting_since
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=dt.UTC)
+    if utc_now() - since > dt.timedelta(minutes=WAIT_MINUTES):
+        return None
+    return row.waiting_for, row.lang
+
+
+# --- counts for the desk and the digest ------------------------------------------------------
+
+
+async def _counts(session: AsyncSession, core: Core, me: int) -> tuple[int, int, int]:
+    due = len(await recheck.queue(session, rules(core)))
+    waiting = await proposals.waiting_count(
+        session, me, second_review=core.settings.require_second_review
+    )
+    mine = len(await proposals.drafts_of(session, me))
+    return due, waiting, mine
+
+
+async def home(core: Core, me: int, role: str, lang: str) -> View:
+    """The desk, as /volunteer opens it; any question waiting for a typed answer is dropped."""
+    tap = Tap(Act.HOME, lang)
+    async with core.sessions() as session, session.begin():
+        await _remember(session, me, lang, None)
+        due, waiting, mine = await _counts(session, core, me)
+    return screens.home(
+        Texts(lang), tap, due=due, waiting=waiting, drafts=mine, admin=role == "admin"
+    )
+
+
+async def digest(core: Core) -> list[tuple[int, str]]:
+    """Each member of staff with something waiting, and the one message for them."""
+    out = []
+    async with core.sessions() as session:
+        due = len(await recheck.queue(session, rules(core)))
+        for member in await session.scalars(select(Staff).order_by(Staff.user_id)):
+            waiting = await proposals.waiting_count(
+                session, member.user_id, second_review=core.settings.require_second_review
+            )
+            if due or waiting:
+                text = screens.digest(Texts(member.lang), due=due, waiting=waiting)
+                out.append((member.user_id, text))
+    return out
+
+
+async def history(core: Core, entry_id: str, lang: str) -> str:
+    t = Texts(lang)
+    async with core.sessions() as session:
+        records = await audit.history(session, entry_id) if entry_id else []
+    return screens.history(t, entry_id or "?", [audit.describe(r) for r in records])
+
+
+# --- taps ----------------------------------------------------------------------------------
+
+
+Action = Callable[[AsyncSession, Core, Tap, int, str], Awaitable[Result]]
+_ACTIONS: dict[Act, Action] = {}
+
+
+def _action(*acts: Act) -> Callable[[Action], Action]:
+    def register(function: Action) -> Action:
+        for act in acts:
+            _ACTIONS[act] = function
+        return function
+
+    return register
+
+
+async def on_tap(core: Core, tap: Tap, me: int, role: str) -> Result:
+    """Run a staff tap. The caller has checked that `me` is staff with `role` (and an admin
+    for the admin-only actions)."""
+    action = _ACTIONS[tap.act]
+    async with core.sessions() as session:
+        await _remember(session, me, tap.lang, None)
+        result = await action(session, core, tap, me, role)
+        if session.in_transaction():
+            await session.commit()
+    return result
+
+
+@_action(Act.HOME)
+async def _home(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    due, waiting, mine = await _counts(session, core, me)
+    t = Texts(tap.lang)
+    return Result(
+        screens.home(t, tap, due=due, waiting=waiting, drafts=mine, admin=role == "admin")
+    )
+
+
+async def _listed(session: AsyncSession, t: Texts, ids: list[str]) -> dict[str, str]:
+    """Names of entries in her language (else English, else any), for list buttons."""
+    query = select(EntryText.entry_id, EntryText.lang, EntryText.text).where(
+        EntryText.entry_id.in_(ids), EntryText.field == "name"
+    )
+    names: dict[str, dict[str, str]] = {}
+    for entry_id, lang, text in await session.execute(query):
+        names.setdefault(entry_id, {})[lang] = text
+    found = {}
+    for entry_id in ids:
+        texts = names.get(entry_id, {})
+        for candidate in (t.lang, "en", *sorted(texts)):
+            if candidate in texts:
+                found[entry_id] = texts[candidate]
+                break
+        else:
+            found[entry_id] = entry_id
+    return found
+
+
+@_action(Act.QUEUE)
+async def _queue(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    items = await recheck.queue(session, rules(core))
+    page, _pages = screens.page_of(len(items), tap.number)
+    shown = items[page * screens.PAGE_SIZE : (page + 1) * screens.PAGE_SIZE]
+    names = await _listed(session, t, [d.entry_id for d in shown])
+    listed = [
+        screens.Listed(d.entry_id, names[d.entry_id], screens.due_mark(t, d, rules(core)))
+        for d in shown
+    ]
+    return Result(screens.recheck_queue(t, tap.to(Act.QUEUE, page), listed, page, len(items)))
+
+
+@_action(Act.ENTRIES)
+async def _entries(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    total = int(await session.scalar(select(func.count()).select_from(Entry)) or 0)
+    page, _pages = screens.page_of(total, tap.number)
+    ids = list(
+        await session.scalars(
+            select(Entry.id)
+            .order_by(Entry.id)
+            .offset(page * screens.PAGE_SIZE)
+            .limit(screens.PAGE_SIZE)
+        )
+    )
+    names = await _listed(session, t, ids)
+    listed = [screens.Listed(i, names[i]) for i in ids]
+    return Result(screens.all_entries(t, tap, listed, page, total))
+
+
+async def _entry_view(session: AsyncSession, core: Core, tap: Tap, notice: str = "") -> Result:
+    t = Texts(tap.lang)
+    model = await recheck.entry(session, tap.arg)
+    if model is None:
+        return Result(screens.notice(t, tap, t.gettext("There is no entry with this id.")))
+    count = (await recheck.reports(session, core.today())).get(model.id, 0)
+    return Result(screens.entry(t, tap, model, rules(core), count, notice))
+
+
+@_action(Act.ENTRY)
+async def _entry(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    return await _entry_view(session, core, tap)
+
+
+@_action(Act.CHECKED)
+async def _checked(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    done = await recheck.mark_checked(session, tap.arg, str(me), core.today())
+    message = (
+        t.gettext("Marked as checked today. Thank you.")
+        if done
+        else t.gettext("Only an entry that is shown can be re-checked. Propose a change instead.")
+    )
+    result = await _entry_view(session, core, tap.to(Act.ENTRY, 0, tap.arg), message)
+    result.toast = message
+    return result
+
+
+@_action(Act.CHANGE)
+async def _change(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    proposal = await proposals.start_change(session, me, tap.arg)
+    if proposal is None:
+        t = Texts(tap.lang)
+        return Result(screens.notice(t, tap, t.gettext("There is no entry with this id.")))
+    return Result(screens.editor(Texts(tap.lang), tap, proposal))
+
+
+@_action(Act.RETIRE)
+async def _retire(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    proposal = await proposals.start_retire(session, me, tap.arg)
+    if proposal is None:
+        return Result(screens.notice(t, tap, t.gettext("There is no entry with this id.")))
+    return Result(screens.preview(t, tap, [proposal], []))
+
+
+@_action(Act.FIND, Act.NEW)
+async def _ask_id(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    await _remember(session, me, tap.lang, "new" if tap.act is Act.NEW else "find")
+    return Result(screens.ask_id(Texts(tap.lang), tap, new=tap.act is Act.NEW))
+
+
+@_action(Act.DRAFTS)
+async def _drafts(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    return Result(screens.drafts(Texts(tap.lang), tap, await proposals.drafts_of(session, me)))
+
+
+def _gone(tap: Tap) -> Result:
+    t = Texts(tap.lang)
+    return Result(screens.notice(t, tap, t.gettext("This draft is no longer open.")))
+
+
+@_action(Act.DRAFT)
+async def _draft(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    proposal = await proposals.own(session, me, tap.number)
+    if proposal is None:
+        return _gone(tap)
+    return Result(screens.editor(Texts(tap.lang), tap, proposal))
+
+
+def _field_lang(arg: str) -> tuple[str, str] | None:
+    field, _sep, lang = arg.partition("-")
+    if field not in directory_file.TEXT_FIELDS or not lang:
+        return None
+    return field, lang
+
+
+@_action(Act.FIELD, Act.TEXT, Act.CLEAR)
+async def _text(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    proposal = await proposals.own(session, me, tap.number)
+    if proposal is None:
+        return _gone(tap)
+    data = draft.load(proposal.proposed)
+    if tap.act is Act.FIELD:
+        if tap.arg not in directory_file.TEXT_FIELDS:
+            return Result(screens.editor(t, tap, proposal))
+        return Result(screens.text_field(t, tap, proposal, tap.arg, data))
+    found = _field_lang(tap.arg)
+    if found is None:
+        return Result(screens.editor(t, tap, proposal))
+    field, lang = found
+    if tap.act is Act.CLEAR:
+        proposals.save(proposal, draft.set_text(data, field, lang, None))
+        return Result(screens.editor(t, tap, proposal))
+    await _remember(session, me, tap.lang, f"text:{proposal.id}:{field}:{lang}")
+    now = str((data.get(field) or {}).get(lang, ""))
+    return Result(screens.ask_text(t, tap, proposal, field, lang, now))
+
+
+_TOGGLES = {
+    Act.PLACES: ("regions", screens.places),
+    Act.NEEDS: ("categories", screens.needs),
+    Act.LANGS: ("languages", screens.languages),
+}
+_TOGGLE_OF = {Act.PLACE: Act.PLACES, Act.NEED: Act.NEEDS, Act.LANG: Act.LANGS}
+
+
+def _choice(act: Act, arg: str) -> str | None:
+    """The value a toggle button stands for, if it is one the screen offers."""
+    if act is Act.PLACE:
+        value = arg.upper()
+        return value if value in REGION_CODES else None
+    if act is Act.NEED:
+        value = arg.replace("-", "_")
+        return value if value in NEEDS else None
+    return arg if arg in directory_file.known_languages() else None
+
+
+@_action(Act.PLACES, Act.NEEDS, Act.LANGS, Act.PLACE, Act.NEED, Act.LANG)
+async def _toggle(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    proposal = await proposals.own(session, me, tap.number)
+    if proposal is None:
+        return _gone(tap)
+    data = draft.load(proposal.proposed)
+    screen_act = _TOGGLE_OF.get(tap.act, tap.act)
+    key, screen = _TOGGLES[screen_act]
+    if tap.act in _TOGGLE_OF:
+        value = _choice(tap.act, tap.arg)
+        if value is not None:
+            data = draft.toggle(data, key, value)
+            proposals.save(proposal, data)
+    return Result(screen(Texts(tap.lang), tap, proposal, data))
+
+
+@_action(Act.CONTACTS, Act.CONTACT_DROP, Act.CONTACT_ADD, Act.CONTACT_TYPE)
+async def _contacts(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    proposal = await proposals.own(session, me, tap.number)
+    if proposal is None:
+        return _gone(tap)
+    data = draft.load(proposal.proposed)
+    if tap.act is Act.CONTACT_ADD:
+        return Result(screens.contact_types(t, tap, proposal))
+    if tap.act is Act.CONTACT_TYPE and tap.arg in CONTACT_TYPES:
+        await _remember(session, me, tap.lang, f"contact:{proposal.id}:{tap.arg}")
+        return Result(screens.ask_contact(t, tap, proposal, tap.arg))
+    if tap.act is Act.CONTACT_DROP and tap.arg.isdigit():
+        data = draft.remove_contact(data, int(tap.arg))
+        proposals.save(proposal, data)
+    return Result(screens.contacts(t, tap, proposal, data))
+
+
+@_action(Act.NOTE, Act.NOTE_TYPE, Act.NOTE_CLEAR)
+async def _note(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    proposal = await proposals.own(session, me, tap.number)
+    if proposal is None:
+        return _gone(tap)
+    data = draft.load(proposal.proposed)
+    if tap.act is Act.NOTE_TYPE:
+        await _remember(session, me, tap.lang, f"note:{proposal.id}")
+        return Result(screens.ask_note(t, tap, proposal))
+    if tap.act is Act.NOTE_CLEAR:
+        data = draft.set_note(data, None)
+        proposals.save(proposal, data)
+    return Result(screens.note(t, tap, proposal, data))
+
+
+async def _preview(session: AsyncSession, tap: Tap, me: int, unchanged: int = 0) -> Result:
+    t = Texts(tap.lang)
+    batch = await proposals.batch(session, me, tap.number)
+    if not batch:
+        return _gone(tap)
+    errors = []
+    for proposal in batch:
+        found = draft.check(draft.load(proposal.proposed))
+        if not isinstance(found, EntryModel):
+            errors.extend(found)
+    return Result(screens.preview(t, tap, batch, errors, unchanged))
+
+
+@_action(Act.PREVIEW)
+async def _show_preview(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    return await _preview(session, tap, me)
+
+
+@_action(Act.SUBMIT)
+async def _submit(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    outcome = await proposals.submit(session, me, tap.number)
+    if not outcome:
+        return _gone(tap)
+    if not isinstance(outcome[0], Proposal):
+        return await _preview(session, tap, me)
+    message = t.ngettext(
+        "Sent for review. Another volunteer will check it.",
+        "{count} proposals sent for review. Another volunteer will check them.",
+        len(outcome),
+    ).format(count=len(outcome))
+    return Result(screens.notice(t, tap, message), toast=message)
+
+
+@_action(Act.DISCARD)
+async def _discard(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    await proposals.discard(session, me, tap.number)
+    return Result(screens.notice(t, tap, t.gettext("The draft was discarded.")))
+
+
+def _second_review(core: Core) -> bool:
+    return core.settings.require_second_review
+
+
+@_action(Act.REVIEWS)
+async def _reviews(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    items = await proposals.review_queue(session, me, second_review=_second_review(core))
+    return Result(screens.review_queue(Texts(tap.lang), tap, items, tap.number))
+
+
+async def _open_proposal(session: AsyncSession, tap: Tap) -> Proposal | None:
+    proposal = await proposals.get(session, tap.number)
+    return proposal if proposal is not None and proposal.state == proposals.OPEN else None
+
+
+@_action(Act.REVIEW, Act.REJECT, Act.REASON_TYPE)
+async def _review(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    proposal = await _open_proposal(session, tap)
+    if proposal is None:
+        return Result(screens.notice(t, tap, t.gettext("This proposal was already reviewed.")))
+    may_decide = proposal.author != me or not _second_review(core)
+    if tap.act is Act.REVIEW or not may_decide:
+        return Result(screens.review(t, tap, proposal, may_decide=may_decide))
+    if tap.act is Act.REASON_TYPE:
+        await _remember(session, me, tap.lang, f"reason:{proposal.id}")
+        return Result(screens.ask_reason(t, tap, proposal))
+    return Result(screens.reasons(t, tap, proposal))
+
+
+@_action(Act.APPROVE)
+async def _approve(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    await session.commit()  # the staff row; the approval is a transaction of its own
+    outcome = await proposals.approve(session, tap.number, me, second_review=_second_review(core))
+    if outcome is proposals.Outcome.APPLIED:
+        await session.commit()
+    else:
+        await session.rollback()
+    messages = {
+        proposals.Outcome.APPLIED: t.gettext("Approved. The directory is changed now."),
+        proposals.Outcome.OWN: t.gettext("You cannot approve your own proposal."),
+        proposals.Outcome.CONFLICT: t.gettext(
+            "Not applied: the entry changed after this proposal was made. Reject it and ask"
+            " for a new proposal."
+        ),
+        proposals.Outcome.GONE: t.gettext("This proposal was already reviewed."),
+        proposals.Outcome.INVALID: t.gettext(
+            "Not applied: it no longer passes the directory's checks. Reject it."
+        ),
+    }
+    message = messages[outcome]
+    back = tap.to(Act.REVIEWS, 0) if outcome is proposals.Outcome.APPLIED else tap.to(Act.REVIEW)
+    log.info("a proposal review ended: %s", outcome.value)
+    return Result(screens.notice(t, tap, message, back), toast=message)
+
+
+async def _reject(session: AsyncSession, core: Core, tap: Tap, me: int, reason: str) -> Result:
+    t = Texts(tap.lang)
+    proposal = await proposals.reject(
+        session, tap.number, me, reason, second_review=_second_review(core)
+    )
+    if proposal is None:
+        return Result(screens.notice(t, tap, t.gettext("This proposal was already reviewed.")))
+    author_lang = await session.scalar(select(Staff.lang).where(Staff.user_id == proposal.author))
+    notify = []
+    if author_lang is not None and proposal.author != me:  # still staff, and someone else
+        notify.append((proposal.author, screens.rejected_notice(Texts(author_lang), proposal)))
+    message = t.gettext("Rejected. The author is told why.")
+    return Result(screens.notice(t, tap, message, tap.to(Act.REVIEWS, 0)), message, notify)
+
+
+@_action(Act.REASON)
+async def _preset_reason(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    if not tap.arg.isdigit() or int(tap.arg) >= len(screens.REJECT_REASONS):
+        return await _review(session, core, tap.to(Act.REVIEW), me, role)
+    return await _reject(session, core, tap, me, f"preset:{int(tap.arg)}")
+
+
+@_action(Act.STAFF)
+async def _staff(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    members = list(await session.scalars(select(Staff).order_by(Staff.role, Staff.user_id)))
+    return Result(screens.staff_list(Texts(tap.lang), tap, members, me))
+
+
+@_action(Act.STAFF_ADD)
+async def _staff_add(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    await _remember(session, me, tap.lang, "add")
+    return Result(screens.ask_staff_id(Texts(tap.lang), tap))
+
+
+@_action(Act.STAFF_DROP, Act.STAFF_DROP_YES)
+async def _staff_drop(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    t = Texts(tap.lang)
+    target = int(tap.arg) if tap.arg.isdigit() and len(tap.arg) <= 19 else 0
+    member = await session.get(Staff, target) if target else None
+    if member is None or member.role != "volunteer" or target == me:
+        return await _staff(session, core, tap.to(Act.STAFF, 0), me, role)
+    if tap.act is Act.STAFF_DROP:
+        return Result(screens.staff_drop_question(t, tap, target))
+    await session.delete(member)
+    await session.flush()
+    log.info("an admin removed a volunteer in the bot")
+    result = await _staff(session, core, tap.to(Act.STAFF, 0), me, role)
+    result.toast = t.gettext("Removed.")
+    return result
+
+
+assert set(_ACTIONS) == set(Act), f"no action for {set(Act) - set(_ACTIONS)}"
+
+
+# --- typed answers ---------------------------------------------------------------------------
+
+
+async def on_text(core: Core, me: int, role: str, text: str) -> Result | None:
+    """Her answer to the question the bot asked; None if it asked none (or it lapsed)."""
+    async with core.sessions() as session:
+        waiting = await _waiting(session, me)
+        if waiting is None:
+            return None
+        question, lang = waiting
+        await _remember(session, me, lang, None)
+        result = await _answer(session, core, me, role, question, lang, text.strip())
+        if session.in_transaction():
+            await session.commit()
+    return result
+
+
+def _told(message: str, view: View) -> View:
+    """A screen with a line on top: typed answers have no tap to show a notice on."""
+    return View(html.escape(message) + "\n\n" + view.text, view.rows)
+
+
+async def _answer(
+    session: AsyncSession, core: Core, me: int, role: str, question: str, lang: str, text: str
+) -> Result:
+    t = Texts(lang)
+    kind, _sep, rest = question.partition(":")
+    parts = rest.split(":")
+    tap = Tap(Act.HOME, lang)
+    if kind in ("find", "new"):
+        if not directory_file.is_entry_id(text):
+            await _remember(session, me, lang, kind)
+            asked = screens.ask_id(t, tap, new=kind == "new")
+            return Result(_told(t.gettext("That is not a valid id."), asked))
+        if kind == "find":
+            return await _entry_view(session, core, tap.to(Act.ENTRY, 0, text))
+        proposal = await proposals.start_new(session, me, text, core.today())
+        if proposal is None:
+            message = t.gettext("This id is already used. Choose another one.")
+            await _remember(session, me, lang, kind)
+            return Result(_told(message, screens.ask_id(t, tap, new=True)))
+        return Result(screens.editor(t, tap, proposal))
+    if kind == "add" and role == "admin":
+        if not text.isdigit() or not 0 < int(text) < 2**63:
+            await _remember(session, me, lang, kind)
+            asked = screens.ask_staff_id(t, tap)
+            return Result(_told(t.gettext("Please send digits only."), asked))
+        if await session.get(Staff, int(text)) is None:
+            session.add(
+                Staff(user_id=int(text), role="volunteer", added_on=core.today(), lang=lang)
+            )
+            await session.flush()
+            log.info("an admin added a volunteer in the bot")
+        return await _staff(session, core, tap.to(Act.STAFF, 0), me, role)
+    if kind == "reason" and parts[0].isdigit():
+        return await _reject(session, core, tap.to(Act.REJECT, int(parts[0])), me, text[:500])
+    if not parts[0].isdigit():
+        return Result(screens.notice(t, tap, t.gettext("This draft is no longer open.")))
+    proposal = await proposals.own(session, me, int(parts[0]))
+    if proposal is None:
+        return _gone(tap)
+    data = draft.load(proposal.proposed)
+    here = tap.to(Act.DRAFT, proposal.id)
+    if kind == "text" and len(parts) == 3:
+        field, text_lang = parts[1], parts[2]
+        changed, checked = draft.set_text(data, field, text_lang, text), field
+        now = str((data.get(field) or {}).get(text_lang, ""))
+        again = screens.ask_text(t, here, proposal, field, text_lang, now)
+    elif kind == "contact" and len(parts) == 2:
+        changed, checked = draft.add_contact(data, parts[1], text), "contacts"
+        again = screens.ask_contact(t, here, proposal, parts[1])
+    elif kind == "note":
+        changed, checked = draft.set_note(data, text), "internal_note"
+        again = screens.ask_note(t, here, proposal)
+    else:
+        return _gone(tap)
+    errors = draft.errors_in(changed, checked)
+    if errors:
+        await _remember(session, me, lang, question)
+        text_out = screens.invalid(t, errors, then=t.gettext("Please send it again, or cancel."))
+        return Result(View(text_out + "\n\n" + again.text, again.rows))
+    proposals.save(proposal, changed)
+    if kind == "contact":
+        return Result(screens.contacts(t, here, proposal, changed))
+    if kind == "note":
+        return Result(screens.note(t, here, proposal, changed))
+    return Result(screens.editor(t, here, proposal))
+
+
+# --- uploaded files --------------------------------------------------------------------------
+
+
+def too_big(lang: str) -> Result:
+    t = Texts(lang)
+    message = t.gettext("The file is too big. Send at most 1 MB, or use the server's import.")
+    return Result(screens.notice(t, Tap(Act.HOME, lang), message))
+
+
+async def on_file(core: Core, me: int, lang: str, content: bytes) -> Result:
+    """A directory file sent in the chat: every error as the validator reports it, or drafts
+    for what it changes, shown as a before/after to submit."""
+    t = Texts(lang)
+    tap = Tap(Act.HOME, lang)
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return Result(screens.notice(t, tap, t.gettext("The file must be text in UTF-8.")))
+    try:
+        parsed = directory_file.parse(text, source="file")
+    except DirectoryFileInvalid as invalid:
+        return Result(View(screens.invalid(t, invalid.errors), [[screens.desk_button(t, tap)]]))
+    async with core.sessions() as session, session.begin():
+        await _remember(session, me, lang, None)
+        made = await proposals.from_file(session, me, parsed)
+        if not made.proposals:
+            message = t.gettext("Nothing in this file differs from the directory.")
+            return Result(screens.notice(t, tap, message))
+        return await _preview(
+            session, tap.to(Act.PREVIEW, made.proposals[0].batch), me, len(made.unchanged)
+        )

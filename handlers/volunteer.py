@@ -1,0 +1,135 @@
+"""The volunteer desk in Telegram: /volunteer, /history, staff buttons, typed answers, files.
+
+Every entry point here reads the sender's role from the database first, for every update. To
+anyone who is not staff, a staff command is unknown text and a staff button is an old button:
+the same answers anyone gets, so that nothing shows that a staff area exists.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Chat, Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot import desk, staff
+from bot.callback import BadCallback
+from bot.screens import View
+from bot.staff_callback import ADMIN_ONLY, decode
+from bot.taxonomy import user_language
+from handlers import commands, menu
+from handlers.render import answer, core, edit, forget_incoming, send
+
+log = logging.getLogger(__name__)
+
+
+async def role_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The sender's role, read from the database now; None outside a private chat."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or chat.type != Chat.PRIVATE or user is None:
+        return None
+    return await staff.role_of(core(context).sessions, user.id)
+
+
+def _lang(update: Update) -> str:
+    user = update.effective_user
+    return user_language(user.language_code if user else None)
+
+
+async def volunteer_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    role = await role_of(update, context)
+    user = update.effective_user
+    if role is None or user is None:
+        await commands.anything_else(update, context)
+        return
+    try:
+        await send(update, context, await desk.home(core(context), user.id, role, _lang(update)))
+    finally:
+        await forget_incoming(update, context)
+
+
+async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/history ID, for admins: an entry's audit trail, as `helpline directory history`."""
+    if await role_of(update, context) != "admin":
+        await commands.anything_else(update, context)
+        return
+    entry_id = context.args[0] if context.args else ""
+    text = await desk.history(core(context), entry_id, _lang(update))
+    try:
+        await send(update, context, View(text))
+    finally:
+        await forget_incoming(update, context)
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query, user = update.callback_query, update.effective_user
+    if query is None:
+        return
+    role = await role_of(update, context)
+    try:
+        tap = decode(query.data)
+    except BadCallback:
+        tap = None
+    if role is None or user is None or tap is None or (tap.act in ADMIN_ONLY and role != "admin"):
+        await menu.stale(update, context)
+        return
+    log.debug("a staff tap: %s", tap.act.name)
+    result = await desk.on_tap(core(context), tap, user.id, role)
+    await answer(query, result.toast)
+    await edit(update, context, query, result.view)
+    await _tell(context, result.notify)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Typed text: a staff member's answer to the question the desk asked, else what anyone's
+    text gets."""
+    role = await role_of(update, context)
+    user, message = update.effective_user, update.effective_message
+    result = None
+    if role is not None and user is not None and message is not None and message.text:
+        result = await desk.on_text(core(context), user.id, role, message.text)
+    if result is None:
+        await commands.anything_else(update, context)
+        return
+    try:
+        await send(update, context, result.view)
+        await _tell(context, result.notify)
+    finally:
+        await forget_incoming(update, context)
+
+
+async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A directory file from staff becomes proposals; from anyone else it is never opened."""
+    role = await role_of(update, context)
+    user, message = update.effective_user, update.effective_message
+    document = message.document if message is not None else None
+    if role is None or user is None or document is None:
+        await commands.anything_else(update, context)
+        return
+    try:
+        if document.file_size is not None and document.file_size > desk.MAX_UPLOAD_BYTES:
+            result = desk.too_big(_lang(update))
+        else:
+            content = bytes(await (await document.get_file()).download_as_bytearray())
+            result = await desk.on_file(core(context), user.id, _lang(update), content)
+        await send(update, context, result.view)
+    finally:
+        await forget_incoming(update, context)
+
+
+async def _tell(context: ContextTypes.DEFAULT_TYPE, messages: list[tuple[int, str]]) -> None:
+    """Messages for other members of staff (never for users: the bot never writes first)."""
+    for staff_id, text in messages:
+        try:
+            sent = await context.bot.send_message(staff_id, text)
+            core(context).erase_memory.saw(staff_id, sent.message_id)
+        except TelegramError as exc:
+            log.info("a message for staff could not be delivered (%s)", type(exc).__name__)
+
+
+async def send_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Once a day: one message to each member of staff with something waiting, none else."""
+    messages = await desk.digest(core(context))
+    await _tell(context, messages)
+    log.info("the daily digest went to %d member(s) of staff", len(messages))

@@ -1,0 +1,421 @@
+"""The volunteer desk end to end: two volunteers and an admin, through the real bot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot import audit, directory, directory_file, proposals, staff, stats
+from bot.i18n import Texts
+from bot.models import Entry, Proposal
+from bot.staff_callback import Act, Tap, encode
+from tests.directory_data import STALE, TODAY, as_yaml, entry, standard_entries
+from tests.harness import Harness, Person
+
+LANGS = ["ko", "zh", "en"]
+ADMIN, ANNA, BORA = 610001, 610002, 610003
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class Desk:
+    harness: Harness
+    admin: Person
+    anna: Person
+    bora: Person
+    user: Person
+
+    @property
+    def core(self):  # type: ignore[no-untyped-def]
+        assert self.harness.app is not None
+        return self.harness.app.bot_data["core"]
+
+    async def proposals(self) -> list[Proposal]:
+        async with self.core.sessions() as session:
+            return list(await session.scalars(select(Proposal).order_by(Proposal.id)))
+
+    async def entry(self, entry_id: str) -> Entry | None:
+        async with self.core.sessions() as session:
+            return await session.get(Entry, entry_id)
+
+
+async def open_desk(
+    tmp_path: Path, lang: str = "en", entries: list[dict[str, object]] | None = None, **settings: object
+) -> Desk:
+    harness = Harness(tmp_path, admin_ids=str(ADMIN), **settings)
+    await harness.start(as_yaml(entries if entries is not None else standard_entries()))
+    assert harness.app is not None
+    core = harness.app.bot_data["core"]
+    await staff.add(core.sessions, ANNA, "volunteer", TODAY)
+    await staff.add(core.sessions, BORA, "volunteer", TODAY)
+    return Desk(
+        harness,
+        harness.person(lang, user_id=ADMIN),
+        harness.person(lang, user_id=ANNA),
+        harness.person(lang, user_id=BORA),
+        harness.person(lang),
+    )
+
+
+@pytest.fixture
+async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
+    opened = await open_desk(tmp_path)
+    try:
+        yield opened
+    finally:
+        await opened.harness.stop()
+
+
+def _(lang: str, text: str) -> str:
+    return Texts(lang).gettext(text)
+
+
+async def propose_name(who: Person, lang: str, entry_id: str, name: str) -> None:
+    """Find the entry by id, open a change, write a new English name, submit it."""
+    await who.send("/volunteer")
+    await who.tap(_(lang, "Find by id"))
+    await who.send(entry_id)
+    await who.tap(_(lang, "Needs a change"))
+    await who.tap(_(lang, "Name"))
+    await who.tap(Texts(lang).language_name("en"))
+    await who.send(name)
+    await who.tap(_(lang, "Check and submit"))
+    await who.tap(_(lang, "Submit for review"))
+
+
+async def user_sees(user: Person, place: str, need: str, lang: str = "en") -> str:
+    await user.send("/start")
+    await user.tap(_(lang, place))
+    await user.tap(_(lang, need))
+    return user.screen.text + " ".join(user.labels())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_a_proposal_is_reviewed_by_another_and_then_users_see_it(
+    tmp_path: Path, lang: str
+) -> None:
+    d = await open_desk(tmp_path, lang)
+    try:
+        before = await user_sees(d.user, "In China", "A safe place to stay", lang)
+        assert "Bravo Shelter" in before or "나 쉼터" in before
+
+        await propose_name(d.anna, lang, "cn-shelter-zh", "Kind Harbour")
+        assert _(lang, "Sent for review. Another volunteer will check it.") in d.anna.screen.text
+        if lang != "en":  # staff screens speak her language too
+            script = HANGUL if lang == "ko" else HAN
+            assert script.search(d.anna.screen.text), d.anna.screen.text
+        [made] = await d.proposals()
+        assert (made.state, made.kind, made.author) == ("open", "change", ANNA)
+        assert "Kind Harbour" not in await user_sees(d.user, "In China", "A safe place to stay")
+
+        # Her own proposal is not hers to approve, whatever her client sends.
+        await d.anna.send("/volunteer")
+        await d.anna.press(encode(Tap(Act.APPROVE, lang, made.id)))
+        assert _(lang, "You cannot approve your own proposal.") in d.anna.screen.text
+        assert (await d.proposals())[0].state == "open"
+
+        await d.bora.send("/volunteer")
+        await d.bora.tap(_(lang, "Review ({count})").format(count=1))
+        await d.bora.tap("cn-shelter-zh")
+        review = d.bora.screen.text
+        assert "-  en: Alpha Shelter" in review and "+  en: Kind Harbour" in review
+        await d.bora.tap(_(lang, "Approve"))
+        assert _(lang, "Approved. The directory is changed now.") in d.bora.screen.text
+
+        d.user.user["language_code"] = "en"
+        after = await user_sees(d.user, "In China", "A safe place to stay")
+        assert "Kind Harbour" in after and "Alpha Shelter" not in after
+        async with d.core.sessions() as session:
+            trail = await audit.history(session, "cn-shelter-zh")
+        change = [r for r in trail if r.action == "updated"]
+        assert [(r.field, r.lang, r.old, r.new, r.actor, r.approved_by) for r in change] == [
+            ("name", "en", "Alpha Shelter", "Kind Harbour", str(ANNA), str(BORA))
+        ]
+    finally:
+        await d.harness.stop()
+
+
+async def test_self_approval_is_allowed_only_when_second_review_is_off(tmp_path: Path) -> None:
+    d = await open_desk(tmp_path, require_second_review="false")
+    try:
+        await propose_name(d.anna, "en", "cn-shelter-zh", "Solo Harbour")
+        await d.anna.send("/volunteer")
+        await d.anna.tap("Review (1)")
+        await d.anna.tap("cn-shelter-zh")
+        await d.anna.tap("Approve")
+        assert "Approved" in d.anna.screen.text
+        assert "Solo Harbour" in await user_sees(d.user, "In China", "A safe place to stay")
+    finally:
+        await d.harness.stop()
+
+
+async def test_a_conflicting_approval_is_refused(desk: Desk) -> None:
+    await propose_name(desk.anna, "en", "cn-shelter-zh", "First Name")
+    await propose_name(desk.bora, "en", "cn-shelter-zh", "Second Name")
+    made = await desk.proposals()
+    assert [(p.author, p.state) for p in made] == [(ANNA, "open"), (BORA, "open")], made
+    first, second = made
+    await desk.admin.send("/volunteer")
+    await desk.admin.press(encode(Tap(Act.APPROVE, "en", first.id)))
+    assert "Approved" in desk.admin.screen.text
+    await desk.admin.press(encode(Tap(Act.APPROVE, "en", second.id)))
+    assert "the entry changed after this proposal was made" in desk.admin.screen.text
+    states = {p.id: p.state for p in await desk.proposals()}
+    assert states == {first.id: "approved", second.id: "open"}
+    shown = await user_sees(desk.user, "In China", "A safe place to stay")
+    assert "First Name" in shown and "Second Name" not in shown
+    # Approving twice applies once.
+    await desk.admin.press(encode(Tap(Act.APPROVE, "en", first.id)))
+    assert "already reviewed" in desk.admin.screen.text
+
+
+async def test_a_recheck_brings_a_stale_entry_back(desk: Desk) -> None:
+    assert "Stale Shelter" not in await user_sees(desk.user, "In China", "A safe place to stay")
+    await desk.anna.send("/volunteer")
+    await desk.anna.tap("Re-check")
+    assert "Stale Shelter" in " ".join(desk.anna.labels())
+    await desk.anna.tap("Stale Shelter")
+    assert "the last check is too old" in desk.anna.screen.text
+    await desk.anna.tap("Still correct")
+    assert "Marked as checked today" in desk.anna.screen.text
+    assert "Shown to users." in desk.anna.screen.text
+    assert "Stale Shelter" in await user_sees(desk.user, "In China", "A safe place to stay")
+    row = await desk.entry("cn-stale")
+    assert row is not None and row.verified_on == TODAY
+    async with desk.core.sessions() as session:
+        trail = await audit.history(session, "cn-stale")
+    assert [r.action for r in trail] == ["added", "rechecked"]  # the load, then the check
+    record = trail[-1]
+    assert (record.action, record.actor, record.old, record.new) == (
+        "rechecked",
+        str(ANNA),
+        STALE.isoformat(),
+        TODAY.isoformat(),
+    )
+
+
+async def test_retire_hides_an_entry_once_approved(desk: Desk) -> None:
+    await desk.anna.send("/volunteer")
+    await desk.anna.tap("Find by id")
+    await desk.anna.send("cn-shelter-ko")
+    await desk.anna.tap("Retire")
+    assert "+status: archived" in desk.anna.screen.text
+    await desk.anna.tap("Submit for review")
+    assert "Bravo Shelter" in await user_sees(desk.user, "In China", "A safe place to stay")
+    [made] = await desk.proposals()
+    await desk.bora.send("/volunteer")
+    await desk.bora.press(encode(Tap(Act.APPROVE, "en", made.id)))
+    assert "Bravo Shelter" not in await user_sees(desk.user, "In China", "A safe place to stay")
+    row = await desk.entry("cn-shelter-ko")
+    assert row is not None and row.status == "archived"
+
+
+async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
+    for _n in range(3):
+        someone = desk.harness.person("en")
+        await user_sees(someone, "In China", "A safe place to stay")
+        await someone.tap("Bravo Shelter")
+        await someone.tap("This contact did not work")
+    await stats.flush(desk.core.counter, desk.core.sessions)
+    await desk.anna.send("/volunteer")
+    await desk.anna.tap("Re-check")
+    queue = [label for row in desk.anna.screen.buttons() for label, _d in row]
+    assert queue[0] == "⚠3 Bravo Shelter"
+    assert any("Stale Shelter" in label for label in queue[1:])
+
+
+async def test_a_new_entry_is_built_with_buttons_and_checked_as_it_is_typed(desk: Desk) -> None:
+    anna = desk.anna
+    await anna.send("/volunteer")
+    await anna.tap("New entry")
+    await anna.send("Not An Id!")
+    assert "That is not a valid id." in anna.screen.text
+    await anna.send("cn-new-clinic")
+    await anna.tap("Check and submit")
+    assert "Submit for review" not in anna.labels()  # empty: every missing field is listed
+    for problem in ("name", "categories", "regions", "contacts"):
+        assert f": {problem}: " in anna.screen.text, problem
+    await anna.tap("Keep editing")
+    await anna.tap("Name")
+    await anna.tap("English")
+    await anna.send("Visit www.example.org")  # the validator's rule against links
+    assert "which Telegram would make tappable" in anna.screen.text
+    await anna.send("River Clinic")
+    await anna.tap("Places")
+    await anna.tap("In China")
+    await anna.tap("Back")
+    await anna.tap("Needs")
+    await anna.tap("Health, pregnancy")
+    await anna.tap("Back")
+    await anna.tap("Languages")
+    await anna.tap("Korean")
+    await anna.tap("Back")
+    await anna.tap("Contacts")
+    await anna.tap("Add a contact")
+    await anna.tap("Email")
+    await anna.send("not an address")
+    assert "an email address such as" in anna.screen.text
+    await anna.send("clinic@example.org")
+    await anna.tap("Back")
+    await anna.tap("Staff note")
+    await anna.tap("Write a new note")
+    await anna.send("Checked by phone with the nurse")
+    await anna.tap("Back")
+    await anna.tap("Check and submit")
+    preview = anna.screen.text
+    assert "+  en: River Clinic" in preview and "+- health" in preview
+    await anna.tap("Submit for review")
+    [made] = await desk.proposals()
+    await desk.bora.send("/volunteer")
+    await desk.bora.press(encode(Tap(Act.APPROVE, "en", made.id)))
+    assert "River Clinic" in await user_sees(desk.user, "In China", "Health, pregnancy")
+    row = await desk.entry("cn-new-clinic")
+    assert row is not None and row.internal_note == "Checked by phone with the nurse"
+
+
+async def test_a_file_with_an_error_is_refused_with_the_validators_words(desk: Desk) -> None:
+    bad = as_yaml([entry("cn-shelter-ko", regions=["MARS"]), entry("Bad Id")])
+    with pytest.raises(directory_file.DirectoryFileInvalid) as expected:
+        directory_file.parse(bad, source="file")
+    async with desk.core.sessions() as session:
+        before = await directory.all_entries(session)
+    await desk.anna.harness.deliver(
+        desk.anna.api.user_sends_file(desk.anna.user, "fix.yaml", bad.encode())
+    )
+    shown = desk.anna.screen.text
+    for error in expected.value.errors:
+        assert str(error).replace("'", "&#x27;") in shown, str(error)
+    assert await desk.proposals() == []
+    async with desk.core.sessions() as session:
+        assert await directory.all_entries(session) == before
+
+
+async def test_a_file_becomes_a_batch_of_proposals_shown_as_a_diff(desk: Desk) -> None:
+    entries = standard_entries()
+    changed = [e if e["id"] != "kr-settlement" else {**e, "name": {"ko": "새 정착 도움"}} for e in entries]
+    changed.append(entry("cn-added", name={"en": "Added Shelter"}))
+    await desk.anna.harness.deliver(
+        desk.anna.api.user_sends_file(desk.anna.user, "all.yaml", as_yaml(changed).encode())
+    )
+    text = desk.anna.screen.text
+    assert "+  ko: 새 정착 도움" in text and "+  en: Added Shelter" in text
+    assert f"{len(entries) - 1} entries in the file are the same as now" in text
+    await desk.anna.tap("Submit for review")
+    made = await desk.proposals()
+    assert sorted((p.kind, p.entry_id, p.state) for p in made) == [
+        ("change", "kr-settlement", "open"),
+        ("new", "cn-added", "open"),
+    ]
+    assert len({p.batch for p in made}) == 1
+
+
+async def test_a_rejection_reaches_its_author_with_the_reason(desk: Desk) -> None:
+    await propose_name(desk.anna, "en", "cn-shelter-zh", "Wrong Name")
+    [made] = await desk.proposals()
+    await desk.bora.send("/volunteer")
+    await desk.bora.press(encode(Tap(Act.REJECT, "en", made.id)))
+    await desk.bora.tap("Write a reason")
+    await desk.bora.send("The number was disconnected")
+    assert "Rejected" in desk.bora.screen.text
+    notice = desk.anna.screen.text
+    assert f"Your proposal {made.id} (cn-shelter-zh) was not accepted." in notice
+    assert "Reason: The number was disconnected" in notice
+    assert [p.state for p in await desk.proposals()] == ["rejected"]
+    assert "Wrong Name" not in await user_sees(desk.user, "In China", "A safe place to stay")
+
+
+async def test_the_digest_sends_exactly_what_waits(tmp_path: Path) -> None:
+    fresh = [e for e in standard_entries() if e["id"] != "cn-stale"]
+    d = await open_desk(tmp_path, entries=fresh)
+    try:
+        assert d.harness.app is not None and d.harness.app.job_queue is not None
+        [job] = d.harness.app.job_queue.get_jobs_by_name("digest")
+        assert job.next_t is not None and job.next_t.hour == 8
+
+        def digests() -> dict[int, str]:
+            return {
+                int(p["chat_id"]): html.unescape(p["text"])
+                for m, p in d.harness.fake.api.calls
+                if m == "sendMessage" and "today's list" in html.unescape(p["text"])
+            }
+
+        await job.run(d.harness.app)
+        assert digests() == {}  # nothing waits: nothing is sent
+
+        await propose_name(d.anna, "en", "cn-shelter-zh", "Digest Name")
+        await job.run(d.harness.app)
+        sent = digests()
+        assert set(sent) == {ADMIN, BORA}  # not her own proposal
+        assert "1 proposal waits for your review." in sent[BORA]
+        assert "re-check" not in sent[BORA]
+    finally:
+        await d.harness.stop()
+
+
+async def test_admins_add_and_remove_volunteers_in_the_bot(desk: Desk) -> None:
+    newcomer = desk.harness.person("en", user_id=620009)
+    await newcomer.send("/volunteer")
+    assert "only with the buttons" in newcomer.screen.text
+    await desk.admin.send("/volunteer")
+    await desk.admin.tap("Volunteers")
+    await desk.admin.tap("Add a volunteer")
+    await desk.admin.send("620009")
+    assert "620009" in desk.admin.screen.text
+    await newcomer.send("/volunteer")
+    assert "Volunteer desk" in newcomer.screen.text
+    await desk.admin.tap("Remove 620009")
+    await desk.admin.tap("Yes, remove")
+    await newcomer.send("/volunteer")
+    assert "only with the buttons" in newcomer.screen.text
+    assert await staff.role_of(desk.core.sessions, 620009) is None
+
+
+async def test_history_is_for_admins(desk: Desk) -> None:
+    await desk.anna.send("/volunteer")
+    await desk.anna.tap("Find by id")
+    await desk.anna.send("cn-stale")
+    await desk.anna.tap("Still correct")
+    await desk.admin.send("/history cn-stale")
+    assert "rechecked  by 610002" in desk.admin.screen.text
+    await desk.anna.send("/history cn-stale")
+    assert "only with the buttons" in desk.anna.screen.text
+
+
+async def test_a_typed_answer_lapses(desk: Desk) -> None:
+    await desk.anna.send("/volunteer")
+    await desk.anna.tap("Find by id")
+    async with desk.core.sessions() as session, session.begin():
+        from bot.models import Staff
+
+        member = await session.get(Staff, ANNA)
+        assert member is not None and member.waiting_since is not None
+        member.waiting_since = member.waiting_since - dt.timedelta(minutes=31)
+    await desk.anna.send("cn-stale")
+    assert "only with the buttons" in desk.anna.screen.text
+
+
+async def test_a_proposal_is_applied_once_by_two_reviewers_at_once(desk: Desk) -> None:
+    await propose_name(desk.anna, "en", "cn-shelter-zh", "Once Only")
+    [made] = await desk.proposals()
+    import asyncio
+
+    async def approve(reviewer: int) -> proposals.Outcome:
+        async with desk.core.sessions() as session:
+            outcome = await proposals.approve(session, made.id, reviewer, second_review=True)
+            if outcome is proposals.Outcome.APPLIED:
+                await session.commit()
+            return outcome
+
+    outcomes = await asyncio.gather(approve(BORA), approve(ADMIN))
+    assert sorted(o.value for o in outcomes) == ["applied", "gone"]
+    async with desk.core.sessions() as session:
+        trail = await audit.history(session, "cn-shelter-zh")
+    assert len([r for r in trail if r.action == "updated"]) == 1
