@@ -408,7 +408,7 @@ async def _submit(session: AsyncSession, core: Core, tap: Tap, me: int, role: st
     if not isinstance(outcome[0], Proposal):
         return await _preview(session, tap, me)
     message = t.ngettext(
-        "Sent for review. Another volunteer will check it.",
+        "{count} proposal sent for review. Another volunteer will check it.",
         "{count} proposals sent for review. Another volunteer will check them.",
         len(outcome),
     ).format(count=len(outcome))

@@ -96,3 +96,26 @@ def test_a_fuzzy_or_missing_catalog_is_refused(tmp_path: Path, monkeypatch) -> N
         assert i18n.translations("en").ugettext("Back") == "Back"
     finally:
         i18n.translations.cache_clear()
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh"])
+def test_each_catalog_is_in_its_own_script(lang: str) -> None:
+    """A Korean line in the Chinese catalog (or the reverse) would pass every other check.
+    Korean may name a Chinese word in brackets (WeChat's own name), never be in Chinese."""
+    path = PROJECT / "locales" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
+    wrong = []
+    for message in catalog:
+        forms = (message.string,) if isinstance(message.string, str) else message.string
+        for form in forms:
+            text = form or ""
+            if lang == "zh" and HANGUL.search(text):
+                wrong.append(message.id)
+            if lang == "ko" and HAN.search(text) and not HANGUL.search(text):
+                wrong.append(message.id)
+    assert not wrong, wrong

@@ -48,7 +48,10 @@ class Desk:
 
 
 async def open_desk(
-    tmp_path: Path, lang: str = "en", entries: list[dict[str, object]] | None = None, **settings: object
+    tmp_path: Path,
+    lang: str = "en",
+    entries: list[dict[str, object]] | None = None,
+    **settings: object,
 ) -> Desk:
     harness = Harness(tmp_path, admin_ids=str(ADMIN), **settings)
     await harness.start(as_yaml(entries if entries is not None else standard_entries()))
@@ -78,14 +81,20 @@ def _(lang: str, text: str) -> str:
     return Texts(lang).gettext(text)
 
 
-async def propose_name(who: Person, lang: str, entry_id: str, name: str) -> None:
-    """Find the entry by id, open a change, write a new English name, submit it."""
+NEW_NAMES = {"ko": "따뜻한 쉼터", "zh": "温暖之家", "en": "Kind Harbour"}
+OLD_NAMES = {"ko": "Alpha Shelter", "zh": "甲庇护所", "en": "Alpha Shelter"}
+
+
+async def propose_name(
+    who: Person, lang: str, entry_id: str, name: str, name_lang: str = "en"
+) -> None:
+    """Find the entry by id, open a change, write a new name, submit it."""
     await who.send("/volunteer")
     await who.tap(_(lang, "Find by id"))
     await who.send(entry_id)
     await who.tap(_(lang, "Needs a change"))
     await who.tap(_(lang, "Name"))
-    await who.tap(Texts(lang).language_name("en"))
+    await who.tap(Texts(lang).language_name(name_lang))
     await who.send(name)
     await who.tap(_(lang, "Check and submit"))
     await who.tap(_(lang, "Submit for review"))
@@ -102,19 +111,27 @@ async def user_sees(user: Person, place: str, need: str, lang: str = "en") -> st
 async def test_a_proposal_is_reviewed_by_another_and_then_users_see_it(
     tmp_path: Path, lang: str
 ) -> None:
+    """The whole round trip, with staff and user in one language: the new name is written in
+    her language, so the user sees it only once it is approved."""
     d = await open_desk(tmp_path, lang)
+    new, old = NEW_NAMES[lang], OLD_NAMES[lang]
     try:
         before = await user_sees(d.user, "In China", "A safe place to stay", lang)
-        assert "Bravo Shelter" in before or "나 쉼터" in before
+        assert old in before and new not in before
 
-        await propose_name(d.anna, lang, "cn-shelter-zh", "Kind Harbour")
-        assert _(lang, "Sent for review. Another volunteer will check it.") in d.anna.screen.text
+        await propose_name(d.anna, lang, "cn-shelter-zh", new, lang)
+        sent = Texts(lang).ngettext(
+            "{count} proposal sent for review. Another volunteer will check it.",
+            "{count} proposals sent for review. Another volunteer will check them.",
+            1,
+        )
+        assert sent.format(count=1) in d.anna.screen.text
         if lang != "en":  # staff screens speak her language too
             script = HANGUL if lang == "ko" else HAN
             assert script.search(d.anna.screen.text), d.anna.screen.text
         [made] = await d.proposals()
         assert (made.state, made.kind, made.author) == ("open", "change", ANNA)
-        assert "Kind Harbour" not in await user_sees(d.user, "In China", "A safe place to stay")
+        assert new not in await user_sees(d.user, "In China", "A safe place to stay", lang)
 
         # Her own proposal is not hers to approve, whatever her client sends.
         await d.anna.send("/volunteer")
@@ -125,19 +142,21 @@ async def test_a_proposal_is_reviewed_by_another_and_then_users_see_it(
         await d.bora.send("/volunteer")
         await d.bora.tap(_(lang, "Review ({count})").format(count=1))
         await d.bora.tap("cn-shelter-zh")
-        review = d.bora.screen.text
-        assert "-  en: Alpha Shelter" in review and "+  en: Kind Harbour" in review
+        review = html.unescape(d.bora.screen.text)
+        assert f"+  {lang}: {new}" in review
+        if lang != "ko":  # a Korean name is added; the others replace one
+            assert f"-  {lang}: {old}" in review
         await d.bora.tap(_(lang, "Approve"))
         assert _(lang, "Approved. The directory is changed now.") in d.bora.screen.text
 
-        d.user.user["language_code"] = "en"
-        after = await user_sees(d.user, "In China", "A safe place to stay")
-        assert "Kind Harbour" in after and "Alpha Shelter" not in after
+        after = await user_sees(d.user, "In China", "A safe place to stay", lang)
+        assert new in after and old not in after
         async with d.core.sessions() as session:
             trail = await audit.history(session, "cn-shelter-zh")
         change = [r for r in trail if r.action == "updated"]
+        old_text = "" if lang == "ko" else old
         assert [(r.field, r.lang, r.old, r.new, r.actor, r.approved_by) for r in change] == [
-            ("name", "en", "Alpha Shelter", "Kind Harbour", str(ANNA), str(BORA))
+            ("name", lang, old_text, new, str(ANNA), str(BORA))
         ]
     finally:
         await d.harness.stop()
@@ -300,7 +319,9 @@ async def test_a_file_with_an_error_is_refused_with_the_validators_words(desk: D
 
 async def test_a_file_becomes_a_batch_of_proposals_shown_as_a_diff(desk: Desk) -> None:
     entries = standard_entries()
-    changed = [e if e["id"] != "kr-settlement" else {**e, "name": {"ko": "새 정착 도움"}} for e in entries]
+    changed = [
+        e if e["id"] != "kr-settlement" else {**e, "name": {"ko": "새 정착 도움"}} for e in entries
+    ]
     changed.append(entry("cn-added", name={"en": "Added Shelter"}))
     await desk.anna.harness.deliver(
         desk.anna.api.user_sends_file(desk.anna.user, "all.yaml", as_yaml(changed).encode())
