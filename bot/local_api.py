@@ -240,9 +240,8 @@ class LocalBotApi:
         """A document from `user`; the bot can fetch it with getFile and a download."""
         file_id = f"doc{len(self.files) + 1}"
         self.files[f"documents/{file_id}"] = content
-        meta = {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
-        meta["file_size"] = len(content)
-        meta.update(document)
+        meta: dict[str, Any] = {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
+        meta.update({"file_size": len(content), **document})
         return self.user_sends(user, document=meta)
 
     def user_taps(self, user: dict[str, Any], message: Sent, data: str | None) -> dict[str, Any]:
