@@ -5,8 +5,21 @@ from pathlib import Path
 
 import pytest
 
+from tests import databases
 from tests.directory_data import as_yaml, standard_entries
 from tests.harness import Harness
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _drop_test_databases() -> object:
+    yield None
+    databases.drop_created()
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    """A new, empty database: a SQLite file, or one on the PostgreSQL server under test."""
+    return databases.url_for(tmp_path)
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ from bot.app import ALLOWED_UPDATES, build_application
 from bot.flood import FloodGuard
 from bot.local_api import Sent
 from bot.settings import Settings, load_settings
+from tests import databases
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 _user_ids = itertools.count(5_000_001)
@@ -52,9 +53,16 @@ async def load_directory(url: str, text: str) -> None:
 
 
 class Harness:
-    def __init__(self, tmp_path: Path, *, flood_guard: bool = False, **settings: Any) -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        *,
+        flood_guard: bool = False,
+        db_url: str | None = None,
+        **settings: Any,
+    ) -> None:
         self.tmp_path = tmp_path
-        self.db_url = f"sqlite+aiosqlite:///{tmp_path / 'helpline.db'}"
+        self.db_url = db_url or databases.url_for(tmp_path)
         self.extra_settings = settings
         self.flood_guard = flood_guard
         self.fake = FakeTelegram()

@@ -9,7 +9,6 @@ not change by one byte. A new staff handler is covered the day it is registered.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
@@ -17,23 +16,16 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 from bot import staff
 from bot.app import _commands
 from bot.staff_callback import ADMIN_ONLY, Act, Tap, decode, encode
+from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry, standard_entries
 from tests.harness import Harness, Person
 
 ADMIN, ANNA = 630001, 630002
 
 
-def database_bytes(path: Path) -> list[str]:
-    """The whole database as SQL, aggregate counts left out (anyone's taps add to them)."""
-    connection = sqlite3.connect(path)
-    try:
-        return [
-            line
-            for line in connection.iterdump()
-            if "daily_counts" not in line and "weekly_need_place" not in line
-        ]
-    finally:
-        connection.close()
+async def stored(harness: Harness) -> list[str]:
+    """Every stored row, aggregate counts left out (anyone's taps add to them)."""
+    return await databases.snapshot(harness.db_url, skip=("daily_counts", "weekly_need_place"))
 
 
 def screen_of(person: Person) -> tuple[str, list[list[tuple[str, str]]]]:
@@ -79,7 +71,7 @@ async def test_staff_handlers_refuse_everyone_else_without_a_trace(tmp_path: Pat
         unknown = screen_of(outsider)
         await outsider.press("not-a-button")
         old_button = (screen_of(outsider), notice(outsider))
-        before = database_bytes(tmp_path / "helpline.db")
+        before = await stored(harness)
         calls_before = len(harness.fake.api.calls)
 
         public = {command.command for command in _commands("en")}
@@ -127,7 +119,7 @@ async def test_staff_handlers_refuse_everyone_else_without_a_trace(tmp_path: Pat
 
         assert tried["command"] >= 3 * 2 and tried["file"] >= 1
         assert tried["button"] >= len(Act) * len(numbers) * len(args)
-        assert database_bytes(tmp_path / "helpline.db") == before
+        assert await stored(harness) == before
         fetched = [
             m for m, _p in harness.fake.api.calls[calls_before:] if m in ("getFile", "download")
         ]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests import databases
 from tests.directory_data import as_yaml, entry, standard_entries
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,7 @@ def helpline(
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(cwd),
         "PYTHONPATH": str(PROJECT),
-        "DATABASE_URL": f"sqlite+aiosqlite:///{cwd / 'cli.db'}",
+        "DATABASE_URL": databases.url_for(cwd, "cli"),
         **(env or {}),
     }
     return subprocess.run(
@@ -50,7 +51,9 @@ def test_validate(tmp_path: Path, standard_file: Path) -> None:
     ok = helpline("directory", "validate", str(standard_file), cwd=tmp_path)
     assert ok.returncode == 0, ok.stderr
     assert f"{len(standard_entries())} entries" in ok.stdout
-    assert not (tmp_path / "cli.db").exists()  # validate never touches the database
+    assert not databases.schema_exists(
+        databases.url_for(tmp_path, "cli")
+    )  # validate never touches the database
     bad = tmp_path / "bad.yaml"
     bad.write_text(as_yaml([entry("good"), entry("broken", regions=["XX"], status="x")]))
     result = helpline("directory", "validate", str(bad), cwd=tmp_path)
@@ -136,7 +139,7 @@ def test_csv_and_hsds_exports(tmp_path: Path, standard_file: Path) -> None:
 def test_db_upgrade(tmp_path: Path) -> None:
     result = helpline("db", "upgrade", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "cli.db").exists()
+    assert databases.schema_exists(databases.url_for(tmp_path, "cli"))
     assert helpline("db", "upgrade", cwd=tmp_path).returncode == 0
 
 
@@ -197,7 +200,7 @@ def test_dry_run_and_export_never_create_a_database(tmp_path: Path, standard_fil
     assert f"{len(standard_entries())} would be added" in result.stdout
     exported = helpline("directory", "export", "-", cwd=tmp_path)
     assert exported.returncode == 2 and "no directory yet" in exported.stderr
-    assert not (tmp_path / "cli.db").exists()
+    assert not databases.schema_exists(databases.url_for(tmp_path, "cli"))
 
 
 def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:

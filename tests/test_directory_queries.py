@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 from bot import database, directory
+from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry
 from tests.harness import load_directory
 
 
 async def listing(tmp_path: Path, entries: list[dict], lang: str, **query: object) -> list[str]:  # type: ignore[type-arg]
-    url = f"sqlite+aiosqlite:///{tmp_path / 'q.db'}"
+    url = databases.url_for(tmp_path, "q")
     await load_directory(url, as_yaml(entries))
     engine = database.make_engine(url)
     try:

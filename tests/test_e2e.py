@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import sqlite3
 from collections import deque
 
 import pytest
 from babel.dates import format_date
+from sqlalchemy import text
 
+from bot import database
 from bot.callback import Nav, Screen, decode, encode
 from bot.taxonomy import NEEDS, PLACES
 from tests.directory_data import RECENT, STAFF_NOTE_MARK, STANDARD_VISIBLE, standard_entries
@@ -386,15 +387,18 @@ async def test_a_failure_gets_a_calm_answer_and_a_log_line_without_her(
     her = bot.person("ko", user_id=8123456789, username="zz_error_canary")
     await her.send("/start")
     await her.tap("중국에")
-    with sqlite3.connect(bot.tmp_path / "helpline.db") as db:  # the database breaks
-        db.execute("DROP TABLE entry_texts")
+    engine = database.make_engine(bot.db_url)  # the database breaks
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP TABLE entry_texts"))
+    await engine.dispose()
     with caplog.at_level(logging.DEBUG):
         update = await her.tap("안전하게 지낼 곳")
     assert her.answer is not None and script_of(her.answer["text"]) == "ko"
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert re.fullmatch(
-        rf"update {update['update_id']} failed in bot\.directory:_page:\d+ with OperationalError",
+        rf"update {update['update_id']} failed in bot\.directory:_page:\d+"
+        r" with (OperationalError|ProgrammingError)",
         errors[0],
     )
     logged = caplog.text

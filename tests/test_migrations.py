@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
 
 from bot import database
 from bot.models import Base
+from tests import databases
 
 
-def test_migrations_match_the_models(tmp_path: Path) -> None:
-    path = tmp_path / "fresh.db"
-    command.upgrade(database.alembic_config(f"sqlite+aiosqlite:///{path}"), "head")
-    engine = create_engine(f"sqlite:///{path}")
+def _differences(connection: Any) -> list[Any]:
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return list(compare_metadata(context, Base.metadata))
+
+
+async def test_migrations_match_the_models(tmp_path: Path) -> None:
+    url = databases.url_for(tmp_path, "fresh")
+    engine = database.make_engine(url)
     try:
-        with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
-            differences = compare_metadata(context, Base.metadata)
+        await database.upgrade(engine)
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(_differences)
     finally:
-        engine.dispose()
+        await engine.dispose()
     assert differences == []
 
 
 def test_every_migration_can_be_undone_and_done_again(tmp_path: Path) -> None:
-    config = database.alembic_config(f"sqlite+aiosqlite:///{tmp_path / 'walk.db'}")
+    config = database.alembic_config(databases.url_for(tmp_path, "walk"))
     command.upgrade(config, "head")
     command.downgrade(config, "base")
     command.upgrade(config, "head")

@@ -17,6 +17,7 @@ from bot.models import DailyCount
 from bot.stats import iso_week
 from bot.stats_report import weeks_between
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
+from tests import databases
 from tests.directory_data import as_yaml, standard_entries
 from tests.harness import Harness, Person
 from tests.test_cli import helpline
@@ -61,7 +62,7 @@ def report(tmp_path: Path, *args: str) -> dict[str, Any]:
         "json",
         *args,
         cwd=tmp_path,
-        env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'helpline.db'}"},
+        env={"DATABASE_URL": databases.url_for(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -216,7 +217,7 @@ async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
         "--to",
         str(TODAY),
         cwd=tmp_path,
-        env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'helpline.db'}"},
+        env={"DATABASE_URL": databases.url_for(tmp_path)},
     ).stdout
     (tmp_path / "table.txt").write_text(table)
     assert "sessions" in table and "54" in table
@@ -264,7 +265,7 @@ async def test_table_and_csv_show_the_same_suppressed_numbers(tmp_path: Path, fm
         await flush(harness)
     finally:
         await harness.stop()
-    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'helpline.db'}"}
+    env = {"DATABASE_URL": databases.url_for(tmp_path)}
     out = helpline("stats", "--format", fmt, cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr
     assert "14" in out.stdout and "<10" in out.stdout
@@ -411,7 +412,7 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
     from bot import database
     from bot.models import DailyCount, WeeklyNeedPlace
 
-    url = f"sqlite+aiosqlite:///{tmp_path / 'r.db'}"
+    url = databases.url_for(tmp_path, "r")
     engine = database.make_engine(url)
     await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
@@ -437,7 +438,7 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
 async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: Path) -> None:
     from bot import database
 
-    url = f"sqlite+aiosqlite:///{tmp_path / 'f.db'}"
+    url = databases.url_for(tmp_path, "f")
     engine = database.make_engine(url)
     await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
