@@ -39,7 +39,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="helpline", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser("run", help="run the bot (long polling); migrates the database first")
+    run = commands.add_parser(
+        "run", help="run the bot (long polling, or a webhook); migrates the database first"
+    )
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram's webhook (also when WEBHOOK_URL is set); needs WEBHOOK_URL",
+    )
 
     demo = commands.add_parser("demo", help="chat with the bot in the terminal, offline")
     demo.add_argument("--lang", default="en", help="the simulated user's Telegram language code")
@@ -107,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"helpline: setting error: {exc}", file=sys.stderr)
         return 2
     secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s]
-    logs.configure(settings.log_level, secrets=secrets)
+    logs.configure(settings.log_level, secrets=secrets, fmt=settings.log_format)
     try:
         return _dispatch(args, settings)
     except (SettingsError, CatalogError, CommandError) as exc:
@@ -120,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     match args.command:
         case "run":
-            return _run(settings)
+            return _run(settings, webhook=args.webhook)
         case "demo":
             from bot import demo
 
@@ -138,17 +145,22 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(args.command)
 
 
-def _run(settings: Settings) -> int:
+def _run(settings: Settings, *, webhook: bool = False) -> int:
     from bot.app import ALLOWED_UPDATES, build_application
 
     token = settings.token()
-    if settings.webhook_url:
-        raise SettingsError(
-            "WEBHOOK_URL is set, but this version runs with long polling only: unset it"
-        )
+    if webhook and not settings.webhook_url:
+        raise SettingsError("--webhook needs WEBHOOK_URL, the public https:// address of the bot")
     application = build_application(settings, token=token)
-    log.info("starting (long polling)")
-    application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+    if settings.webhook_url:
+        from bot import webhook as webhook_mode
+
+        webhook_mode.require_secret(settings)
+        log.info("starting (webhook)")
+        asyncio.run(webhook_mode.serve(application, settings, ALLOWED_UPDATES))
+    else:
+        log.info("starting (long polling)")
+        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
     log.info("stopped")
     return 0
 

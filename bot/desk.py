@@ -11,6 +11,7 @@ restart and works whichever bot process receives the answer. It lapses after WAI
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import html
 import logging
@@ -18,14 +19,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import audit, directory_file, draft, proposals, recheck
+from bot import audit, directory_file, draft, proposals, recheck, staff
 from bot import staff_screens as screens
 from bot.clock import utc_now
 from bot.directory_file import DirectoryFileInvalid, EntryModel
 from bot.i18n import Texts
-from bot.models import Entry, EntryText, Proposal, Staff
+from bot.models import DailyJob, Entry, EntryText, Proposal, Staff
 from bot.navigation import Core
 from bot.screens import View
 from bot.staff_callback import Act, Tap
@@ -34,6 +36,7 @@ from bot.taxonomy import CONTACT_TYPES, NEEDS, REGION_CODES
 log = logging.getLogger(__name__)
 WAIT_MINUTES = 30
 MAX_UPLOAD_BYTES = 1_000_000
+MAX_UPLOAD_ENTRIES = 200  # each becomes a proposal to review one by one
 
 
 @dataclass
@@ -46,7 +49,11 @@ class Result:
 def rules(core: Core) -> recheck.Rules:
     s = core.settings
     return recheck.Rules(
-        core.today(), s.verify_max_age_days, s.verify_due_days, s.reports_for_recheck
+        core.today(),
+        s.verify_max_age_days,
+        s.verify_due_days,
+        s.reports_for_recheck,
+        s.stats_min_count,
     )
 
 
@@ -78,6 +85,16 @@ async def _waiting(session: AsyncSession, me: int) -> tuple[str, str] | None:
     return row.waiting_for, row.lang
 
 
+async def drop_question(core: Core, me: int) -> None:
+    """She turned to something else: the question no longer takes her next words."""
+    async with core.sessions() as session, session.begin():
+        await session.execute(
+            update(Staff)
+            .where(Staff.user_id == me, Staff.waiting_for.is_not(None))
+            .values(waiting_for=None, waiting_since=None)
+        )
+
+
 # --- counts for the desk and the digest ------------------------------------------------------
 
 
@@ -101,8 +118,21 @@ async def home(core: Core, me: int, role: str, lang: str) -> View:
     )
 
 
-async def digest(core: Core) -> list[tuple[int, str]]:
-    """Each member of staff with something waiting, and the one message for them."""
+async def _claim(core: Core, job: str) -> bool:
+    """Claim today's run of `job` for this process; False if another process has it."""
+    try:
+        async with core.sessions() as session, session.begin():
+            session.add(DailyJob(name=job, day=core.today()))
+    except IntegrityError:
+        return False
+    return True
+
+
+async def digest(core: Core) -> list[tuple[int, str]] | None:
+    """Each member of staff with something waiting, and the one message for them; None if
+    another bot process sends today's digest."""
+    if not await _claim(core, "digest"):
+        return None
     out = []
     async with core.sessions() as session:
         due = len(await recheck.queue(session, rules(core)))
@@ -116,11 +146,13 @@ async def digest(core: Core) -> list[tuple[int, str]]:
     return out
 
 
-async def history(core: Core, entry_id: str, lang: str) -> str:
+async def history(core: Core, entry_id: str, lang: str) -> View:
     t = Texts(lang)
+    if not directory_file.is_entry_id(entry_id):
+        return View(screens.history(t, "?", []))
     async with core.sessions() as session:
-        records = await audit.history(session, entry_id) if entry_id else []
-    return screens.history(t, entry_id or "?", [audit.describe(r) for r in records])
+        records = await audit.history(session, entry_id)
+    return View(screens.history(t, entry_id, [audit.describe(r) for r in records]))
 
 
 # --- taps ----------------------------------------------------------------------------------
@@ -148,6 +180,7 @@ async def on_tap(core: Core, tap: Tap, me: int, role: str) -> Result:
         result = await action(session, core, tap, me, role)
         if session.in_transaction():
             await session.commit()
+    result.view = screens.fit(result.view)
     return result
 
 
@@ -221,7 +254,7 @@ async def _entry_view(session: AsyncSession, core: Core, tap: Tap, notice: str =
     return Result(screens.entry(t, tap, model, rules(core), count, notice))
 
 
-@_action(Act.ENTRY)
+@_action(Act.ENTRY, Act.LISTED)
 async def _entry(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     return await _entry_view(session, core, tap)
 
@@ -233,7 +266,7 @@ async def _checked(session: AsyncSession, core: Core, tap: Tap, me: int, role: s
     message = (
         t.gettext("Marked as checked today. Thank you.")
         if done
-        else t.gettext("Only an entry that is shown can be re-checked. Propose a change instead.")
+        else t.gettext("Only a verified entry can be re-checked. Propose a change instead.")
     )
     result = await _entry_view(session, core, tap.to(Act.ENTRY, 0, tap.arg), message)
     result.toast = message
@@ -242,10 +275,11 @@ async def _checked(session: AsyncSession, core: Core, tap: Tap, me: int, role: s
 
 @_action(Act.CHANGE)
 async def _change(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
-    proposal = await proposals.start_change(session, me, tap.arg)
+    proposal = await proposals.start_change(session, me, tap.arg, core.today())
     if proposal is None:
         t = Texts(tap.lang)
         return Result(screens.notice(t, tap, t.gettext("There is no entry with this id.")))
+    await proposals.on_its_own(session, proposal)
     return Result(screens.editor(Texts(tap.lang), tap, proposal))
 
 
@@ -279,6 +313,7 @@ async def _draft(session: AsyncSession, core: Core, tap: Tap, me: int, role: str
     proposal = await proposals.own(session, me, tap.number)
     if proposal is None:
         return _gone(tap)
+    await proposals.on_its_own(session, proposal)  # the editor submits and discards this one only
     return Result(screens.editor(Texts(tap.lang), tap, proposal))
 
 
@@ -381,7 +416,9 @@ async def _note(session: AsyncSession, core: Core, tap: Tap, me: int, role: str)
     return Result(screens.note(t, tap, proposal, data))
 
 
-async def _preview(session: AsyncSession, tap: Tap, me: int, unchanged: int = 0) -> Result:
+async def _preview(
+    session: AsyncSession, tap: Tap, me: int, unchanged: int = 0, part: int = 0
+) -> Result:
     t = Texts(tap.lang)
     batch = await proposals.batch(session, me, tap.number)
     if not batch:
@@ -391,12 +428,16 @@ async def _preview(session: AsyncSession, tap: Tap, me: int, unchanged: int = 0)
         found = draft.check(draft.load(proposal.proposed))
         if not isinstance(found, EntryModel):
             errors.extend(found)
-    return Result(screens.preview(t, tap, batch, errors, unchanged))
+    return Result(screens.preview(t, tap, batch, errors, unchanged, part))
 
 
 @_action(Act.PREVIEW)
 async def _show_preview(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
-    return await _preview(session, tap, me)
+    return await _preview(session, tap, me, part=_part(tap))
+
+
+def _part(tap: Tap) -> int:
+    return int(tap.arg) if tap.arg.isdigit() and len(tap.arg) < 6 else 0
 
 
 @_action(Act.SUBMIT)
@@ -445,7 +486,8 @@ async def _review(session: AsyncSession, core: Core, tap: Tap, me: int, role: st
         return Result(screens.notice(t, tap, t.gettext("This proposal was already reviewed.")))
     may_decide = proposal.author != me or not _second_review(core)
     if tap.act is Act.REVIEW or not may_decide:
-        return Result(screens.review(t, tap, proposal, may_decide=may_decide))
+        view = screens.review(t, tap, proposal, may_decide=may_decide, part=_part(tap))
+        return Result(view)
     if tap.act is Act.REASON_TYPE:
         await _remember(session, me, tap.lang, f"reason:{proposal.id}")
         return Result(screens.ask_reason(t, tap, proposal))
@@ -504,7 +546,7 @@ async def _preset_reason(session: AsyncSession, core: Core, tap: Tap, me: int, r
 @_action(Act.STAFF)
 async def _staff(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     members = list(await session.scalars(select(Staff).order_by(Staff.role, Staff.user_id)))
-    return Result(screens.staff_list(Texts(tap.lang), tap, members, me))
+    return Result(screens.staff_list(Texts(tap.lang), tap, members, me, tap.number))
 
 
 @_action(Act.STAFF_ADD)
@@ -513,21 +555,41 @@ async def _staff_add(session: AsyncSession, core: Core, tap: Tap, me: int, role:
     return Result(screens.ask_staff_id(Texts(tap.lang), tap))
 
 
+def user_id_from(text: str) -> int | None:
+    """A Telegram user id as typed or carried by a button: ASCII digits, in range."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return None
+    value = int(text)
+    return value if 0 < value < 2**63 else None
+
+
 @_action(Act.STAFF_DROP, Act.STAFF_DROP_YES)
 async def _staff_drop(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     t = Texts(tap.lang)
-    target = int(tap.arg) if tap.arg.isdigit() and len(tap.arg) <= 19 else 0
+    target = user_id_from(tap.arg)
     member = await session.get(Staff, target) if target else None
-    if member is None or member.role != "volunteer" or target == me:
+    if target is None or member is None or member.role != "volunteer" or target == me:
         return await _staff(session, core, tap.to(Act.STAFF, 0), me, role)
     if tap.act is Act.STAFF_DROP:
         return Result(screens.staff_drop_question(t, tap, target))
-    await session.delete(member)
+    await staff.remove_in(session, target)
     await session.flush()
+    core.staff_ids.forget()
     log.info("an admin removed a volunteer in the bot")
     result = await _staff(session, core, tap.to(Act.STAFF, 0), me, role)
     result.toast = t.gettext("Removed.")
     return result
+
+
+@_action(Act.STAFF_ADD_YES)
+async def _staff_add_yes(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+    target = user_id_from(tap.arg)
+    if target is not None and await session.get(Staff, target) is None:
+        session.add(Staff(user_id=target, role="volunteer", added_on=core.today(), lang=tap.lang))
+        await session.flush()
+        core.staff_ids.forget()
+        log.info("an admin added a volunteer in the bot")
+    return await _staff(session, core, tap.to(Act.STAFF, 0), me, role)
 
 
 assert set(_ACTIONS) == set(Act), f"no action for {set(Act) - set(_ACTIONS)}"
@@ -547,6 +609,7 @@ async def on_text(core: Core, me: int, role: str, text: str) -> Result | None:
         result = await _answer(session, core, me, role, question, lang, text.strip())
         if session.in_transaction():
             await session.commit()
+    result.view = screens.fit(result.view)
     return result
 
 
@@ -576,17 +639,12 @@ async def _answer(
             return Result(_told(message, screens.ask_id(t, tap, new=True)))
         return Result(screens.editor(t, tap, proposal))
     if kind == "add" and role == "admin":
-        if not text.isdigit() or not 0 < int(text) < 2**63:
+        target = user_id_from(text)
+        if target is None:
             await _remember(session, me, lang, kind)
             asked = screens.ask_staff_id(t, tap)
             return Result(_told(t.gettext("Please send digits only."), asked))
-        if await session.get(Staff, int(text)) is None:
-            session.add(
-                Staff(user_id=int(text), role="volunteer", added_on=core.today(), lang=lang)
-            )
-            await session.flush()
-            log.info("an admin added a volunteer in the bot")
-        return await _staff(session, core, tap.to(Act.STAFF, 0), me, role)
+        return Result(screens.staff_add_question(t, tap, target))  # one more tap to add
     if kind == "reason" and parts[0].isdigit():
         return await _reject(session, core, tap.to(Act.REJECT, int(parts[0])), me, text[:500])
     if not parts[0].isdigit():
@@ -633,23 +691,33 @@ def too_big(lang: str) -> Result:
 
 async def on_file(core: Core, me: int, lang: str, content: bytes) -> Result:
     """A directory file sent in the chat: every error as the validator reports it, or drafts
-    for what it changes, shown as a before/after to submit."""
+    for what it changes, shown as a before/after to submit. Parsing runs in a thread, so that
+    a large file does not hold up anyone else's taps (an Erase least of all)."""
     t = Texts(lang)
     tap = Tap(Act.HOME, lang)
+    if len(content) > MAX_UPLOAD_BYTES:
+        return too_big(lang)
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError:
         return Result(screens.notice(t, tap, t.gettext("The file must be text in UTF-8.")))
     try:
-        parsed = directory_file.parse(text, source="file")
+        parsed = await asyncio.to_thread(directory_file.parse, text, "file")
     except DirectoryFileInvalid as invalid:
-        return Result(View(screens.invalid(t, invalid.errors), [[screens.desk_button(t, tap)]]))
+        view = View(screens.invalid(t, invalid.errors), [[screens.desk_button(t, tap)]])
+        return Result(screens.fit(view))
+    if len(parsed.entries) > MAX_UPLOAD_ENTRIES:
+        message = t.gettext(
+            "A file may propose at most {count} entries. Split it, or use the server's import."
+        ).format(count=MAX_UPLOAD_ENTRIES)
+        return Result(screens.notice(t, tap, message))
     async with core.sessions() as session, session.begin():
-        await _remember(session, me, lang, None)
         made = await proposals.from_file(session, me, parsed)
+        await _remember(session, me, lang, None)
         if not made.proposals:
             message = t.gettext("Nothing in this file differs from the directory.")
             return Result(screens.notice(t, tap, message))
-        return await _preview(
-            session, tap.to(Act.PREVIEW, made.proposals[0].batch), me, len(made.unchanged)
-        )
+        preview = tap.to(Act.PREVIEW, made.proposals[0].batch)
+        result = await _preview(session, preview, me, len(made.unchanged))
+    result.view = screens.fit(result.view)
+    return result

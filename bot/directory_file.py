@@ -272,7 +272,7 @@ def _entry_lines(text: str) -> list[int]:
     """1-based line of each item under `entries`, for error messages; empty if unknown."""
     try:
         root = yaml.compose(text, Loader=_StrictLoader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return []
     if not isinstance(root, yaml.MappingNode):
         return []
@@ -298,6 +298,10 @@ def parse(text: str, source: str = "file") -> DirectoryFile:
     """Parse and validate a directory file; raise DirectoryFileInvalid listing every error."""
     try:
         raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: safe
+    except RecursionError:  # thousands of nested brackets
+        raise DirectoryFileInvalid(
+            [FileError(source, "", "not valid YAML: nested too deeply")]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}, line {mark.line + 1}" if mark is not None else source

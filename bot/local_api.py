@@ -69,6 +69,7 @@ class LocalBotApi:
     left_chats: list[int] = field(default_factory=list)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # what users sent, by file path
+    webhook: dict[str, Any] | None = None  # setWebhook's parameters, while one is set
     _next_message: dict[int, int] = field(default_factory=dict)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _query_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -90,6 +91,11 @@ class LocalBotApi:
         return True
 
     def _m_deletewebhook(self, _params: dict[str, Any]) -> Any:
+        self.webhook = None
+        return True
+
+    def _m_setwebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook = params
         return True
 
     def _m_sendmessage(self, params: dict[str, Any]) -> Any:

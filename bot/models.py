@@ -191,6 +191,16 @@ class Proposal(Base):
     reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
+class DailyJob(Base):
+    """A once-a-day job (the volunteers' digest) claimed by one bot process for one day, so
+    that several processes sharing the database run it once."""
+
+    __tablename__ = "daily_jobs"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+
+
 class AuditRecord(Base):
     """One change to the directory. Appended, never updated or deleted by the application."""
 

@@ -17,6 +17,7 @@ from bot.flood import FloodGuard
 from bot.i18n import Texts
 from bot.screens import View
 from bot.settings import Settings
+from bot.staff import StaffIds
 from bot.stats import UsageCounter
 
 
@@ -31,6 +32,10 @@ class Core:
     erase_memory: EraseMemory = field(default_factory=EraseMemory)
     flood: FloodGuard = field(default_factory=FloodGuard)
     counter: UsageCounter = field(default_factory=UsageCounter)
+    staff_ids: StaffIds = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.staff_ids = StaffIds(self.sessions)
 
 
 async def show(core: Core, nav: Nav, user_id: int | None = None) -> View:

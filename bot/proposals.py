@@ -79,25 +79,52 @@ async def own_draft(session: AsyncSession, author: int, entry_id: str) -> Propos
     return await session.scalar(query.order_by(Proposal.id.desc()).limit(1))
 
 
-async def start_change(session: AsyncSession, author: int, entry_id: str) -> Proposal | None:
+async def start_change(
+    session: AsyncSession, author: int, entry_id: str, today: dt.date
+) -> Proposal | None:
     """A draft changing an existing entry (her unfinished one, if she has one); None if the
-    entry does not exist."""
+    entry does not exist. A volunteer who corrects an entry has just checked it, so the
+    draft dates the check today, in plain sight in the diff."""
     entry = await current(session, entry_id)
     if entry is None:
         return None
     found = await own_draft(session, author, entry_id)
     if found is not None and found.kind == CHANGE:
         return found
-    text = entry_yaml(to_model(entry))
-    proposal = _new(author, CHANGE, entry_id, text, text)
+    model = to_model(entry)
+    data = draft.from_entry(model)
+    if model.status == "verified":
+        data["verified_on"] = today
+    proposal = _new(author, CHANGE, entry_id, entry_yaml(model), draft.as_yaml(data))
     await _add(session, [proposal])
     return proposal
+
+
+async def on_its_own(session: AsyncSession, proposal: Proposal) -> None:
+    """Take a draft out of the batch it came in (an uploaded file), so that submitting or
+    discarding it from the editor touches it alone. A batch is named by its first member's
+    id, so when that one leaves, the others take the next one's."""
+    if proposal.batch != proposal.id:
+        proposal.batch = proposal.id
+        return
+    others = list(
+        await session.scalars(
+            select(Proposal).where(Proposal.batch == proposal.batch, Proposal.id != proposal.id)
+        )
+    )
+    if others:
+        renamed = min(other.id for other in others)
+        for other in others:
+            other.batch = renamed
 
 
 async def start_retire(session: AsyncSession, author: int, entry_id: str) -> Proposal | None:
     entry = await current(session, entry_id)
     if entry is None or entry.status == "archived":
         return None
+    found = await own_draft(session, author, entry_id)
+    if found is not None and found.kind == RETIRE:
+        return found
     model = to_model(entry)
     proposed = draft.as_yaml(draft.retired(draft.from_entry(model)))
     proposal = _new(author, RETIRE, entry_id, entry_yaml(model), proposed)
@@ -254,8 +281,12 @@ async def approve(
         return Outcome.INVALID
     entry = await current(session, proposal.entry_id, lock=True)
     before = to_model(entry) if entry is not None else None
-    if (entry_yaml(before) if before is not None else "") != proposal.base:
+    if _content(entry_yaml(before) if before is not None else "") != _content(proposal.base):
         return Outcome.CONFLICT
+    if before is not None and before.verified_on and found.verified_on:
+        # A re-check since the proposal was made is not a conflict, and is not undone.
+        latest = max(before.verified_on, found.verified_on)
+        found = found.model_copy(update={"verified_on": latest})
     if entry is not None:
         await session.delete(entry)
         await session.flush()
@@ -294,6 +325,15 @@ async def reject(
     if not (await session.execute(claim)).rowcount:  # type: ignore[attr-defined]
         return None
     return await session.get(Proposal, proposal_id)
+
+
+def _content(text: str) -> str:
+    """An entry's text without its check date: what a re-check does not change."""
+    if not text:
+        return ""
+    data = draft.load(text)
+    data.pop("verified_on", None)
+    return draft.dump(data)
 
 
 def _listing(values: list[str]) -> str:

@@ -29,6 +29,7 @@ class Rules:
     max_age_days: int
     due_days: int
     threshold: int
+    min_count: int = 10
 
     @property
     def due_before(self) -> dt.date:

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     admin_ids: Annotated[tuple[int, ...], NoDecode] = ()
     log_level: str = "INFO"
+    log_format: str = "text"
     verify_max_age_days: int = Field(default=180, ge=1, le=3650)
     stats_min_count: int = Field(default=10, ge=1, le=1000)
     stats_retention_days: int = Field(default=730, ge=1, le=36500)
@@ -93,6 +94,14 @@ class Settings(BaseSettings):
         value = value.strip().upper()
         if value not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in ("text", "json"):
+            raise ValueError("must be text or json")
         return value
 
     @field_validator("bot_public_handle")

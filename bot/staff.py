@@ -7,13 +7,53 @@ button. `ADMIN_IDS` names admins from the start; they are written to the table a
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.models import Staff
+from bot.models import Proposal, Staff
 
 ROLES = ("volunteer", "admin")
+REFRESH_SECONDS = 30.0
+
+
+class StaffIds:
+    """Who may be staff, from memory, read again from the database every REFRESH_SECONDS.
+
+    Users' typed text and files are checked against this first, so that what she sends never
+    costs a database query with her id in it (nor a different answer when the database is
+    down). A remembered id is then checked in the database as usual, so a removal takes effect
+    at once; a new member of staff is seen within REFRESH_SECONDS (at once after a change
+    made in the bot).
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        refresh: float = REFRESH_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._sessions = sessions
+        self._refresh = refresh
+        self._clock = clock
+        self._ids: frozenset[int] = frozenset()
+        self._read_at: float | None = None
+
+    async def may_be(self, user_id: int | None) -> bool:
+        if user_id is None:
+            return False
+        now = self._clock()
+        if self._read_at is None or now - self._read_at >= self._refresh:
+            async with self._sessions() as session:
+                self._ids = frozenset(await session.scalars(select(Staff.user_id)))
+            self._read_at = now
+        return user_id in self._ids
+
+    def forget(self) -> None:
+        """Read the table again at the next question (after staff changed)."""
+        self._read_at = None
 
 
 async def role_of(sessions: async_sessionmaker[AsyncSession], user_id: int | None) -> str | None:
@@ -21,10 +61,6 @@ async def role_of(sessions: async_sessionmaker[AsyncSession], user_id: int | Non
         return None
     async with sessions() as session:
         return await session.scalar(select(Staff.role).where(Staff.user_id == user_id))
-
-
-async def is_admin(sessions: async_sessionmaker[AsyncSession], user_id: int | None) -> bool:
-    return await role_of(sessions, user_id) == "admin"
 
 
 async def add(
@@ -46,8 +82,17 @@ async def add(
 
 async def remove(sessions: async_sessionmaker[AsyncSession], user_id: int) -> bool:
     async with sessions() as session, session.begin():
-        result = await session.execute(delete(Staff).where(Staff.user_id == user_id))
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return await remove_in(session, user_id)
+
+
+async def remove_in(session: AsyncSession, user_id: int) -> bool:
+    """Remove a member of staff and her unsubmitted drafts (what she submitted stays, for the
+    record, as the audit trail does)."""
+    await session.execute(
+        delete(Proposal).where(Proposal.author == user_id, Proposal.state == "draft")
+    )
+    result = await session.execute(delete(Staff).where(Staff.user_id == user_id))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 async def members(sessions: async_sessionmaker[AsyncSession]) -> list[Staff]:

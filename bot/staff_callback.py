@@ -24,7 +24,8 @@ class Act(StrEnum):
     QUEUE = "q"  # number: page
     ENTRIES = "ls"  # number: page
     FIND = "fd"  # type an entry id
-    ENTRY = "e"  # argument: entry id
+    ENTRY = "e"  # argument: entry id; number: the re-check queue's page to go back to
+    LISTED = "el"  # the same, opened from All entries; number: that list's page
     CHECKED = "ok"  # argument: entry id
     CHANGE = "ch"  # argument: entry id
     RETIRE = "rt"  # argument: entry id
@@ -47,22 +48,25 @@ class Act(StrEnum):
     NOTE = "nt"
     NOTE_TYPE = "ny"
     NOTE_CLEAR = "nc"
-    PREVIEW = "pv"  # number: batch
+    PREVIEW = "pv"  # number: batch; argument: part of the diff
     SUBMIT = "sb"  # number: batch
     DISCARD = "dx"  # number: batch
     REVIEWS = "rq"  # number: page
-    REVIEW = "rv"  # number: proposal
+    REVIEW = "rv"  # number: proposal; argument: part of the diff
     APPROVE = "ap"  # number: proposal
     REJECT = "rj"  # number: proposal
     REASON = "rr"  # number: proposal; argument: preset reason
     REASON_TYPE = "ry"  # number: proposal
-    STAFF = "sf"  # admins only
+    STAFF = "sf"  # admins only; number: page
     STAFF_ADD = "sa"
+    STAFF_ADD_YES = "sz"  # argument: user id
     STAFF_DROP = "sr"  # argument: user id
     STAFF_DROP_YES = "sy"  # argument: user id
 
 
-ADMIN_ONLY = frozenset({Act.STAFF, Act.STAFF_ADD, Act.STAFF_DROP, Act.STAFF_DROP_YES})
+ADMIN_ONLY = frozenset(
+    {Act.STAFF, Act.STAFF_ADD, Act.STAFF_ADD_YES, Act.STAFF_DROP, Act.STAFF_DROP_YES}
+)
 
 _PATTERN = re.compile(
     rf"{PREFIX}\.(?P<act>{'|'.join(sorted((a.value for a in Act), key=len, reverse=True))})"

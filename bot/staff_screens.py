@@ -7,6 +7,7 @@ anything typed by staff is escaped here; diffs are shown as preformatted text.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -139,9 +140,15 @@ def recheck_queue(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total:
     return View("\n".join(lines), rows)
 
 
+def reports_label(count: int, rules: Rules) -> str:
+    """A report count as every statistics view shows counts: below the smallest count that
+    may be shown, only that it is below."""
+    return str(count) if count >= rules.min_count else f"<{rules.min_count}"
+
+
 def due_mark(t: Texts, due: Due, rules: Rules) -> str:
     if due.reports >= rules.threshold:
-        return "⚠" + str(due.reports)
+        return "⚠" + reports_label(due.reports, rules)
     return "⏳" if rules.stale(due.verified_on) else "⏰"
 
 
@@ -150,7 +157,7 @@ def all_entries(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total: i
     page, pages = page_of(total, page)
     text = "<b>" + _e(_("All entries: {count}").format(count=total)) + "</b>"
     rows = [
-        [(f"{item.name} · {item.entry_id}"[:60], encode(tap.to(Act.ENTRY, 0, item.entry_id)))]
+        [(f"{item.name} · {item.entry_id}"[:60], encode(tap.to(Act.LISTED, page, item.entry_id)))]
         for item in items
     ]
     nav_pages = _pages(t, tap, Act.ENTRIES, page, pages)
@@ -175,7 +182,11 @@ def entry(
         "<b>" + _e(_("For staff only")) + "</b>",
         _e(_("Id: {id}").format(id=model.id)),
         _e(state),
-        _e(_("Reported as not working in the last 30 days: {count}").format(count=reports)),
+        _e(
+            _("Reported as not working in the last 30 days: {count}").format(
+                count=reports_label(reports, rules)
+            )
+        ),
     ]
     if model.internal_note:
         staff_lines.append(_e(_("Staff note: {note}").format(note=model.internal_note)))
@@ -188,22 +199,70 @@ def entry(
     rows.append([("✏️ " + _("Needs a change"), encode(tap.to(Act.CHANGE, 0, model.id)))])
     if model.status != "archived":
         rows.append([("🗄 " + _("Retire"), encode(tap.to(Act.RETIRE, 0, model.id)))])
-    rows.append(_nav(t, tap, tap.to(Act.QUEUE, tap.number)))
-    return View(_fit(text), rows)
+    back = Act.ENTRIES if tap.act is Act.LISTED else Act.QUEUE
+    rows.append(_nav(t, tap, tap.to(back, tap.number)))
+    return View(text, rows)
 
 
-def _diff_block(t: Texts, proposal: Proposal) -> str:
-    lines = draft.diff(proposal.base, proposal.proposed)
-    if not lines:
-        return "<i>" + _e(t.gettext("No change yet.")) + "</i>"
-    shown, used = [], 0
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _pieces(line: str, limit: int) -> list[str]:
+    """A line cut into pieces of at most `limit` UTF-16 units (a description is one line)."""
+    pieces, current = [], ""
+    for char in line:
+        if _utf16(current + char) > limit:
+            pieces.append(current)
+            current = "  " + char
+        else:
+            current += char
+    return [*pieces, current]
+
+
+def diff_parts(lines: Sequence[str]) -> list[str]:
+    """Diff lines grouped into screens of at most DIFF_BUDGET UTF-16 units, nothing left out:
+    a reviewer must be able to read every changed character before she can approve."""
+    parts: list[str] = []
+    current: list[str] = []
+    used = 0
     for line in lines:
-        used += len(line) + 1
-        if used > DIFF_BUDGET:
-            shown.append("…")
-            break
-        shown.append(line)
-    return "<pre>" + _e("\n".join(shown)) + "</pre>"
+        for piece in _pieces(line, DIFF_BUDGET // 2):
+            size = _utf16(piece) + 1
+            if current and used + size > DIFF_BUDGET:
+                parts.append("\n".join(current))
+                current, used = [], 0
+            current.append(piece)
+            used += size
+    if current:
+        parts.append("\n".join(current))
+    return parts or [""]
+
+
+def _proposal_lines(t: Texts, proposal: Proposal) -> list[str]:
+    return draft.diff(proposal.base, proposal.proposed)
+
+
+def _diff_screen(t: Texts, lines: Sequence[str], part: int) -> tuple[str, int, int]:
+    """One part of a diff as HTML, with the part shown and the number of parts."""
+    if not lines:
+        return "<i>" + _e(t.gettext("No change yet.")) + "</i>", 0, 1
+    parts = diff_parts(lines)
+    part = min(max(part, 0), len(parts) - 1)
+    block = "<pre>" + _e(parts[part]) + "</pre>"
+    if len(parts) > 1:
+        label = t.gettext("Part {part} of {parts}").format(part=part + 1, parts=len(parts))
+        block = "<i>" + _e(label) + "</i>\n" + block
+    return block, part, len(parts)
+
+
+def _part_buttons(t: Texts, tap: Tap, act: Act, number: int, part: int, parts: int) -> list[Button]:
+    row: list[Button] = []
+    if part > 0:
+        row.append(("⬅ " + t.gettext("Previous"), encode(tap.to(act, number, str(part - 1)))))
+    if part + 1 < parts:
+        row.append((t.gettext("Next part") + " ➡", encode(tap.to(act, number, str(part + 1)))))
+    return row
 
 
 def _kind(t: Texts, proposal: Proposal) -> str:
@@ -212,25 +271,24 @@ def _kind(t: Texts, proposal: Proposal) -> str:
     return labels.get(proposal.kind, proposal.kind)
 
 
-def _title(t: Texts, proposal: Proposal) -> str:
-    return (
-        "<b>"
-        + _e(
-            t.gettext("Proposal {number}: {kind}, {id}").format(
-                number=proposal.id, kind=_kind(t, proposal), id=proposal.entry_id
-            )
-        )
-        + "</b>"
+def _title_text(t: Texts, proposal: Proposal) -> str:
+    return t.gettext("Proposal {number}: {kind}, {id}").format(
+        number=proposal.id, kind=_kind(t, proposal), id=proposal.entry_id
     )
+
+
+def _title(t: Texts, proposal: Proposal) -> str:
+    return "<b>" + _e(_title_text(t, proposal)) + "</b>"
 
 
 def editor(t: Texts, tap: Tap, proposal: Proposal) -> View:
     _ = t.gettext
+    block, _part, _parts = _diff_screen(t, _proposal_lines(t, proposal), 0)
     lines = [
         _title(t, proposal),
         _e(_("Choose what to change. Nothing is sent until you submit it.")),
         "",
-        _diff_block(t, proposal),
+        block,
     ]
     pid = proposal.id
     rows = [
@@ -422,13 +480,19 @@ def ask_id(t: Texts, tap: Tap, *, new: bool) -> View:
 
 
 def preview(
-    t: Texts, tap: Tap, batch: Sequence[Proposal], errors: Sequence[FileError], unchanged: int = 0
+    t: Texts,
+    tap: Tap,
+    batch: Sequence[Proposal],
+    errors: Sequence[FileError],
+    unchanged: int = 0,
+    part: int = 0,
 ) -> View:
-    """The before/after of everything in a batch, and Submit if it all passes."""
+    """The before/after of everything in a batch, part by part; Submit once it all passes and
+    the last part has been shown."""
     _ = t.gettext
-    parts = []
+    head = []
     if unchanged:
-        parts.append(
+        head.append(
             _e(
                 t.ngettext(
                     "{count} entry in the file is the same as now and was left out.",
@@ -437,22 +501,29 @@ def preview(
                 ).format(count=unchanged)
             )
         )
+    lines: list[str] = []
     for proposal in batch:
-        parts.append(_title(t, proposal) + "\n" + _diff_block(t, proposal))
+        lines += ["", _title_text(t, proposal), *_proposal_lines(t, proposal)]
+    block, part, parts = _diff_screen(t, lines[1:], part)
+    body = [*head, block]
+    last = part + 1 == parts
     if errors:
-        parts.append(invalid(t, errors))
-    else:
-        parts.append(_e(_("Submit this for review by another volunteer?")))
+        body.append(invalid(t, errors))
+    elif last:
+        body.append(_e(_("Submit this for review by another volunteer?")))
     rows: list[list[Button]] = []
     batch_id = batch[0].batch if batch else 0
-    if not errors and batch:
+    paging = _part_buttons(t, tap, Act.PREVIEW, batch_id, part, parts)
+    if paging:
+        rows.append(paging)
+    if not errors and batch and last:
         rows.append([("📨 " + _("Submit for review"), encode(tap.to(Act.SUBMIT, batch_id)))])
     if len(batch) == 1:
         rows.append([("✏️ " + _("Keep editing"), encode(tap.to(Act.DRAFT, batch[0].id)))])
     if batch:
         rows.append([("🗑 " + _("Discard"), encode(tap.to(Act.DISCARD, batch_id)))])
     rows.append(_nav(t, tap, None))
-    return View(_fit("\n\n".join(parts)), rows)
+    return View("\n\n".join(body), rows)
 
 
 def notice(t: Texts, tap: Tap, message: str, back: Tap | None = None) -> View:
@@ -492,27 +563,29 @@ def review_queue(t: Texts, tap: Tap, items: Sequence[Proposal], page: int) -> Vi
     return View("\n".join(lines), rows)
 
 
-def review(t: Texts, tap: Tap, proposal: Proposal, *, may_decide: bool) -> View:
+def review(t: Texts, tap: Tap, proposal: Proposal, *, may_decide: bool, part: int = 0) -> View:
+    """A proposal for review, part by part: Approve and Reject come with the last part, so
+    that nothing can be approved unseen. Who proposed it is not shown (volunteers need not
+    know each other's Telegram ids)."""
     _ = t.gettext
     created = proposal.created_at.date().isoformat()
-    lines = [
-        _title(t, proposal),
-        _e(_("Proposed by {author} on {date}.").format(author=proposal.author, date=created)),
-        "",
-        _diff_block(t, proposal),
-    ]
+    block, part, parts = _diff_screen(t, _proposal_lines(t, proposal), part)
+    lines = [_title(t, proposal), _e(_("Proposed on {date}.").format(date=created)), "", block]
     rows: list[list[Button]] = []
-    if may_decide:
+    paging = _part_buttons(t, tap, Act.REVIEW, proposal.id, part, parts)
+    if paging:
+        rows.append(paging)
+    if not may_decide:
+        lines += ["", _e(_("You made this proposal. Another volunteer must review it."))]
+    elif part + 1 == parts:
         rows.append(
             [
                 ("✅ " + _("Approve"), encode(tap.to(Act.APPROVE, proposal.id))),
                 ("✖ " + _("Reject"), encode(tap.to(Act.REJECT, proposal.id))),
             ]
         )
-    else:
-        lines += ["", _e(_("You made this proposal. Another volunteer must review it."))]
     rows.append(_nav(t, tap, tap.to(Act.REVIEWS, 0)))
-    return View(_fit("\n".join(lines)), rows)
+    return View("\n".join(lines), rows)
 
 
 def reasons(t: Texts, tap: Tap, proposal: Proposal) -> View:
@@ -578,20 +651,37 @@ def digest(t: Texts, *, due: int, waiting: int) -> str:
     return "\n".join(lines)
 
 
-def staff_list(t: Texts, tap: Tap, members: Sequence[Staff], me: int) -> View:
+def staff_list(t: Texts, tap: Tap, members: Sequence[Staff], me: int, page: int = 0) -> View:
     _ = t.gettext
+    page, pages = page_of(len(members), page)
     lines = ["<b>" + _e(_("Volunteers and admins")) + "</b>", ""]
     rows: list[list[Button]] = []
-    for member in members:
+    for member in members[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]:
         role = _("admin") if member.role == "admin" else _("volunteer")
         lines.append(f"<code>{member.user_id}</code> · {_e(role)} · {member.added_on.isoformat()}")
         if member.role == "volunteer" and member.user_id != me:
             label = "🗑 " + _("Remove {id}").format(id=member.user_id)
-            rows.append([(label, encode(tap.to(Act.STAFF_DROP, 0, str(member.user_id))))])
+            rows.append([(label, encode(tap.to(Act.STAFF_DROP, page, str(member.user_id))))])
     lines += ["", _e(_("Admins are managed on the server: helpline staff add|remove."))]
+    paging = _pages(t, tap, Act.STAFF, page, pages)
+    if paging:
+        rows.append(paging)
     rows.append([("➕ " + _("Add a volunteer"), encode(tap.to(Act.STAFF_ADD, 0)))])
     rows.append(_nav(t, tap, None))
-    return View(_fit("\n".join(lines)), rows)
+    return View("\n".join(lines), rows)
+
+
+def staff_add_question(t: Texts, tap: Tap, user_id: int) -> View:
+    _ = t.gettext
+    text = _(
+        "Add {id} as a volunteer? They will see the volunteer desk, staff notes and the"
+        " re-check queue."
+    ).format(id=user_id)
+    rows = [
+        [("➕ " + _("Yes, add"), encode(tap.to(Act.STAFF_ADD_YES, 0, str(user_id))))],
+        _nav(t, tap, tap.to(Act.STAFF, 0)),
+    ]
+    return View(_e(text), rows)
 
 
 def staff_drop_question(t: Texts, tap: Tap, user_id: int) -> View:
@@ -616,27 +706,45 @@ def ask_staff_id(t: Texts, tap: Tap) -> View:
 
 
 def history(t: Texts, entry_id: str, lines: Sequence[str]) -> str:
-    """An entry's audit trail, newest last; the oldest records give way if it is too long."""
+    """An entry's audit trail, newest last; older records give way, and a record too long on
+    its own is cut, so that the newest change is always there."""
     _ = t.gettext
     head = "<b>" + _e(_("History of {id}").format(id=entry_id)) + "</b>\n"
     if not lines:
         return head + _e(_("No changes are recorded for this id."))
+    room = MAX_MESSAGE - visible_length(head) - 50
     kept: list[str] = []
+    used = 0
     for line in reversed(lines):
-        candidate = [line, *kept]
-        body = "<pre>" + _e("\n\n".join(candidate)) + "</pre>"
-        if visible_length(head + body) > MAX_MESSAGE - 50:
+        size = _utf16(line) + 2
+        if used + size > room:
+            if not kept:
+                kept.append(_cut_utf16(line, room))
             break
-        kept = candidate
-    body = "<pre>" + _e("\n\n".join(kept)) + "</pre>"
-    return head + body
+        kept.insert(0, line)
+        used += size
+    return head + "<pre>" + _e("\n\n".join(kept)) + "</pre>"
+
+
+def _cut_utf16(text: str, limit: int) -> str:
+    if _utf16(text) <= limit:
+        return text
+    out = ""
+    for char in text:
+        if _utf16(out + char) > limit - 1:
+            break
+        out += char
+    return out + "…"
 
 
 def _fit(text: str) -> str:
-    """Keep a staff screen inside Telegram's limit; the diff budget makes this rare."""
+    """Keep a staff screen inside Telegram's limit (counted as Telegram counts, in UTF-16
+    units after the markup): an over-long one loses its markup and its tail."""
     if visible_length(text) <= MAX_MESSAGE:
         return text
-    plain = html.unescape(text.replace("<pre>", "").replace("</pre>", ""))
-    for tag in ("<b>", "</b>", "<i>", "</i>", "<code>", "</code>"):
-        plain = plain.replace(tag, "")
-    return _e(plain[: MAX_MESSAGE - 1]) + "…"
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return _e(_cut_utf16(plain, MAX_MESSAGE))
+
+
+def fit(view: View) -> View:
+    return View(_fit(view.text), view.rows)

@@ -7,10 +7,11 @@ import html
 from telegram import Chat, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import screens
+from bot import desk, screens
 from bot.callback import BadCallback, Nav, Screen, decode
 from bot.flood import Verdict
 from bot.i18n import Texts
+from bot.staff_callback import is_staff_data
 from bot.taxonomy import user_language
 from handlers import erase
 from handlers.render import answer, core, forget_incoming
@@ -42,6 +43,24 @@ async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         erase.arm_auto_erase(context, chat.id, nav.auto)
     else:
         erase.keep_counting(context, chat.id, nav.auto if nav is not None else 0)
+    await _leaving_the_desk(update, context)
+
+
+async def _leaving_the_desk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A member of staff who turns to anything else (a command, a user's button) leaves the
+    desk: a question it asked ("send the new name") must not take her next words."""
+    user = update.effective_user
+    helpers = core(context)
+    if user is None or not await helpers.staff_ids.may_be(user.id):
+        return
+    query, message = update.callback_query, update.message
+    if query is not None:
+        leaving = not is_staff_data(query.data)
+    else:
+        text = (message.text if message is not None else None) or ""
+        leaving = text.startswith("/")
+    if leaving:
+        await desk.drop_question(helpers, user.id)
 
 
 def _nav(update: Update) -> Nav | None:

@@ -10,18 +10,17 @@ from telegram.ext import ContextTypes
 from bot import stats_chart, stats_screen
 from bot.callback import Nav, Screen
 from bot.i18n import Texts
-from bot.staff import is_admin
 from bot.taxonomy import user_language
 from handlers import commands
 from handlers.render import answer, core, edit, forget_incoming, send
+from handlers.roles import role_of
 
 DEFAULT_DAYS = 30
 
 
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     """Checked in the database for every update: a role is never taken from a button."""
-    user = update.effective_user
-    return await is_admin(core(context).sessions, user.id if user else None)
+    return await role_of(update, context) == "admin"
 
 
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav, *, new: bool) -> None:

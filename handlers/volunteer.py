@@ -1,35 +1,27 @@
 """The volunteer desk in Telegram: /volunteer, /history, staff buttons, typed answers, files.
 
-Every entry point here reads the sender's role from the database first, for every update. To
-anyone who is not staff, a staff command is unknown text and a staff button is an old button:
-the same answers anyone gets, so that nothing shows that a staff area exists.
+Every entry point here reads the sender's role first, for every update. To anyone who is not
+staff, a staff command is unknown text and a staff button is an old button: the same answers
+anyone gets, so that nothing shows that a staff area exists.
 """
 
 from __future__ import annotations
 
 import logging
 
-from telegram import Chat, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot import desk, staff
+from bot import desk
 from bot.callback import BadCallback
-from bot.screens import View
 from bot.staff_callback import ADMIN_ONLY, decode
 from bot.taxonomy import user_language
 from handlers import commands, menu
 from handlers.render import answer, core, edit, forget_incoming, send
+from handlers.roles import role_of
 
 log = logging.getLogger(__name__)
-
-
-async def role_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
-    """The sender's role, read from the database now; None outside a private chat."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or chat.type != Chat.PRIVATE or user is None:
-        return None
-    return await staff.role_of(core(context).sessions, user.id)
 
 
 def _lang(update: Update) -> str:
@@ -54,10 +46,9 @@ async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if await role_of(update, context) != "admin":
         await commands.anything_else(update, context)
         return
-    entry_id = context.args[0] if context.args else ""
-    text = await desk.history(core(context), entry_id, _lang(update))
     try:
-        await send(update, context, View(text))
+        entry_id = context.args[0] if context.args else ""
+        await send(update, context, await desk.history(core(context), entry_id, _lang(update)))
     finally:
         await forget_incoming(update, context)
 
@@ -86,13 +77,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     text gets."""
     role = await role_of(update, context)
     user, message = update.effective_user, update.effective_message
-    result = None
-    if role is not None and user is not None and message is not None and message.text:
-        result = await desk.on_text(core(context), user.id, role, message.text)
-    if result is None:
+    if role is None or user is None or message is None or not message.text:
         await commands.anything_else(update, context)
         return
     try:
+        result = await desk.on_text(core(context), user.id, role, message.text)
+        if result is None:
+            await commands.anything_else(update, context)
+            return
         await send(update, context, result.view)
         await _tell(context, result.notify)
     finally:
@@ -108,11 +100,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await commands.anything_else(update, context)
         return
     try:
+        lang = _lang(update)
         if document.file_size is not None and document.file_size > desk.MAX_UPLOAD_BYTES:
-            result = desk.too_big(_lang(update))
+            result = desk.too_big(lang)
         else:
             content = bytes(await (await document.get_file()).download_as_bytearray())
-            result = await desk.on_file(core(context), user.id, _lang(update), content)
+            result = await desk.on_file(core(context), user.id, lang, content)
         await send(update, context, result.view)
     finally:
         await forget_incoming(update, context)
@@ -129,7 +122,10 @@ async def _tell(context: ContextTypes.DEFAULT_TYPE, messages: list[tuple[int, st
 
 
 async def send_digest(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Once a day: one message to each member of staff with something waiting, none else."""
+    """Once a day: one message to each member of staff with something waiting, none else.
+    With several bot processes, the first to claim the day sends it."""
     messages = await desk.digest(core(context))
+    if messages is None:
+        return
     await _tell(context, messages)
     log.info("the daily digest went to %d member(s) of staff", len(messages))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,6 +15,20 @@ from tests.harness import Harness
 def _drop_test_databases() -> object:
     yield None
     databases.drop_created()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    """A PostgreSQL server's URL, for the tests that need one on any run."""
+    server = databases.postgres_server()
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL tests, and no PostgreSQL server was found")
+        pytest.skip(
+            "needs PostgreSQL: set HELPLINE_TEST_DATABASE to a server's URL, or install"
+            " PostgreSQL so that .ci/postgres can start one"
+        )
+    return server
 
 
 @pytest.fixture

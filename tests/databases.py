@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import threading
 import uuid
 from collections.abc import Coroutine
@@ -23,7 +24,7 @@ from bot import database
 
 ENV = "HELPLINE_TEST_DATABASE"
 T = TypeVar("T")
-_created: list[str] = []
+_created: list[tuple[str, str]] = []
 _urls: dict[tuple[Path, str], str] = {}
 
 
@@ -38,6 +39,28 @@ def server_url() -> str | None:
 
 def on_postgres() -> bool:
     return server_url() is not None
+
+
+def postgres_server() -> str | None:
+    """A PostgreSQL server for the tests that need one whatever the suite runs on: the one
+    under test, else a local one started by `.ci/postgres` if PostgreSQL is installed (it is
+    not installed by the tests). None if there is none."""
+    server = server_url()
+    if server is not None:
+        return server
+    script = Path(__file__).resolve().parent.parent / ".ci" / "postgres"
+    try:
+        done = subprocess.run(
+            ["bash", str(script)],
+            env={**os.environ, "POSTGRES_NO_INSTALL": "1"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    url = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return url if done.returncode == 0 and url.startswith("postgresql+asyncpg://") else None
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -59,8 +82,8 @@ def run(coroutine: Coroutine[Any, Any, T]) -> T:
     return result[0]
 
 
-async def _admin(statement: str) -> None:
-    server = server_url()
+async def _admin(statement: str, server: str | None = None) -> None:
+    server = server or server_url()
     assert server is not None
     engine = create_async_engine(server, isolation_level="AUTOCOMMIT")
     try:
@@ -87,16 +110,33 @@ def _fresh(tmp_path: Path, name: str) -> str:
     server = server_url()
     if server is None:
         return f"sqlite+aiosqlite:///{tmp_path / (name + '.db')}"
+    return database_on(server, name)
+
+
+def database_on(server: str, name: str) -> str:
+    """A new, empty database on a PostgreSQL server, dropped at the end of the session."""
     db_name = f"t_{name}_{uuid.uuid4().hex[:12]}"
-    run(_admin(f'CREATE DATABASE "{db_name}"'))
-    _created.append(db_name)
+    run(_admin(f'CREATE DATABASE "{db_name}"', server))
+    _created.append((server, db_name))
     return make_url(server).set(database=db_name).render_as_string(hide_password=False)
 
 
 def drop_created() -> None:
     while _created:
-        name = _created.pop()
-        run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server, name = _created.pop()
+        run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', server))
+
+
+async def block_connections(url: str) -> str:
+    """Make a test database unreachable, as a stopped server would be; its name, to undo."""
+    name = make_url(url).database or ""
+    await _admin(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
+    await _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+    return name
+
+
+async def allow_connections(url: str, name: str | None) -> None:
+    await _admin(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS true')
 
 
 async def snapshot(url: str, *, skip: tuple[str, ...] = ()) -> list[str]:

@@ -50,6 +50,7 @@ async def test_staff_handlers_refuse_everyone_else_without_a_trace(tmp_path: Pat
         assert harness.app is not None
         core = harness.app.bot_data["core"]
         await staff.add(core.sessions, ANNA, "volunteer", TODAY)
+        core.staff_ids.forget()
 
         # Something for forged data to aim at: an open proposal and a draft.
         anna = harness.person("en", user_id=ANNA)

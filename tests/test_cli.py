@@ -154,6 +154,9 @@ def test_db_upgrade(tmp_path: Path) -> None:
         ({"BOT_TOKEN": "not a token"}, "BOT_TOKEN"),
         ({"WEBHOOK_LISTEN": "8080"}, "WEBHOOK_LISTEN"),
         ({"DELETE_USER_MESSAGES": "perhaps"}, "DELETE_USER_MESSAGES"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"WEBHOOK_URL": "http://plain.example.org/hook"}, "WEBHOOK_URL"),
+        ({"WEBHOOK_SECRET": "has spaces in it"}, "WEBHOOK_SECRET"),
     ],
 )
 def test_a_bad_setting_stops_with_one_line(tmp_path: Path, env: dict[str, str], name: str) -> None:
@@ -168,6 +171,23 @@ def test_run_without_token_says_so(tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "BOT_TOKEN" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "name"),
+    [
+        (["--webhook"], {}, "WEBHOOK_URL"),
+        ([], {"WEBHOOK_URL": "https://helpline.example.org/hook"}, "WEBHOOK_SECRET"),
+    ],
+)
+def test_a_webhook_needs_its_address_and_secret(
+    tmp_path: Path, args: list[str], env: dict[str, str], name: str
+) -> None:
+    token = {"BOT_TOKEN": "4839574812:AAFakeTokenForTestsOnly_abcdefghijk12"}
+    result = helpline("run", *args, cwd=tmp_path, env={**token, **env})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0], result.stderr
 
 
 def test_settings_come_from_dotenv(tmp_path: Path) -> None:

@@ -245,7 +245,8 @@ class Canary:
         )
 
 
-async def test_nothing_identifying_is_written_anywhere(tmp_path: Path) -> None:
+@pytest.mark.parametrize("log_format", ["text", "json"])
+async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_format: str) -> None:
     started = time.time()
     home, temp = tmp_path / "home", tmp_path / "tmp"
     home.mkdir()
@@ -263,6 +264,7 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path) -> None:
         "TELEGRAM_API_URL": fake.url,
         "DATABASE_URL": db_url,
         "LOG_LEVEL": "DEBUG",
+        "LOG_FORMAT": log_format,
         "PYTHONPATH": str(PROJECT),
     }
     with log_path.open("wb") as log:
@@ -286,6 +288,10 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path) -> None:
     assert code == 0
 
     logged = log_path.read_text("utf-8")
+    if log_format == "json":  # one object per line, and the same checks below
+        lines = [json.loads(line) for line in logged.splitlines() if line.strip()]
+        assert {"time", "level", "logger", "message"} <= set(lines[0])
+        logged = "\n".join(f"{x['level']} {x['logger']}: {x['message']}" for x in lines)
     assert "DEBUG handlers.menu" in logged  # the log really ran at DEBUG
     assert "failed in" in logged and "NetworkError" in logged  # the failing call was logged
     assert TOKEN not in logged
@@ -403,3 +409,39 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
     key_forms = [key, key.hex().encode(), base64.b64encode(key)]
     assert not [p for p in written if any(f in p.read_bytes() for f in key_forms)]
     assert not any(f in logged for f in key_forms)
+
+
+async def test_her_id_never_travels_to_the_database(tmp_path: Path) -> None:
+    """Not even as a query parameter (a database server may log slow queries with theirs):
+    staff checks for users' messages, files, commands and buttons are answered from memory."""
+    from sqlalchemy import event
+
+    from bot.staff_callback import Act, Tap, encode
+    from tests.harness import Harness
+
+    harness = Harness(tmp_path)
+    await harness.start(as_yaml(standard_entries()))
+    assert harness.app is not None
+    parameters: list[str] = []
+
+    def seen(*args: Any) -> None:
+        parameters.append(repr(args[3]))  # (connection, cursor, statement, parameters, ...)
+
+    engine = harness.app.bot_data["engine"]
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        her = harness.person("ko", user_id=7390218499)
+        await her.send("/start")
+        await her.tap("중국에")
+        await her.send("cn-shelter-ko")
+        await her.send("/volunteer")
+        await her.send("/history cn-shelter-ko")
+        await her.send("/stats")
+        await harness.deliver(her.api.user_sends_file(her.user, "a.yaml", b"version: 1"))
+        await her.press(encode(Tap(Act.STAFF, "ko")))
+        await her.press(encode(Tap(Act.APPROVE, "ko", 1)))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+        await harness.stop()
+    assert parameters  # the directory was read
+    assert not [p for p in parameters if "7390218499" in p]

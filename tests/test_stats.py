@@ -548,13 +548,14 @@ async def test_an_admin_added_on_the_server_sees_stats_and_a_volunteer_does_not(
 
         await staff.add(core.sessions, 515151, "admin", TODAY)
         await staff.add(core.sessions, 525252, "volunteer", TODAY)
+        core.staff_ids.forget()
         admin = harness.person("en", user_id=515151)
         await admin.send("/stats")
         assert [m for m, _ in harness.fake.api.calls if m == "sendPhoto"]
         volunteer = harness.person("en", user_id=525252)
         await volunteer.send("/stats")
         assert "only with the buttons" in volunteer.screen.text
-        await staff.remove(core.sessions, 515151)
+        await staff.remove(core.sessions, 515151)  # still remembered: checked in the database
         calls = len(harness.fake.api.calls)
         await admin.send("/stats")  # checked again on every update
         assert not [m for m, _ in harness.fake.api.calls[calls:] if m == "sendPhoto"]

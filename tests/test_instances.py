@@ -1,0 +1,144 @@
+"""Two `helpline run` processes in webhook mode behind one address, sharing one PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from sqlalchemy import func, select
+
+from bot import database
+from bot.models import AuditRecord, DailyCount
+from bot.staff_callback import Act, Tap, encode
+from tests import databases
+from tests.directory_data import as_yaml, standard_entries
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.harness import load_directory
+from tests.processes import BotProcess, start_bot
+from tests.test_webhook import AUTHOR, directory_is_consistent, open_proposals
+
+ADMINS = (650001, 650002)
+
+
+def person(number: int, lang: str = "en") -> dict[str, Any]:
+    return {"id": 6_600_000 + number, "is_bot": False, "first_name": "P", "language_code": lang}
+
+
+async def sums(db_url: str) -> dict[str, int]:
+    engine = database.make_engine(db_url)
+    try:
+        async with engine.connect() as connection:
+            query = select(DailyCount.metric, func.sum(DailyCount.count)).group_by(
+                DailyCount.metric
+            )
+            return {metric: int(total) for metric, total in await connection.execute(query)}
+    finally:
+        await engine.dispose()
+
+
+async def test_two_processes_share_the_work_and_the_numbers(tmp_path: Path, postgres: str) -> None:
+    db_url = databases.database_on(postgres, "instances")
+    await load_directory(db_url, as_yaml(standard_entries()))
+    ids = await open_proposals(db_url, 6)
+    fake = FakeTelegram()
+    await fake.start()
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_URL": db_url,
+        "ADMIN_IDS": ",".join(map(str, ADMINS)),
+    }
+    bots: list[BotProcess] = []
+    try:
+        for name in ("first", "second"):
+            bots.append(await start_bot(tmp_path, name, env))
+        await asyncio.gather(*(bot.wait_healthy() for bot in bots))
+        rng = random.Random(7)
+        people = [person(n, rng.choice(["ko", "zh", "en"])) for n in range(60)]
+        refused = accepted_starts = 0
+        async with aiohttp.ClientSession() as session:
+            # Round one: /start to either process, a quarter with a wrong or missing secret.
+            sends = []
+            for index, someone in enumerate(people):
+                update = fake.api.user_sends(someone, "/start")
+                good = index % 4 != 0  # else no secret header, or a wrong one
+                secret = None if index % 8 == 0 else "wrong"
+                sends.append((bots[index % 2], update, good, secret))
+            statuses = await asyncio.gather(
+                *(
+                    bot.post(session, update) if good else bot.post(session, update, secret)
+                    for bot, update, good, secret in sends
+                )
+            )
+            for (_bot, _update, good, _secret), status in zip(sends, statuses, strict=True):
+                assert status == (200 if good else 403)
+                refused += not good
+                accepted_starts += good
+
+            def greeted(someone: dict[str, Any]) -> bool:
+                return fake.api.last_bot_message(someone["id"]) is not None
+
+            welcome = [p for i, p in enumerate(people) if i % 4 != 0]
+            await fake.wait_for(lambda: all(greeted(p) for p in welcome), within=30)
+            assert not any(greeted(p) for i, p in enumerate(people) if i % 4 == 0)
+
+            # Round two: each tap goes to the process that did not draw the screen.
+            taps = []
+            for index, someone in enumerate(people):
+                if index % 4 == 0:
+                    continue
+                screen = fake.api.last_bot_message(someone["id"])
+                assert screen is not None
+                data = screen.buttons()[0][0][1]  # the first place
+                taps.append((bots[(index + 1) % 2], fake.api.user_taps(someone, screen, data)))
+            # ...and both admins approve every proposal, on both processes at once.
+            for pid in ids:
+                for n, admin_id in enumerate(ADMINS):
+                    admin = {"id": admin_id, "is_bot": False, "first_name": "A"}
+                    desk = fake.api.call("sendMessage", {"chat_id": admin_id, "text": "desk"})
+                    message = fake.api.messages[admin_id][desk["message_id"]]
+                    data = encode(Tap(Act.APPROVE, "en", pid))
+                    taps.append((bots[n], fake.api.user_taps(admin, message, data)))
+            rng.shuffle(taps)
+            statuses = await asyncio.gather(*(bot.post(session, tap) for bot, tap in taps))
+            assert set(statuses) == {200}
+            query_ids = {tap["callback_query"]["id"] for _bot, tap in taps}
+            await fake.wait_for(lambda: query_ids <= set(fake.api.answered_queries), within=30)
+
+        for index, someone in enumerate(people):  # the menus went on, whichever process drew
+            if index % 4:
+                screen = fake.api.last_bot_message(someone["id"])
+                assert screen is not None and screen.edits == 1, someone["id"]
+
+        results = await asyncio.gather(*(bot.terminate() for bot in bots))
+        assert all(code == 0 and took < 10 for code, took in results), results
+    finally:
+        for bot in bots:
+            await bot.kill()
+        await fake.close()
+
+    outcome = await directory_is_consistent(db_url, ids)
+    assert outcome == {"approved": len(ids), "open": 0}  # each applied once, by one of them
+    engine = database.make_engine(db_url)
+    try:
+        async with engine.connect() as connection:
+            approvers = list(
+                (
+                    await connection.execute(
+                        select(AuditRecord.approved_by).where(
+                            AuditRecord.actor == str(AUTHOR), AuditRecord.field == "name"
+                        )
+                    )
+                ).scalars()
+            )
+    finally:
+        await engine.dispose()
+    assert len(approvers) == len(ids) and set(approvers) <= {str(a) for a in ADMINS}
+    counts = await sums(db_url)
+    assert counts["sessions"] == accepted_starts == len(people) - refused
+    assert counts["place"] == accepted_starts  # one place chosen per person, on either process
+    for bot in bots:
+        assert "Traceback" not in bot.log.read_text()
