@@ -33,6 +33,7 @@ from bot.navigation import Core
 from bot.processing import HelplineApplication, OneChatAtATime
 from bot.settings import Settings
 from bot.taxonomy import USER_LANGUAGES
+from bot.telegram_request import RetryingRequest
 from handlers import commands, errors, groups, guard, menu, volunteer
 from handlers import stats as stats_handlers
 
@@ -132,10 +133,16 @@ def build_application(
         .concurrent_updates(OneChatAtATime(64))
         .post_init(post_init)
         .post_shutdown(_close)
-        .rate_limiter(AIORateLimiter())
+        # No self-imposed overall cap: PTB's default (30 requests a second, edits and deletions
+        # included) would answer at most about 15 people a second when the helpline is
+        # suddenly needed. Telegram enforces its limits with 429 "retry after": then every
+        # request waits as long as Telegram says and is tried again (up to three times).
+        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.request(RetryingRequest(connection_pool_size=64))
     application = builder.build()
     register(application)
     return application

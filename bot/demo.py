@@ -26,7 +26,8 @@ from bot.clock import utc_today
 from bot.local_api import ApiError, LocalBotApi, Sent
 from bot.settings import Settings
 
-DEMO_TOKEN = "123456:demo-token-for-the-local-demo"
+# The offline demo's placeholder, not a credential.
+DEMO_TOKEN = "123456:demo-token-for-the-local-demo"  # nosec B105
 DEMO_USER_ID = 700001
 
 
@@ -60,6 +61,10 @@ class LocalRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if "/file/bot" in url:  # a file download: the bytes themselves
+            path = url.split("/file/bot", 1)[1].split("/", 1)[-1]
+            content = self.api.files.get(path)
+            return (200, content) if content is not None else (404, b"")
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         try:

@@ -297,7 +297,8 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 def parse(text: str, source: str = "file") -> DirectoryFile:
     """Parse and validate a directory file; raise DirectoryFileInvalid listing every error."""
     try:
-        raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass: safe
+        # _StrictLoader is a SafeLoader subclass: no object can be built from the file.
+        raw = yaml.load(text, Loader=_StrictLoader)  # nosec B506
     except RecursionError:  # thousands of nested brackets
         raise DirectoryFileInvalid(
             [FileError(source, "", "not valid YAML: nested too deeply")]

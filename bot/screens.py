@@ -482,3 +482,8 @@ def something_went_wrong(t: Texts) -> str:
     """Plain text: shown as a notice, or escaped before it is sent as a message."""
     _ = t.gettext
     return _("Sorry, something went wrong. Please try again.")
+
+
+def try_again_soon(t: Texts) -> str:
+    """When the database does not answer. Plain text, as `something_went_wrong`."""
+    return t.gettext("This service is busy right now. Please try again in a moment.")

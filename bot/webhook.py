@@ -24,7 +24,7 @@ from telegram.ext import Application
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # nosec B105
 MAX_BODY = 1024 * 1024  # Telegram's updates are far smaller
 HEALTH_TIMEOUT = 3.0
 

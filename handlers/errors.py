@@ -11,6 +11,7 @@ import logging
 import traceback
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
@@ -49,12 +50,16 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     user = update.effective_user
     t = Texts(user_language(user.language_code if user else None))
+    # The database gone for a moment (locked, restarting, unreachable): nothing she did was
+    # wrong, and trying again soon will work; the bot recovers by itself.
+    busy = isinstance(error, SQLAlchemyError | OSError | TimeoutError)
+    line = screens.try_again_soon(t) if busy else screens.something_went_wrong(t)
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(screens.something_went_wrong(t))
+            await update.callback_query.answer(line)
         else:
             chat = update.effective_chat
-            sent = await chat.send_message(html.escape(screens.something_went_wrong(t)))
+            sent = await chat.send_message(html.escape(line))
             memory = context.bot_data.get("core")
             if memory is not None:
                 memory.erase_memory.saw(chat.id, sent.message_id)

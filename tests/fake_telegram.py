@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 from aiohttp import web
@@ -54,6 +55,11 @@ class FakeTelegram:
         self.allowed_updates: list[list[str]] = []
         self.content_types: list[str] = []
         self.fail_next: dict[str, int] = {}  # method -> HTTP status to answer it with, once
+        # method -> faults to answer its next calls with, in order: "429", "500", "502",
+        # "timeout", "reset", "malformed" (see `_fault`); and what was answered how, when.
+        self.faults: dict[str, list[str]] = {}
+        self.timeline: list[tuple[float, str, str]] = []
+        self.timeout_seconds = 6.0
         self._changed = asyncio.Condition()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -126,6 +132,10 @@ class FakeTelegram:
                     params[name] = data
             params.setdefault(key, data)
         method = request.match_info["method"]
+        planned = self.faults.get(method)
+        if planned:
+            return await self._fault(request, method, params, planned.pop(0))
+        self.timeline.append((time.monotonic(), method, "ok"))
         status = self.fail_next.pop(method, None)
         if status is not None:
             self.api.calls.append((method, params))
@@ -136,6 +146,7 @@ class FakeTelegram:
             )
         try:
             if method.lower() == "getupdates":
+                self.timeline.pop()  # polls are not part of the story
                 result: Any = await self._get_updates(params)
             else:
                 result = self.api.call(method, params)
@@ -147,6 +158,35 @@ class FakeTelegram:
         finally:
             await self.notify()
         return web.json_response({"ok": True, "result": result})
+
+    async def _fault(
+        self, request: web.Request, method: str, params: dict[str, Any], fault: str
+    ) -> web.StreamResponse:
+        """Answer one call the way a bad moment on the way would."""
+        self.timeline.append((time.monotonic(), method, fault))
+        self.api.calls.append((f"{method}!{fault}", params))
+        await self.notify()
+        if fault == "429":
+            body = {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            }
+            return web.json_response(body, status=429)
+        if fault in ("500", "502"):
+            body = {"ok": False, "error_code": int(fault), "description": "Bad Gateway"}
+            return web.json_response(body, status=int(fault))
+        if fault == "timeout":
+            await asyncio.sleep(self.timeout_seconds)
+            return web.json_response({"ok": True, "result": True})
+        if fault == "reset":
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response()
+        if fault == "malformed":
+            return web.Response(body=b'{"ok": tru', content_type="application/json")
+        raise ValueError(f"unknown fault {fault}")
 
     async def _download(self, request: web.Request) -> web.Response:
         content = self.api.files.get(request.match_info["path"])

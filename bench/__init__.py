@@ -1,0 +1,1 @@
+"""Benchmarks: the helpline against a bare python-telegram-bot echo bot (`python -m bench`)."""

@@ -1,0 +1,153 @@
+"""The in-process cost: updates through `Application.process_update` with a stub request.
+
+No HTTP and no other process: what remains is the framework's own work plus, for the helpline,
+its handlers and database. The same updates go through a bare echo bot built the same way.
+Database statements are counted per screen with SQLAlchemy's events.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import json
+import time
+from typing import Any
+
+from sqlalchemy import event
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler
+from telegram.ext import filters as tg_filters
+from telegram.request import BaseRequest, RequestData
+
+from bench.workload import UpdateMaker, User
+from bot.app import build_application
+from bot.flood import FloodGuard
+from bot.settings import Settings
+
+TOKEN = "123456:bench-token-for-the-local-benchmark-only"
+BOT = {"id": 1, "is_bot": True, "first_name": "Helpline", "username": "bench_bot"}
+
+
+class StubRequest(BaseRequest):
+    """Answers every Bot API call at once with a plausible success."""
+
+    def __init__(self) -> None:
+        self.next_id = 1000
+        self.calls = 0
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        self.calls += 1
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        result: Any = True
+        if name == "getMe":
+            result = BOT
+        elif name in ("sendMessage", "editMessageText", "sendPhoto"):
+            self.next_id += 1
+            chat_id = int(params.get("chat_id", 1))
+            result = {
+                "message_id": int(params.get("message_id", self.next_id)),
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "text": "x",
+            }
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def echo_application(request: BaseRequest) -> Application:  # type: ignore[type-arg]
+    """The floor: one sendMessage per message, one editMessageText per button."""
+
+    async def on_message(update: Update, _context: Any) -> None:
+        if update.effective_chat is not None and update.message is not None:
+            await update.effective_chat.send_message(update.message.text or "echo")
+
+    async def on_button(update: Update, _context: Any) -> None:
+        if update.callback_query is not None:
+            await update.callback_query.edit_message_text("echo")
+
+    application = (
+        ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request).build()
+    )
+    application.add_handler(MessageHandler(tg_filters.ALL, on_message))
+    application.add_handler(CallbackQueryHandler(on_button))
+    return application
+
+
+async def _run(
+    application: Application,  # type: ignore[type-arg]
+    users: list[User],
+    engine: Any = None,
+) -> tuple[float, int, dict[str, list[int]]]:
+    maker = UpdateMaker()
+    plan = [(step, maker.make(user, step)) for user in users for step in user.steps]
+    statements: dict[str, list[int]] = collections.defaultdict(list)
+    counter = [0]
+
+    def count(*_args: Any) -> None:
+        counter[0] += 1
+
+    if engine is not None:
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+    started = time.perf_counter()
+    for step, data in plan:
+        before = counter[0]
+        await application.process_update(Update.de_json(data, application.bot))
+        statements[step.screen].append(counter[0] - before)
+    elapsed = time.perf_counter() - started
+    if engine is not None:
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    return elapsed, len(plan), statements
+
+
+async def measure(settings: Settings, users: list[User]) -> dict[str, Any]:
+    """Per-update time for the helpline and for echo, and statements per helpline screen."""
+    helpline = build_application(settings, token=TOKEN, request=StubRequest())
+    await helpline.initialize()
+    assert helpline.post_init is not None
+    await helpline.post_init(helpline)
+    core = helpline.bot_data["core"]
+    core.flood = FloodGuard(limit=10**9)
+    engine = helpline.bot_data["engine"]
+    await _run(helpline, users[:50], engine)  # warm caches and the connection pool
+    elapsed, count, statements = await _run(helpline, users, engine)
+    assert helpline.post_shutdown is not None
+    await helpline.post_shutdown(helpline)
+    await helpline.shutdown()
+
+    echo = echo_application(StubRequest())
+    await echo.initialize()
+    await _run(echo, users[:50])
+    echo_elapsed, echo_count, _ = await _run(echo, users)
+    await echo.shutdown()
+    return {
+        "helpline_per_update_ms": 1000 * elapsed / count,
+        "echo_per_update_ms": 1000 * echo_elapsed / echo_count,
+        "updates": count,
+        "statements": {screen: max(values) for screen, values in statements.items()},
+        "statements_mean": {
+            screen: sum(values) / len(values) for screen, values in statements.items()
+        },
+    }
+
+
+def run(settings: Settings, users: list[User]) -> dict[str, Any]:
+    return asyncio.run(measure(settings, users))
