@@ -96,10 +96,11 @@ async def _run(
     application: Application,  # type: ignore[type-arg]
     users: list[User],
     engine: Any = None,
-) -> tuple[float, int, dict[str, list[int]]]:
+) -> tuple[float, int, dict[str, list[int]], dict[str, list[float]]]:
     maker = UpdateMaker()
     plan = [(step, maker.make(user, step)) for user in users for step in user.steps]
     statements: dict[str, list[int]] = collections.defaultdict(list)
+    timings: dict[str, list[float]] = collections.defaultdict(list)
     counter = [0]
 
     def count(*_args: Any) -> None:
@@ -110,12 +111,14 @@ async def _run(
     started = time.perf_counter()
     for step, data in plan:
         before = counter[0]
+        began = time.perf_counter()
         await application.process_update(Update.de_json(data, application.bot))
+        timings[step.screen].append(time.perf_counter() - began)
         statements[step.screen].append(counter[0] - before)
     elapsed = time.perf_counter() - started
     if engine is not None:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
-    return elapsed, len(plan), statements
+    return elapsed, len(plan), statements, timings
 
 
 async def measure(settings: Settings, users: list[User]) -> dict[str, Any]:
@@ -128,7 +131,7 @@ async def measure(settings: Settings, users: list[User]) -> dict[str, Any]:
     core.flood = FloodGuard(limit=10**9)
     engine = helpline.bot_data["engine"]
     await _run(helpline, users[:50], engine)  # warm caches and the connection pool
-    elapsed, count, statements = await _run(helpline, users, engine)
+    elapsed, count, statements, timings = await _run(helpline, users, engine)
     assert helpline.post_shutdown is not None
     await helpline.post_shutdown(helpline)
     await helpline.shutdown()
@@ -136,13 +139,16 @@ async def measure(settings: Settings, users: list[User]) -> dict[str, Any]:
     echo = echo_application(StubRequest())
     await echo.initialize()
     await _run(echo, users[:50])
-    echo_elapsed, echo_count, _ = await _run(echo, users)
+    echo_elapsed, echo_count, _, _ = await _run(echo, users)
     await echo.shutdown()
     return {
         "helpline_per_update_ms": 1000 * elapsed / count,
         "echo_per_update_ms": 1000 * echo_elapsed / echo_count,
         "updates": count,
         "statements": {screen: max(values) for screen, values in statements.items()},
+        "screen_ms": {
+            screen: 1000 * sum(values) / len(values) for screen, values in timings.items()
+        },
         "statements_mean": {
             screen: sum(values) / len(values) for screen, values in statements.items()
         },

@@ -1,23 +1,42 @@
 """Directory queries: what a user may see, and replacing the directory from a file.
 
-Only `verified` entries checked within `max_age_days` ever reach a user; the rule lives in one
-place (`_visible`) so that the list, the card and the fallback list cannot disagree.
+Only `verified` entries checked within `max_age_days` ever reach a user. Lists read the
+listings, which hold verified entries only, from the cut-off date on; a card reads the entry
+with the same two conditions (`_visible`). Both take the cut-off from `oldest_fresh_date`, so
+the list, the card and the fallback list cannot disagree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, delete, exists, func, select
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot import audit
-from bot.directory_file import TEXT_FIELDS, ContactModel, DirectoryFile, EntryModel, entry_yaml
-from bot.models import Contact, Entry, EntryCategory, EntryLanguage, EntryRegion, EntryText
-from bot.taxonomy import ANYWHERE
+from bot.directory_file import (
+    TEXT_FIELDS,
+    ContactModel,
+    DirectoryFile,
+    EntryModel,
+    entry_to_data,
+    entry_yaml,
+)
+from bot.models import (
+    Contact,
+    Entry,
+    EntryCategory,
+    EntryLanguage,
+    EntryRegion,
+    EntryText,
+    Listing,
+)
+from bot.taxonomy import ANYWHERE, PLACES, USER_LANGUAGES
+
+EVERY_NEED = ""  # the anywhere list's need: all of them
 
 PAGE_SIZE = 5
 
@@ -48,59 +67,67 @@ def _visible(today: dt.date, max_age_days: int) -> ColumnElement[bool]:
     )
 
 
-def _serves_place(place: str) -> ColumnElement[bool]:
-    return exists().where(
-        EntryRegion.entry_id == Entry.id, EntryRegion.region.in_((place, ANYWHERE))
-    )
+def listing_key(entry: EntryModel, lang: str) -> str:
+    """Where an entry sorts for a user of `lang`: staff who speak her language first, then by
+    name in her language (else English, else the lowest language code, as screens pick)."""
+    found = entry.text("name", lang)
+    name = found[0] if found else entry.id
+    return ("0" if lang in entry.languages else "1") + name
 
 
-def _has_need(need: str) -> ColumnElement[bool]:
-    return exists().where(EntryCategory.entry_id == Entry.id, EntryCategory.category == need)
-
-
-def _ranked(query: Select[Entry], lang: str) -> Select[Entry]:
-    """Staff who speak her language first, then by name in her language (else English, else any)."""
-    speaks = exists().where(EntryLanguage.entry_id == Entry.id, EntryLanguage.lang == lang)
-
-    def name_in(language: str) -> ColumnElement[str]:
-        return (
-            select(EntryText.text)
-            .where(EntryText.entry_id == Entry.id, EntryText.field == "name")
-            .where(EntryText.lang == language)
-            .scalar_subquery()
-        )
-
-    # "Any language" is the lowest language code, as EntryModel.text picks for the screen.
-    any_name = (
-        select(EntryText.text)
-        .where(EntryText.entry_id == Entry.id, EntryText.field == "name")
-        .order_by(EntryText.lang)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return query.order_by(
-        case((speaks, 0), else_=1), func.coalesce(name_in(lang), name_in("en"), any_name), Entry.id
-    )
-
-
-LOAD_ALL = (
-    selectinload(Entry.texts),
-    selectinload(Entry.categories),
-    selectinload(Entry.regions),
-    selectinload(Entry.languages),
-    selectinload(Entry.contacts),
-)
+def listings_of(entry: EntryModel) -> list[Listing]:
+    """The rows that list a verified entry (none for a draft or an archived one)."""
+    if entry.status != "verified" or entry.verified_on is None:
+        return []
+    anywhere = ANYWHERE in entry.regions
+    places = list(PLACES) if anywhere else [p for p in PLACES if p in entry.regions]
+    keys = {f"key_{lang}": listing_key(entry, lang) for lang in USER_LANGUAGES}
+    spots = [(need, place) for need in entry.categories for place in places]
+    if anywhere:
+        spots.append((EVERY_NEED, ANYWHERE))
+    return [
+        Listing(need=need, place=place, verified_on=entry.verified_on, **keys)
+        for need, place in spots
+    ]
 
 
 async def _page(
-    session: AsyncSession, where: Sequence[ColumnElement[bool]], lang: str, page: int
+    session: AsyncSession, need: str, place: str, lang: str, page: int, oldest: dt.date
 ) -> Page:
-    total = await session.scalar(select(func.count()).select_from(Entry).where(*where)) or 0
+    """One page and the total in one query: the page is read in order from the listing's
+    index and only its rows are joined to their documents; the total is one count over the
+    same index range. A page past the end (an old or forged button) costs a second query."""
+    key = {"ko": Listing.key_ko, "zh": Listing.key_zh}.get(lang, Listing.key_en)
+    where = (Listing.need == need, Listing.place == place, Listing.verified_on >= oldest)
+    total_of = select(func.count()).select_from(Listing).where(*where)
+
+    async def fetch(number: int) -> list[Any]:
+        chosen = (
+            select(Listing.entry_id, key.label("key"))
+            .where(*where)
+            .order_by(key, Listing.entry_id)
+            .offset(number * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+            .subquery()
+        )
+        query = (
+            select(Entry.document, total_of.scalar_subquery())
+            .join(chosen, chosen.c.entry_id == Entry.id)
+            .order_by(chosen.c.key, chosen.c.entry_id)
+        )
+        return list((await session.execute(query)).all())
+
+    page = max(page, 0)
+    rows = await fetch(page)
+    if not rows and page > 0:
+        total = int(await session.scalar(total_of) or 0)
+        if total:
+            page = -(-total // PAGE_SIZE) - 1
+            rows = await fetch(page)
+    total = int(rows[0][1]) if rows else 0
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    query = _ranked(select(Entry).where(*where), lang).options(*LOAD_ALL)
-    rows = await session.scalars(query.offset(page * PAGE_SIZE).limit(PAGE_SIZE))
-    return Page([to_model(e) for e in rows], page, pages, total)
+    found = [from_document(document) for document, _total in rows]
+    return Page(found, min(page, pages - 1), pages, total)
 
 
 async def list_for_need(
@@ -114,50 +141,66 @@ async def list_for_need(
     max_age_days: int,
 ) -> Page:
     """Visible entries serving `need` in `place` (or anywhere), best language match first."""
-    where = [_visible(today, max_age_days), _has_need(need), _serves_place(place)]
-    return await _page(session, where, lang, page)
+    oldest = oldest_fresh_date(today, max_age_days)
+    return await _page(session, need, place, lang, page, oldest)
 
 
 async def list_anywhere(
     session: AsyncSession, *, lang: str, page: int, today: dt.date, max_age_days: int
 ) -> Page:
     """Visible entries reachable from anywhere, whatever their need: the kind fallback."""
-    where = [
-        _visible(today, max_age_days),
-        exists().where(EntryRegion.entry_id == Entry.id, EntryRegion.region == ANYWHERE),
-    ]
-    return await _page(session, where, lang, page)
+    oldest = oldest_fresh_date(today, max_age_days)
+    return await _page(session, EVERY_NEED, ANYWHERE, lang, page, oldest)
 
 
 async def visible_entry(
     session: AsyncSession, entry_id: str, *, today: dt.date, max_age_days: int
 ) -> EntryModel | None:
     """The entry if a user may see it now; None for unknown, draft, archived or stale ones."""
-    query = select(Entry).where(Entry.id == entry_id, _visible(today, max_age_days))
-    entry = await session.scalar(query.options(*LOAD_ALL))
-    return to_model(entry) if entry is not None else None
+    query = select(Entry.document).where(Entry.id == entry_id, _visible(today, max_age_days))
+    document = await session.scalar(query)
+    return from_document(document) if document is not None else None
 
 
 def to_model(entry: Entry) -> EntryModel:
-    """The row as the file model. Rows were validated on their way in, so no second check."""
-    texts: dict[str, dict[str, str]] = {field: {} for field in TEXT_FIELDS}
-    for text in entry.texts:
-        texts[text.field][text.lang] = text.text
+    """The row as the file model, from its document (rows were validated on their way in)."""
+    return from_document(entry.document)
+
+
+def document_of(model: EntryModel) -> str:
+    """The whole entry as one JSON text, kept with the row: a screen reads one column of one
+    row instead of five tables."""
+    return json.dumps(entry_to_data(model, internal=True), ensure_ascii=False, default=str)
+
+
+def from_document(text: str) -> EntryModel:
+    data = json.loads(text)
+    day = data.get("verified_on")
     return EntryModel.model_construct(
-        id=entry.id,
-        status=entry.status,  # type: ignore[arg-type]
-        verified_on=entry.verified_on,
-        internal_note=entry.internal_note,
-        categories=[c.category for c in entry.categories],
-        regions=[r.region for r in entry.regions],
-        languages=[lang.lang for lang in entry.languages],
-        name=texts["name"],
-        description=texts["description"],
-        hours=texts["hours"],
+        id=data["id"],
+        status=data["status"],
+        verified_on=dt.date.fromisoformat(day) if day else None,
+        internal_note=data.get("internal_note"),
+        categories=data["categories"],
+        regions=data["regions"],
+        languages=data["languages"],
+        name=data.get("name", {}),
+        description=data.get("description", {}),
+        hours=data.get("hours", {}),
         contacts=[
-            ContactModel.model_construct(type=c.type, value=c.value)  # type: ignore[arg-type]
-            for c in sorted(entry.contacts, key=lambda c: c.position)
+            ContactModel.model_construct(type=c["type"], value=c["value"]) for c in data["contacts"]
         ],
+    )
+
+
+async def mark_verified(session: AsyncSession, entry: Entry, day: dt.date) -> None:
+    """Change the check date of a row: its column, its document and its listings alike."""
+    entry.verified_on = day
+    entry.document = document_of(
+        from_document(entry.document).model_copy(update={"verified_on": day})
+    )
+    await session.execute(
+        update(Listing).where(Listing.entry_id == entry.id).values(verified_on=day)
     )
 
 
@@ -167,6 +210,7 @@ def to_row(model: EntryModel) -> Entry:
         status=model.status,
         verified_on=model.verified_on,
         internal_note=model.internal_note or None,
+        document=document_of(model),
         texts=[
             EntryText(field=field, lang=lang, text=text)
             for field in TEXT_FIELDS
@@ -178,11 +222,12 @@ def to_row(model: EntryModel) -> Entry:
         contacts=[
             Contact(position=i, type=c.type, value=c.value) for i, c in enumerate(model.contacts)
         ],
+        listings=listings_of(model),
     )
 
 
 async def all_entries(session: AsyncSession) -> list[EntryModel]:
-    rows = await session.scalars(select(Entry).options(*LOAD_ALL).order_by(Entry.id))
+    rows = await session.scalars(select(Entry).order_by(Entry.id))
     return [to_model(e) for e in rows]
 
 

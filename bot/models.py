@@ -39,6 +39,12 @@ class Entry(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     verified_on: Mapped[dt.date | None] = mapped_column(Date)
     internal_note: Mapped[str | None] = mapped_column(Text)  # staff only, never shown to users
+    # The whole entry as JSON (the file format's fields), written with the row: what screens
+    # read, in one query. The tables below are what lists filter and rank by. Every row has
+    # one (`directory.to_row`, migration 0008); the column allows NULL only because SQLite can
+    # add a NOT NULL column to a table others refer to only by rebuilding it, and rebuilding
+    # it would cascade-delete their rows.
+    document: Mapped[str] = mapped_column(Text, nullable=True)
 
     texts: Mapped[list[EntryText]] = relationship(
         back_populates="entry",
@@ -57,6 +63,7 @@ class Entry(Base):
     contacts: Mapped[list[Contact]] = relationship(
         cascade="all, delete-orphan", order_by="Contact.position"
     )
+    listings: Mapped[list[Listing]] = relationship(cascade="all, delete-orphan")
 
 
 class EntryText(Base):
@@ -117,6 +124,32 @@ class Contact(Base):
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     type: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(200))
+
+
+class Listing(Base):
+    """Where a verified entry is listed: one row per need and place it serves (an entry for
+    anywhere is listed in every place, and once more in the anywhere list: need '' and place
+    ANY), with its order in each user language. A list is then one range of one index, read
+    in order, whatever the size of the directory."""
+
+    __tablename__ = "listings"
+    __table_args__ = (
+        Index("ix_listings_ko", "need", "place", "key_ko", "entry_id", "verified_on"),
+        Index("ix_listings_zh", "need", "place", "key_zh", "entry_id", "verified_on"),
+        Index("ix_listings_en", "need", "place", "key_en", "entry_id", "verified_on"),
+    )
+
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
+    )
+    need: Mapped[str] = mapped_column(String(32), primary_key=True)
+    place: Mapped[str] = mapped_column(String(16), primary_key=True)
+    verified_on: Mapped[dt.date] = mapped_column(Date)
+    # Her language's order: "0" if the service's staff speak it, else "1", then the name in
+    # her language (else English, else the lowest language code).
+    key_ko: Mapped[str] = mapped_column(Text)
+    key_zh: Mapped[str] = mapped_column(Text)
+    key_en: Mapped[str] = mapped_column(Text)
 
 
 class DailyCount(Base):

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit, draft
 from bot.clock import utc_now
-from bot.directory import LOAD_ALL, to_model, to_row
+from bot.directory import to_model, to_row
 from bot.directory_file import TEXT_FIELDS, DirectoryFile, EntryModel, FileError, entry_yaml
 from bot.models import Entry, Proposal
 
@@ -43,7 +43,7 @@ class Made:
 
 
 async def current(session: AsyncSession, entry_id: str, *, lock: bool = False) -> Entry | None:
-    query = select(Entry).where(Entry.id == entry_id).options(*LOAD_ALL)
+    query = select(Entry).where(Entry.id == entry_id)
     if lock:
         query = query.with_for_update()
     return await session.scalar(query)
@@ -287,9 +287,9 @@ async def approve(
         # A re-check since the proposal was made is not a conflict, and is not undone.
         latest = max(before.verified_on, found.verified_on)
         found = found.model_copy(update={"verified_on": latest})
-    if entry is not None:
-        await session.delete(entry)
-        await session.flush()
+    if entry is not None:  # its tables go with it (ON DELETE CASCADE)
+        session.expunge(entry)
+        await session.execute(delete(Entry).where(Entry.id == proposal.entry_id))
     session.add(to_row(found))
     try:
         await session.flush()

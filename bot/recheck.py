@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
-from bot.directory import LOAD_ALL, oldest_fresh_date, to_model
+from bot.directory import mark_verified, oldest_fresh_date, to_model
 from bot.directory_file import EntryModel
 from bot.models import DailyCount, Entry
 
@@ -85,7 +85,7 @@ async def queue(session: AsyncSession, rules: Rules) -> list[Due]:
 
 
 async def entry(session: AsyncSession, entry_id: str) -> EntryModel | None:
-    found = await session.scalar(select(Entry).where(Entry.id == entry_id).options(*LOAD_ALL))
+    found = await session.scalar(select(Entry).where(Entry.id == entry_id))
     return to_model(found) if found is not None else None
 
 
@@ -98,7 +98,7 @@ async def mark_checked(session: AsyncSession, entry_id: str, actor: str, today: 
     if found is None:
         return False
     old = found.verified_on
-    found.verified_on = today
+    await mark_verified(session, found, today)
     audit.record(
         session,
         actor=actor,

@@ -389,7 +389,7 @@ async def test_a_failure_gets_a_calm_answer_and_a_log_line_without_her(
     await her.tap("중국에")
     engine = database.make_engine(bot.db_url)  # the database breaks
     async with engine.begin() as connection:
-        await connection.execute(text("DROP TABLE entry_texts"))
+        await connection.execute(text("DROP TABLE listings"))
     await engine.dispose()
     with caplog.at_level(logging.DEBUG):
         update = await her.tap("안전하게 지낼 곳")
@@ -397,7 +397,7 @@ async def test_a_failure_gets_a_calm_answer_and_a_log_line_without_her(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert re.fullmatch(
-        rf"update {update['update_id']} failed in bot\.directory:_page:\d+"
+        rf"update {update['update_id']} failed in bot\.directory:fetch:\d+"
         r" with (OperationalError|ProgrammingError)",
         errors[0],
     )

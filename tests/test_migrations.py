@@ -36,3 +36,37 @@ def test_every_migration_can_be_undone_and_done_again(tmp_path: Path) -> None:
     command.upgrade(config, "head")
     command.downgrade(config, "base")
     command.upgrade(config, "head")
+
+
+async def test_entry_documents_are_rebuilt_from_the_tables(tmp_path: Path) -> None:
+    """Migration 0008 fills each entry's document from its tables, exactly as the application
+    writes it: same fields, same order, staff notes included."""
+    from sqlalchemy import select
+
+    from bot import directory
+    from bot.models import Entry
+    from tests.directory_data import as_yaml, standard_entries
+    from tests.harness import load_directory
+
+    url = databases.url_for(tmp_path, "documents")
+    await load_directory(url, as_yaml(standard_entries()))
+    engine = database.make_engine(url)
+    try:
+        async with database.make_sessionmaker(engine)() as session:
+            written = dict((await session.execute(select(Entry.id, Entry.document))).all())
+        config = database.alembic_config(url)
+        async with engine.begin() as connection:
+            await connection.run_sync(_walk, config)
+        async with database.make_sessionmaker(engine)() as session:
+            rebuilt = dict((await session.execute(select(Entry.id, Entry.document))).all())
+    finally:
+        await engine.dispose()
+    assert rebuilt == written
+    assert any("internal_note" in document for document in rebuilt.values())
+    assert directory.from_document(rebuilt["cn-shelter-all"]).contacts[1].type == "wechat"
+
+
+def _walk(connection: Any, config: Any) -> None:
+    config.attributes["connection"] = connection
+    command.downgrade(config, "0007")
+    command.upgrade(config, "head")
