@@ -1,0 +1,199 @@
+"""`python -m bench`: the helpline against a bare echo bot, end to end and in process.
+
+    python -m bench                 # 10,000 entries, 2,000 users
+    python -m bench --large         # and list/card query times at 100,000 entries
+    python -m bench --users 500     # a quicker run
+
+Prints one table; targets that hold are marked "yes". Not part of the test suite: figures on
+a shared machine vary, and a timed test would flake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import e2e, inprocess, setup, workload
+from bot import database, directory
+from bot.settings import load_settings
+
+
+def _queries(url: str, count: int = 300) -> dict[str, float]:
+    """Mean time of the list and card queries, in ms, over a spread of needs, places, pages."""
+
+    async def measure() -> dict[str, float]:
+        from bot.taxonomy import NEEDS, PLACES
+
+        engine = database.make_engine(url)
+        sessions = database.make_sessionmaker(engine)
+        today = dt.date.today()
+        try:
+            async with sessions() as session:
+                for _ in range(20):  # warm the connection and the statement cache
+                    await directory.visible_entry(
+                        session, "bench-000001", today=today, max_age_days=180
+                    )
+                began = time.perf_counter()
+                for n in range(count):
+                    await directory.list_for_need(
+                        session,
+                        need=NEEDS[n % len(NEEDS)],
+                        place=PLACES[n % len(PLACES)],
+                        lang=("ko", "zh", "en")[n % 3],
+                        page=n % 7,
+                        today=today,
+                        max_age_days=180,
+                    )
+                listed = (time.perf_counter() - began) / count
+                began = time.perf_counter()
+                for n in range(count):
+                    await directory.visible_entry(
+                        session, f"bench-{n * 37 % 10000:06d}", today=today, max_age_days=180
+                    )
+                card = (time.perf_counter() - began) / count
+        finally:
+            await engine.dispose()
+        return {"list_ms": 1000 * listed, "card_ms": 1000 * card}
+
+    return asyncio.run(measure())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--users", type=int, default=2000)
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--large", action="store_true", help="also time queries at 100,000")
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--duration", type=float, default=30.0, help="seconds at the fixed rate")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    folder = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "helpline-bench"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"preparing {args.entries:,} entries in {folder} ...", flush=True)
+    url, items, _took = setup.prepare(folder, args.entries)
+    users = workload.users(args.users, items)
+    settings = load_settings(database_url=url, telegram_api_url="http://bench.invalid")
+
+    print("in process ...", flush=True)
+    inproc = inprocess.run(settings, users)
+    queries = {args.entries: _queries(url)}
+    if args.large:
+        print("preparing 100,000 entries ...", flush=True)
+        large_url, _large, _t = setup.prepare(folder, 100_000)
+        queries[100_000] = _queries(large_url)
+
+    db_path = Path(url.split("///", 1)[1])
+    runs = []
+    for bot in ("helpline", "echo"):
+        print(f"end to end, {bot}, maximum rate ...", flush=True)
+        runs.append(
+            asyncio.run(
+                e2e.run(bot, users, database=db_path, rate=None, duration=0, workdir=folder)
+            )
+        )
+    for bot in ("helpline", "echo"):
+        print(f"end to end, {bot}, {args.rate:g} updates/s ...", flush=True)
+        runs.append(
+            asyncio.run(
+                e2e.run(
+                    bot,
+                    workload.users(args.users, items, seed=3),
+                    database=db_path,
+                    rate=args.rate,
+                    duration=args.duration,
+                    workdir=folder,
+                )
+            )
+        )
+    report = _report(args, inproc, queries, runs)
+    print(report["table"])
+    if args.json:
+        args.json.write_text(
+            json.dumps({k: v for k, v in report.items() if k != "table"}, indent=2)
+        )
+    return 0
+
+
+def _report(
+    args: argparse.Namespace,
+    inproc: dict[str, Any],
+    queries: dict[int, dict[str, float]],
+    runs: list[e2e.Run],
+) -> dict[str, Any]:
+    helpline_max, echo_max, helpline_rate, echo_rate = runs
+    ratio = helpline_max.rate / echo_max.rate if echo_max.rate else 0.0
+    cost = inproc["helpline_per_update_ms"] / inproc["echo_per_update_ms"]
+    worst_screen = max(inproc["statements"].values())
+    lines = [
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        f"directory: {args.entries:,} entries; {args.users:,} users; "
+        f"{helpline_max.updates:,} updates a run at the maximum rate",
+        "",
+        f"{'':34}{'helpline':>12}{'echo':>12}{'ratio':>9}",
+        f"{'updates/s, maximum rate':34}{helpline_max.rate:>12.1f}{echo_max.rate:>12.1f}"
+        f"{ratio:>9.2f}",
+    ]
+    for name, run_h, run_e in (
+        ("maximum rate", helpline_max, echo_max),
+        (f"{args.rate:g} updates/s", helpline_rate, echo_rate),
+    ):
+        for p in (50, 95, 99):
+            lines.append(
+                f"{f'p{p} ms, {name}':34}{run_h.percentile(p):>12.2f}{run_e.percentile(p):>12.2f}"
+            )
+    lines += [
+        f"{'updates/s achieved, fixed rate':34}{helpline_rate.rate:>12.1f}{echo_rate.rate:>12.1f}",
+        f"{'peak RSS MB (maximum rate run)':34}{helpline_max.peak_rss_mb:>12.1f}"
+        f"{echo_max.peak_rss_mb:>12.1f}",
+        f"{'in process, ms per update':34}{inproc['helpline_per_update_ms']:>12.3f}"
+        f"{inproc['echo_per_update_ms']:>12.3f}{cost:>9.2f}",
+        "",
+        "database statements per update, by screen (most / mean):",
+    ]
+    for screen, most in inproc["statements"].items():
+        lines.append(f"  {screen:22}{most:>4}  {inproc['statements_mean'][screen]:>6.2f}")
+    lines.append("")
+    for size, timing in queries.items():
+        lines.append(
+            f"queries at {size:>7,} entries: list {timing['list_ms']:.2f} ms, "
+            f"card {timing['card_ms']:.2f} ms (mean, including the driver)"
+        )
+    largest = queries[max(queries)]
+    targets = [
+        ("throughput >= 0.9 x echo", ratio >= 0.9, f"{ratio:.2f}"),
+        ("in-process cost <= 2 x echo", cost <= 2, f"{cost:.1f} x"),
+        (
+            f"p99 < 50 ms at {args.rate:g}/s",
+            helpline_rate.percentile(99) < 50,
+            f"{helpline_rate.percentile(99):.1f} ms",
+        ),
+        ("peak RSS < 150 MB", helpline_max.peak_rss_mb < 150, f"{helpline_max.peak_rss_mb:.0f} MB"),
+        ("<= 2 queries for any user screen", worst_screen <= 2, str(worst_screen)),
+        (
+            f"list and card < 2 ms at {max(queries):,}",
+            largest["list_ms"] < 2 and largest["card_ms"] < 2,
+            f"{largest['list_ms']:.2f} / {largest['card_ms']:.2f} ms",
+        ),
+    ]
+    lines += ["", "targets:"]
+    lines += [f"  {'yes' if ok else 'NO ':4} {name:38} {value}" for name, ok, value in targets]
+    return {
+        "table": "\n".join(lines),
+        "inprocess": inproc,
+        "queries": {str(k): v for k, v in queries.items()},
+        "runs": [e2e.summary(r) for r in runs],
+        "targets": {name: {"holds": ok, "value": value} for name, ok, value in targets},
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
