@@ -14,8 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence, Set
 
-import numpy as np
-
 Cell = Hashable
 MAX_TRIALS = 25  # visible cells tried as a partner before giving up on one hidden cell
 # An equation says that sum(coefficient * cell) is known to whoever reads the numbers.
@@ -23,6 +21,9 @@ Equation = Sequence[tuple[int, Cell]]
 
 
 def _determined(hidden: list[Cell], equations: Sequence[Equation]) -> set[Cell]:
+    # Imported here: only admins' statistics need it, and it weighs ~15 MB in every process.
+    import numpy as np
+
     if not hidden:
         return set()
     column = {cell: i for i, cell in enumerate(hidden)}
