@@ -152,6 +152,8 @@ def _report(
             )
     lines += [
         f"{'updates/s achieved, fixed rate':34}{helpline_rate.rate:>12.1f}{echo_rate.rate:>12.1f}",
+        f"{'updates lost (30 s without an end)':34}{helpline_max.lost + helpline_rate.lost:>12}"
+        f"{echo_max.lost + echo_rate.lost:>12}",
         f"{'peak RSS MB (maximum rate run)':34}{helpline_max.peak_rss_mb:>12.1f}"
         f"{echo_max.peak_rss_mb:>12.1f}",
         f"{'in process, ms per update':34}{inproc['helpline_per_update_ms']:>12.3f}"

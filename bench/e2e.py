@@ -17,7 +17,7 @@ import signal
 import statistics
 import sys
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from bench.workload import Step, UpdateMaker, User
 TOKEN = "123456:bench-token-for-the-local-benchmark-only"
 PROJECT = str(Path(__file__).resolve().parent.parent)
 LAST_UPDATE_WINDOW = 4.0  # the erase's last calls; its "Done" line goes 5 s later, on its own
+LOST_AFTER = 30.0  # an update not finished by then is counted as lost
 
 
 def final_call(bot: str, step: Step) -> str:
@@ -59,6 +60,8 @@ class FakeApi:
         self.delivered: dict[int, float] = {}  # update id -> time handed to the bot
         self.chat_of_update: dict[int, int] = {}
         self.polls = 0
+        self.lost = 0
+        self.lost_screens: Counter[str] = Counter()
         self.next_message = 10_000
         self.runner: web.AppRunner | None = None
         self.port = 0
@@ -138,6 +141,8 @@ class Run:
     seconds: float
     latencies: list[float]
     peak_rss_mb: float
+    lost: int = 0
+    lost_screens: dict[str, int] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -237,7 +242,7 @@ async def run(
         log.close()
         await api.stop()
     return Run(bot, "max" if rate is None else f"{rate:g}/s", len(plan), seconds,
-               _latencies(api, plan), rss)  # fmt: skip
+               _latencies(api, plan), rss, api.lost, dict(api.lost_screens))  # fmt: skip
 
 
 async def _one(api: FakeApi, maker: UpdateMaker, user: User, index: int, plan: list[Any]) -> None:
@@ -245,7 +250,11 @@ async def _one(api: FakeApi, maker: UpdateMaker, user: User, index: int, plan: l
     item = Outstanding(user, index, update["update_id"])
     plan.append((user.user_id, update["update_id"]))
     api.push(item, update)
-    await asyncio.wait_for(item.done.wait(), 60)
+    try:
+        await asyncio.wait_for(item.done.wait(), LOST_AFTER)
+    except TimeoutError:  # counted, and she goes on, as a person would tap again
+        api.lost += 1
+        api.lost_screens[user.steps[index].screen] += 1
 
 
 async def _walk(api: FakeApi, maker: UpdateMaker, user: User, plan: list[Any]) -> None:
@@ -297,6 +306,8 @@ def summary(run_: Run) -> dict[str, Any]:
         "p99_ms": round(run_.percentile(99), 2),
         "mean_ms": round(1000 * statistics.fmean(run_.latencies), 2) if run_.latencies else 0,
         "peak_rss_mb": round(run_.peak_rss_mb, 1),
+        "lost": run_.lost,
+        "lost_by_screen": run_.lost_screens,
     }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import json
 import time
 from typing import Any
 
@@ -17,10 +16,11 @@ from sqlalchemy import event
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, MessageHandler
 from telegram.ext import filters as tg_filters
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
 
 from bench.workload import UpdateMaker, User
 from bot.app import build_application
+from bot.demo import LocalRequest
 from bot.flood import FloodGuard
 from bot.settings import Settings
 
@@ -28,49 +28,30 @@ TOKEN = "123456:bench-token-for-the-local-benchmark-only"
 BOT = {"id": 1, "is_bot": True, "first_name": "Helpline", "username": "bench_bot"}
 
 
-class StubRequest(BaseRequest):
-    """Answers every Bot API call at once with a plausible success."""
+class StubApi:
+    """Answers every Bot API call at once with a plausible success, keeping nothing; put
+    behind the demo's request hook (`LocalRequest`) in place of the in-memory chat."""
 
     def __init__(self) -> None:
         self.next_id = 1000
-        self.calls = 0
+        self.files: dict[str, bytes] = {}
 
-    @property
-    def read_timeout(self) -> float | None:
-        return 5.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        self.calls += 1
-        name = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        result: Any = True
-        if name == "getMe":
-            result = BOT
-        elif name in ("sendMessage", "editMessageText", "sendPhoto"):
+    def call(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT
+        if method in ("sendMessage", "editMessageText", "sendPhoto"):
             self.next_id += 1
-            chat_id = int(params.get("chat_id", 1))
-            result = {
+            return {
                 "message_id": int(params.get("message_id", self.next_id)),
                 "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
+                "chat": {"id": int(params.get("chat_id", 1)), "type": "private"},
                 "text": "x",
             }
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return True
+
+
+def stub_request() -> BaseRequest:
+    return LocalRequest(StubApi())  # type: ignore[arg-type]
 
 
 def echo_application(request: BaseRequest) -> Application:  # type: ignore[type-arg]
@@ -123,7 +104,7 @@ async def _run(
 
 async def measure(settings: Settings, users: list[User]) -> dict[str, Any]:
     """Per-update time for the helpline and for echo, and statements per helpline screen."""
-    helpline = build_application(settings, token=TOKEN, request=StubRequest())
+    helpline = build_application(settings, token=TOKEN, request=stub_request())
     await helpline.initialize()
     assert helpline.post_init is not None
     await helpline.post_init(helpline)
@@ -136,7 +117,7 @@ async def measure(settings: Settings, users: list[User]) -> dict[str, Any]:
     await helpline.post_shutdown(helpline)
     await helpline.shutdown()
 
-    echo = echo_application(StubRequest())
+    echo = echo_application(stub_request())
     await echo.initialize()
     await _run(echo, users[:50])
     echo_elapsed, echo_count, _, _ = await _run(echo, users)

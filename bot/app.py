@@ -142,7 +142,9 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        builder = builder.request(RetryingRequest(connection_pool_size=64))
+        # As many connections as updates handled at once, and a patient wait for a free one
+        # under load rather than a failed call.
+        builder = builder.request(RetryingRequest(connection_pool_size=128, pool_timeout=10.0))
     application = builder.build()
     register(application)
     return application

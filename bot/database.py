@@ -24,11 +24,19 @@ from sqlalchemy.ext.asyncio import (
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
+SQLITE_CONNECTIONS = 4
+
+
 def make_engine(url: str) -> AsyncEngine:
-    engine = create_async_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
+    if make_url(url).get_backend_name() == "sqlite":
+        # SQLite writes one at a time whatever the pool, and each aiosqlite connection is a
+        # thread with its own memory: a few connections serve as well and weigh less.
+        engine = create_async_engine(
+            url, pool_pre_ping=True, pool_size=SQLITE_CONNECTIONS, max_overflow=0
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return engine
+        return engine
+    return create_async_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

@@ -317,6 +317,16 @@ async def _draft(session: AsyncSession, core: Core, tap: Tap, me: int, role: str
     return Result(screens.editor(Texts(tap.lang), tap, proposal))
 
 
+async def _draft_of(
+    session: AsyncSession, tap: Tap, me: int
+) -> tuple[Proposal, draft.Data] | Result:
+    """Her open draft named by the tap, with its data; or the screen saying it is gone."""
+    proposal = await proposals.own(session, me, tap.number)
+    if proposal is None:
+        return _gone(tap)
+    return proposal, draft.load(proposal.proposed)
+
+
 def _field_lang(arg: str) -> tuple[str, str] | None:
     field, _sep, lang = arg.partition("-")
     if field not in directory_file.TEXT_FIELDS or not lang:
@@ -327,18 +337,18 @@ def _field_lang(arg: str) -> tuple[str, str] | None:
 @_action(Act.FIELD, Act.TEXT, Act.CLEAR)
 async def _text(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     t = Texts(tap.lang)
-    proposal = await proposals.own(session, me, tap.number)
-    if proposal is None:
-        return _gone(tap)
-    data = draft.load(proposal.proposed)
+    found = await _draft_of(session, tap, me)
+    if isinstance(found, Result):
+        return found
+    proposal, data = found
     if tap.act is Act.FIELD:
         if tap.arg not in directory_file.TEXT_FIELDS:
             return Result(screens.editor(t, tap, proposal))
         return Result(screens.text_field(t, tap, proposal, tap.arg, data))
-    found = _field_lang(tap.arg)
-    if found is None:
+    spot = _field_lang(tap.arg)
+    if spot is None:
         return Result(screens.editor(t, tap, proposal))
-    field, lang = found
+    field, lang = spot
     if tap.act is Act.CLEAR:
         proposals.save(proposal, draft.set_text(data, field, lang, None))
         return Result(screens.editor(t, tap, proposal))
@@ -368,10 +378,10 @@ def _choice(act: Act, arg: str) -> str | None:
 
 @_action(Act.PLACES, Act.NEEDS, Act.LANGS, Act.PLACE, Act.NEED, Act.LANG)
 async def _toggle(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
-    proposal = await proposals.own(session, me, tap.number)
-    if proposal is None:
-        return _gone(tap)
-    data = draft.load(proposal.proposed)
+    found = await _draft_of(session, tap, me)
+    if isinstance(found, Result):
+        return found
+    proposal, data = found
     screen_act = _TOGGLE_OF.get(tap.act, tap.act)
     key, screen = _TOGGLES[screen_act]
     if tap.act in _TOGGLE_OF:
@@ -385,10 +395,10 @@ async def _toggle(session: AsyncSession, core: Core, tap: Tap, me: int, role: st
 @_action(Act.CONTACTS, Act.CONTACT_DROP, Act.CONTACT_ADD, Act.CONTACT_TYPE)
 async def _contacts(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     t = Texts(tap.lang)
-    proposal = await proposals.own(session, me, tap.number)
-    if proposal is None:
-        return _gone(tap)
-    data = draft.load(proposal.proposed)
+    found = await _draft_of(session, tap, me)
+    if isinstance(found, Result):
+        return found
+    proposal, data = found
     if tap.act is Act.CONTACT_ADD:
         return Result(screens.contact_types(t, tap, proposal))
     if tap.act is Act.CONTACT_TYPE and tap.arg in CONTACT_TYPES:
@@ -403,10 +413,10 @@ async def _contacts(session: AsyncSession, core: Core, tap: Tap, me: int, role: 
 @_action(Act.NOTE, Act.NOTE_TYPE, Act.NOTE_CLEAR)
 async def _note(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     t = Texts(tap.lang)
-    proposal = await proposals.own(session, me, tap.number)
-    if proposal is None:
-        return _gone(tap)
-    data = draft.load(proposal.proposed)
+    found = await _draft_of(session, tap, me)
+    if isinstance(found, Result):
+        return found
+    proposal, data = found
     if tap.act is Act.NOTE_TYPE:
         await _remember(session, me, tap.lang, f"note:{proposal.id}")
         return Result(screens.ask_note(t, tap, proposal))

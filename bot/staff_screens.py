@@ -78,6 +78,14 @@ def _pages(t: Texts, tap: Tap, act: Act, page: int, pages: int) -> list[Button]:
     return row
 
 
+def _paged(
+    t: Texts, tap: Tap, rows: list[list[Button]], act: Act, page: int, pages: int
+) -> list[list[Button]]:
+    """A list's rows, then Previous and Next where there are more, then the desk."""
+    paging = _pages(t, tap, act, page, pages)
+    return [*rows, *([paging] if paging else []), _nav(t, tap, None)]
+
+
 def page_of(count: int, page: int) -> tuple[int, int]:
     """(page, pages) with `page` kept in range."""
     pages = max(1, -(-count // PAGE_SIZE))
@@ -133,11 +141,7 @@ def recheck_queue(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total:
         [(f"{item.mark} {item.name}".strip()[:60], encode(tap.to(Act.ENTRY, page, item.entry_id)))]
         for item in items
     ]
-    nav_pages = _pages(t, tap, Act.QUEUE, page, pages)
-    if nav_pages:
-        rows.append(nav_pages)
-    rows.append(_nav(t, tap, None))
-    return View("\n".join(lines), rows)
+    return View("\n".join(lines), _paged(t, tap, rows, Act.QUEUE, page, pages))
 
 
 def reports_label(count: int, rules: Rules) -> str:
@@ -160,11 +164,7 @@ def all_entries(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total: i
         [(f"{item.name} · {item.entry_id}"[:60], encode(tap.to(Act.LISTED, page, item.entry_id)))]
         for item in items
     ]
-    nav_pages = _pages(t, tap, Act.ENTRIES, page, pages)
-    if nav_pages:
-        rows.append(nav_pages)
-    rows.append(_nav(t, tap, None))
-    return View(text, rows)
+    return View(text, _paged(t, tap, rows, Act.ENTRIES, page, pages))
 
 
 def entry(
@@ -556,11 +556,7 @@ def review_queue(t: Texts, tap: Tap, items: Sequence[Proposal], page: int) -> Vi
         [(f"{p.id} · {_kind(t, p)} · {p.entry_id}"[:60], encode(tap.to(Act.REVIEW, p.id)))]
         for p in shown
     ]
-    nav_pages = _pages(t, tap, Act.REVIEWS, page, pages)
-    if nav_pages:
-        rows.append(nav_pages)
-    rows.append(_nav(t, tap, None))
-    return View("\n".join(lines), rows)
+    return View("\n".join(lines), _paged(t, tap, rows, Act.REVIEWS, page, pages))
 
 
 def review(t: Texts, tap: Tap, proposal: Proposal, *, may_decide: bool, part: int = 0) -> View:
