@@ -101,6 +101,14 @@ async def propose_name(
     await who.tap(_(lang, "Submit for review"))
 
 
+async def open_change(who: Person, entry_id: str) -> None:
+    """From the desk, find an entry by its id and start a proposal to change it (English)."""
+    await who.send("/volunteer")
+    await who.tap("Find by id")
+    await who.send(entry_id)
+    await who.tap("Needs a change")
+
+
 async def user_sees(user: Person, place: str, need: str, lang: str = "en") -> str:
     await user.send("/start")
     await user.tap(_(lang, place))
@@ -455,10 +463,7 @@ async def test_a_proposal_is_applied_once_by_two_reviewers_at_once(desk: Desk) -
 
 async def test_a_long_change_is_read_to_its_end_before_it_can_be_approved(desk: Desk) -> None:
     """A changed phone number behind a long description must not be approved unseen."""
-    await desk.anna.send("/volunteer")
-    await desk.anna.tap("Find by id")
-    await desk.anna.send("cn-shelter-ko")
-    await desk.anna.tap("Needs a change")
+    await open_change(desk.anna, "cn-shelter-ko")
     await desk.anna.tap("Description")
     await desk.anna.tap("English")
     await desk.anna.send("Quiet rooms for mothers and children. " * 100)
@@ -568,10 +573,7 @@ async def test_files_too_large_or_too_deep_are_refused_calmly(desk: Desk) -> Non
 
 
 async def test_long_text_in_any_script_still_fits_a_screen(desk: Desk) -> None:
-    await desk.anna.send("/volunteer")
-    await desk.anna.tap("Find by id")
-    await desk.anna.send("cn-shelter-all")
-    await desk.anna.tap("Needs a change")
+    await open_change(desk.anna, "cn-shelter-all")
     await desk.anna.tap("Description")
     await desk.anna.tap("English")
     await desk.anna.send("🏠" * 2100)  # 4,200 UTF-16 units
