@@ -137,6 +137,8 @@ class Listing(Base):
         Index("ix_listings_ko", "need", "place", "key_ko", "entry_id", "verified_on"),
         Index("ix_listings_zh", "need", "place", "key_zh", "entry_id", "verified_on"),
         Index("ix_listings_en", "need", "place", "key_en", "entry_id", "verified_on"),
+        # The page total: a count over a range of this narrower index.
+        Index("ix_listings_fresh", "need", "place", "verified_on"),
     )
 
     entry_id: Mapped[str] = mapped_column(
