@@ -216,13 +216,13 @@ async def _listed(session: AsyncSession, t: Texts, ids: list[str]) -> dict[str, 
 @_action(Act.QUEUE)
 async def _queue(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     t = Texts(tap.lang)
-    items = await recheck.queue(session, rules(core))
+    now = rules(core)
+    items = await recheck.queue(session, now)
     page, _pages = screens.page_of(len(items), tap.number)
     shown = items[page * screens.PAGE_SIZE : (page + 1) * screens.PAGE_SIZE]
     names = await _listed(session, t, [d.entry_id for d in shown])
     listed = [
-        screens.Listed(d.entry_id, names[d.entry_id], screens.due_mark(t, d, rules(core)))
-        for d in shown
+        screens.Listed(d.entry_id, names[d.entry_id], screens.due_mark(t, d, now)) for d in shown
     ]
     return Result(screens.recheck_queue(t, tap.to(Act.QUEUE, page), listed, page, len(items)))
 
@@ -250,7 +250,7 @@ async def _entry_view(session: AsyncSession, core: Core, tap: Tap, notice: str =
     model = await recheck.entry(session, tap.arg)
     if model is None:
         return Result(screens.notice(t, tap, t.gettext("There is no entry with this id.")))
-    count = (await recheck.reports(session, core.today())).get(model.id, 0)
+    count = (await recheck.reports(session, core.today(), model.id)).get(model.id, 0)
     return Result(screens.entry(t, tap, model, rules(core), count, notice))
 
 

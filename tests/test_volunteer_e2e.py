@@ -265,6 +265,20 @@ async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
     assert any("Stale Shelter" in label for label in queue[1:])
 
 
+async def test_todays_reports_wait_for_the_day_to_end(desk: Desk) -> None:
+    """A count that moved by the minute would tell a volunteer when someone tapped."""
+    for _n in range(3):
+        someone = desk.harness.person("en")
+        await user_sees(someone, "In China", "A safe place to stay")
+        await someone.tap("Bravo Shelter")
+        await someone.tap("This contact did not work")
+    await stats.flush(desk.core.counter, desk.core.sessions)
+    await desk.anna.send("/volunteer")
+    await desk.anna.tap("Re-check")
+    queue = [label for row in desk.anna.screen.buttons() for label, _d in row]
+    assert not any("Bravo Shelter" in label for label in queue)
+
+
 async def test_a_new_entry_is_built_with_buttons_and_checked_as_it_is_typed(desk: Desk) -> None:
     anna = desk.anna
     await anna.send("/volunteer")
