@@ -18,6 +18,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, 
 from telegram.ext import filters as tg_filters
 from telegram.request import BaseRequest
 
+from bench.echo import on_button, on_message
 from bench.workload import UpdateMaker, User
 from bot.app import build_application
 from bot.demo import LocalRequest
@@ -55,16 +56,7 @@ def stub_request() -> BaseRequest:
 
 
 def echo_application(request: BaseRequest) -> Application:  # type: ignore[type-arg]
-    """The floor: one sendMessage per message, one editMessageText per button."""
-
-    async def on_message(update: Update, _context: Any) -> None:
-        if update.effective_chat is not None and update.message is not None:
-            await update.effective_chat.send_message(update.message.text or "echo")
-
-    async def on_button(update: Update, _context: Any) -> None:
-        if update.callback_query is not None:
-            await update.callback_query.edit_message_text("echo")
-
+    """The floor, with the handlers of `bench.echo`, on the stub request."""
     application = (
         ApplicationBuilder().token(TOKEN).request(request).get_updates_request(request).build()
     )

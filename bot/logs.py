@@ -41,7 +41,6 @@ QUIET_LOGGERS = (
     "aiohttp",
     "asyncpg",
 )
-FORMATS = ("text", "json")
 
 
 def _own(name: str) -> bool:

@@ -15,7 +15,6 @@ from bot.callback import MAX_BYTES, BadCallback
 from bot.taxonomy import USER_LANGUAGES
 
 PREFIX = "v"
-MAX_NUMBER = 999_999_999
 ARG_PATTERN = r"[a-z0-9-]{1,40}"
 
 

@@ -124,11 +124,6 @@ def home(t: Texts, tap: Tap, *, due: int, waiting: int, drafts: int, admin: bool
     return View("\n".join(lines), rows)
 
 
-def name_of(t: Texts, entry: EntryModel) -> str:
-    found = entry.text("name", t.lang)
-    return found[0] if found else entry.id
-
-
 def recheck_queue(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total: int) -> View:
     _ = t.gettext
     page, pages = page_of(total, page)
