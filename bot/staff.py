@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.models import Proposal, Staff
@@ -66,18 +67,25 @@ async def role_of(sessions: async_sessionmaker[AsyncSession], user_id: int | Non
 async def add(
     sessions: async_sessionmaker[AsyncSession], user_id: int, role: str, today: dt.date
 ) -> bool:
-    """Add or change a member of staff; True if something changed."""
+    """Add or change a member of staff; True if something changed. Two processes starting at
+    once both seed ADMIN_IDS: whichever inserts second finds the row and goes on."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    async with sessions() as session, session.begin():
-        member = await session.get(Staff, user_id)
-        if member is None:
-            session.add(Staff(user_id=user_id, role=role, added_on=today))
-            return True
-        if member.role != role:
-            member.role = role
-            return True
-        return False
+    for attempt in (1, 2):
+        try:
+            async with sessions() as session, session.begin():
+                member = await session.get(Staff, user_id)
+                if member is None:
+                    session.add(Staff(user_id=user_id, role=role, added_on=today))
+                    return True
+                if member.role != role:
+                    member.role = role
+                    return True
+                return False
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def remove(sessions: async_sessionmaker[AsyncSession], user_id: int) -> bool:

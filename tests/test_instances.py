@@ -142,3 +142,26 @@ async def test_two_processes_share_the_work_and_the_numbers(tmp_path: Path, post
     assert counts["place"] == accepted_starts  # one place chosen per person, on either process
     for bot in bots:
         assert "Traceback" not in bot.log.read_text()
+
+
+async def test_two_processes_seeding_the_same_admin_both_start(tmp_path: Path) -> None:
+    """ADMIN_IDS is written by every process at start; the second writer must not fail."""
+    from bot import staff
+    from tests.directory_data import TODAY
+
+    url = databases.url_for(tmp_path, "seed")
+    await load_directory(url, as_yaml(standard_entries()))
+    engines = [database.make_engine(url) for _ in range(2)]
+    try:
+        for _round in range(5):
+            user_id = 670000 + _round
+            await asyncio.gather(
+                *(
+                    staff.seed_admins(database.make_sessionmaker(e), (user_id,), TODAY)
+                    for e in engines
+                )
+            )
+            assert await staff.role_of(database.make_sessionmaker(engines[0]), user_id) == "admin"
+    finally:
+        for engine in engines:
+            await engine.dispose()
