@@ -130,6 +130,13 @@ def _report(
     runs: list[e2e.Run],
 ) -> dict[str, Any]:
     helpline_max, echo_max, helpline_rate, echo_rate = runs
+
+    def cpu(run_: e2e.Run) -> float:
+        return 1000 * run_.bot_cpu_s / max(1, run_.updates)
+
+    def server_cpu(run_: e2e.Run) -> float:
+        return 1000 * run_.own_cpu_s / max(1, run_.updates)
+
     ratio = helpline_max.rate / echo_max.rate if echo_max.rate else 0.0
     cost = inproc["helpline_per_update_ms"] / inproc["echo_per_update_ms"]
     worst_screen = max(inproc["statements"].values())
@@ -156,6 +163,10 @@ def _report(
         f"{echo_max.lost + echo_rate.lost:>12}",
         f"{'peak RSS MB (maximum rate run)':34}{helpline_max.peak_rss_mb:>12.1f}"
         f"{echo_max.peak_rss_mb:>12.1f}",
+        f"{'bot CPU ms per update, max rate':34}{cpu(helpline_max):>12.3f}{cpu(echo_max):>12.3f}"
+        f"{cpu(helpline_max) / max(cpu(echo_max), 1e-9):>9.2f}",
+        f"{'server CPU ms per update, max rate':34}{server_cpu(helpline_max):>12.3f}"
+        f"{server_cpu(echo_max):>12.3f}",
         f"{'in process, ms per update':34}{inproc['helpline_per_update_ms']:>12.3f}"
         f"{inproc['echo_per_update_ms']:>12.3f}{cost:>9.2f}",
         "",

@@ -51,8 +51,9 @@ class Outstanding:
 
 
 class FakeApi:
-    def __init__(self, bot: str) -> None:
+    def __init__(self, bot: str, maker: UpdateMaker) -> None:
         self.bot = bot
+        self.maker = maker
         self.pending: deque[dict[str, Any]] = deque()
         self.wakeup = asyncio.Event()
         self.outstanding: dict[int, Outstanding] = {}  # by chat id
@@ -62,7 +63,6 @@ class FakeApi:
         self.polls = 0
         self.lost = 0
         self.lost_screens: Counter[str] = Counter()
-        self.next_message = 10_000
         self.runner: web.AppRunner | None = None
         self.port = 0
 
@@ -103,9 +103,9 @@ class FakeApi:
         if method == "getMe":
             result = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
         elif method in ("sendMessage", "editMessageText", "sendPhoto"):
-            self.next_message += 1
             result = {
-                "message_id": int(params.get("message_id", self.next_message)),
+                "message_id": int(params.get("message_id", 0))
+                or self.maker.next_message_id(chat_id),
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private"},
                 "text": "x",
@@ -141,6 +141,8 @@ class Run:
     seconds: float
     latencies: list[float]
     peak_rss_mb: float
+    bot_cpu_s: float = 0.0  # CPU seconds the bot process used during the run
+    own_cpu_s: float = 0.0  # and this process: the fake server and the users
     lost: int = 0
     lost_screens: dict[str, int] = field(default_factory=dict)
 
@@ -174,6 +176,15 @@ def _latencies(api: FakeApi, plan: list[tuple[int, int]]) -> list[float]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system time of a process so far, from /proc (0 where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -194,7 +205,8 @@ async def run(
     workdir: Path,
 ) -> Run:
     """One run: `bot` is "helpline" or "echo"; `rate` None for the maximum rate."""
-    api = FakeApi(bot)
+    maker = UpdateMaker()
+    api = FakeApi(bot, maker)
     await api.start()
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -221,14 +233,15 @@ async def run(
             if process.returncode is not None:
                 raise RuntimeError(f"the {bot} process exited; see {workdir / (bot + '.log')}")
             await asyncio.sleep(0.05)
-        maker = UpdateMaker()
         plan: list[tuple[int, int]] = []
+        bot_cpu, own_cpu = cpu_seconds(process.pid), time.process_time()
         started = time.perf_counter()
         if rate is None:
             await asyncio.gather(*(_walk(api, maker, user, plan) for user in users))
         else:
             await _at_rate(api, maker, users, plan, rate, duration)
         seconds = time.perf_counter() - started
+        bot_cpu, own_cpu = cpu_seconds(process.pid) - bot_cpu, time.process_time() - own_cpu
         await asyncio.sleep(0.5)
         rss = peak_rss_mb(process.pid)
     finally:
@@ -242,7 +255,8 @@ async def run(
         log.close()
         await api.stop()
     return Run(bot, "max" if rate is None else f"{rate:g}/s", len(plan), seconds,
-               _latencies(api, plan), rss, api.lost, dict(api.lost_screens))  # fmt: skip
+               _latencies(api, plan), rss, bot_cpu, own_cpu, api.lost,
+               dict(api.lost_screens))  # fmt: skip
 
 
 async def _one(api: FakeApi, maker: UpdateMaker, user: User, index: int, plan: list[Any]) -> None:
@@ -306,6 +320,8 @@ def summary(run_: Run) -> dict[str, Any]:
         "p99_ms": round(run_.percentile(99), 2),
         "mean_ms": round(1000 * statistics.fmean(run_.latencies), 2) if run_.latencies else 0,
         "peak_rss_mb": round(run_.peak_rss_mb, 1),
+        "bot_cpu_ms_per_update": round(1000 * run_.bot_cpu_s / max(1, run_.updates), 3),
+        "server_cpu_ms_per_update": round(1000 * run_.own_cpu_s / max(1, run_.updates), 3),
         "lost": run_.lost,
         "lost_by_screen": run_.lost_screens,
     }

@@ -33,26 +33,27 @@ class StubApi:
     """Answers every Bot API call at once with a plausible success, keeping nothing; put
     behind the demo's request hook (`LocalRequest`) in place of the in-memory chat."""
 
-    def __init__(self) -> None:
-        self.next_id = 1000
+    def __init__(self, maker: UpdateMaker) -> None:
+        self.maker = maker  # the chats' message ids, shared with the updates
         self.files: dict[str, bytes] = {}
 
     def call(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT
         if method in ("sendMessage", "editMessageText", "sendPhoto"):
-            self.next_id += 1
+            chat_id = int(params.get("chat_id", 1))
             return {
-                "message_id": int(params.get("message_id", self.next_id)),
+                "message_id": int(params.get("message_id", 0))
+                or self.maker.next_message_id(chat_id),
                 "date": int(time.time()),
-                "chat": {"id": int(params.get("chat_id", 1)), "type": "private"},
+                "chat": {"id": chat_id, "type": "private"},
                 "text": "x",
             }
         return True
 
 
-def stub_request() -> BaseRequest:
-    return LocalRequest(StubApi())  # type: ignore[arg-type]
+def stub_request(maker: UpdateMaker) -> BaseRequest:
+    return LocalRequest(StubApi(maker))  # type: ignore[arg-type]
 
 
 def echo_application(request: BaseRequest) -> Application:  # type: ignore[type-arg]
@@ -67,10 +68,10 @@ def echo_application(request: BaseRequest) -> Application:  # type: ignore[type-
 
 async def _run(
     application: Application,  # type: ignore[type-arg]
+    maker: UpdateMaker,
     users: list[User],
     engine: Any = None,
 ) -> tuple[float, int, dict[str, list[int]], dict[str, list[float]]]:
-    maker = UpdateMaker()
     plan = [(step, maker.make(user, step)) for user in users for step in user.steps]
     statements: dict[str, list[int]] = collections.defaultdict(list)
     timings: dict[str, list[float]] = collections.defaultdict(list)
@@ -96,23 +97,25 @@ async def _run(
 
 async def measure(settings: Settings, users: list[User]) -> dict[str, Any]:
     """Per-update time for the helpline and for echo, and statements per helpline screen."""
-    helpline = build_application(settings, token=TOKEN, request=stub_request())
+    maker = UpdateMaker()
+    helpline = build_application(settings, token=TOKEN, request=stub_request(maker))
     await helpline.initialize()
     assert helpline.post_init is not None
     await helpline.post_init(helpline)
     core = helpline.bot_data["core"]
     core.flood = FloodGuard(limit=10**9)
     engine = helpline.bot_data["engine"]
-    await _run(helpline, users[:50], engine)  # warm caches and the connection pool
-    elapsed, count, statements, timings = await _run(helpline, users, engine)
+    await _run(helpline, maker, users[:50], engine)  # warm caches and the connection pool
+    elapsed, count, statements, timings = await _run(helpline, maker, users, engine)
     assert helpline.post_shutdown is not None
     await helpline.post_shutdown(helpline)
     await helpline.shutdown()
 
-    echo = echo_application(stub_request())
+    maker = UpdateMaker()
+    echo = echo_application(stub_request(maker))
     await echo.initialize()
-    await _run(echo, users[:50])
-    echo_elapsed, echo_count, _, _ = await _run(echo, users)
+    await _run(echo, maker, users[:50])
+    echo_elapsed, echo_count, _, _ = await _run(echo, maker, users)
     await echo.shutdown()
     return {
         "helpline_per_update_ms": 1000 * elapsed / count,

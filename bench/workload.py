@@ -88,7 +88,9 @@ class UpdateMaker:
         self.update_id = 0
         self.message_ids: dict[int, int] = {}
 
-    def _message_id(self, chat_id: int) -> int:
+    def next_message_id(self, chat_id: int) -> int:
+        """One sequence per chat, for her messages and the bot's alike, as in a private chat
+        on Telegram: an erase then walks the ids this chat really has."""
         self.message_ids[chat_id] = self.message_ids.get(chat_id, 0) + 1
         return self.message_ids[chat_id]
 
@@ -103,7 +105,7 @@ class UpdateMaker:
         chat = {"id": user.user_id, "type": "private", "first_name": "Bench"}
         if step.kind == "message":
             message: dict[str, Any] = {
-                "message_id": self._message_id(user.user_id),
+                "message_id": self.next_message_id(user.user_id),
                 "date": int(time.time()),
                 "chat": chat,
                 "from": sender,

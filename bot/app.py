@@ -142,9 +142,11 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     else:
-        # As many connections as updates handled at once, and a patient wait for a free one
-        # under load rather than a failed call.
-        builder = builder.request(RetryingRequest(connection_pool_size=128, pool_timeout=10.0))
+        # Two connections for each update handled at once, and a patient wait for a free one
+        # under load rather than a failed call; getUpdates has its own connection.
+        builder = builder.request(
+            RetryingRequest(connection_pool_size=128, pool_timeout=10.0)
+        ).get_updates_request(RetryingRequest(connection_pool_size=1))
     application = builder.build()
     register(application)
     return application

@@ -9,11 +9,10 @@ from __future__ import annotations
 import asyncio
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event, inspect, make_url
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, inspect, make_url, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -21,7 +20,12 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# The newest migration's revision; a test checks it against the migrations themselves.
+HEAD = "0010"
 
 
 SQLITE_CONNECTIONS = 4
@@ -31,9 +35,8 @@ def make_engine(url: str) -> AsyncEngine:
     if make_url(url).get_backend_name() == "sqlite":
         # SQLite writes one at a time whatever the pool, and each aiosqlite connection is a
         # thread with its own memory: a few connections serve as well and weigh less.
-        engine = create_async_engine(
-            url, pool_pre_ping=True, pool_size=SQLITE_CONNECTIONS, max_overflow=0
-        )
+        # A file does not hang up like a server, so no ping before each use.
+        engine = create_async_engine(url, pool_size=SQLITE_CONNECTIONS, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
@@ -52,6 +55,8 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -59,12 +64,26 @@ def alembic_config(url: str) -> Config:
 
 
 def _upgrade(connection: object, config: Config) -> None:
+    from alembic import command
+
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
 
 
+def _revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return str(found) if found is not None else None
+
+
 async def upgrade(engine: AsyncEngine) -> None:
-    """Migrate the database behind `engine` to the newest schema."""
+    """Migrate the database behind `engine` to the newest schema. Alembic is imported only
+    when there is something to migrate: a bot started on a current database would otherwise
+    carry about 10 MB of it for nothing."""
+    async with engine.connect() as connection:
+        if await connection.run_sync(_revision) == HEAD:
+            return
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade, config)

@@ -2,7 +2,7 @@
 
 Only `verified` entries checked within `max_age_days` ever reach a user. Lists read the
 listings, which hold verified entries only, from the cut-off date on; a card reads the entry
-with the same two conditions (`_visible`). Both take the cut-off from `oldest_fresh_date`, so
+with the same two conditions (`_CARD_OF`). Both take the cut-off from `oldest_fresh_date`, so
 the list, the card and the fallback list cannot disagree.
 """
 
@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
@@ -61,12 +61,6 @@ def oldest_fresh_date(today: dt.date, max_age_days: int) -> dt.date:
     return today - dt.timedelta(days=max_age_days)
 
 
-def _visible(today: dt.date, max_age_days: int) -> ColumnElement[bool]:
-    return (Entry.status == "verified") & (
-        Entry.verified_on >= oldest_fresh_date(today, max_age_days)
-    )
-
-
 def listing_key(entry: EntryModel, lang: str) -> str:
     """Where an entry sorts for a user of `lang`: staff who speak her language first, then by
     name in her language (else English, else the lowest language code, as screens pick)."""
@@ -91,36 +85,53 @@ def listings_of(entry: EntryModel) -> list[Listing]:
     ]
 
 
+def _page_queries() -> tuple[dict[str, Select[Any]], Select[Any]]:
+    """The list queries, built once: a page in each language's order with the total beside
+    it, and the total alone. Building a statement costs about as much as SQLite takes to run
+    it, so a screen only binds its values (`_bound`)."""
+    where = (
+        Listing.need == bindparam("need"),
+        Listing.place == bindparam("place"),
+        Listing.verified_on >= bindparam("oldest"),
+    )
+    total_of = select(func.count()).select_from(Listing).where(*where)
+    pages: dict[str, Select[Any]] = {}
+    for lang, key in (("ko", Listing.key_ko), ("zh", Listing.key_zh), ("en", Listing.key_en)):
+        chosen = (
+            select(Listing.entry_id, key.label("key"))
+            .where(*where)
+            .order_by(key, Listing.entry_id)
+            .offset(bindparam("skip"))
+            .limit(PAGE_SIZE)
+            .subquery()
+        )
+        pages[lang] = (
+            select(Entry.document, total_of.scalar_subquery())
+            .join(chosen, chosen.c.entry_id == Entry.id)
+            .order_by(chosen.c.key, chosen.c.entry_id)
+        )
+    return pages, total_of
+
+
+_PAGE_OF, _TOTAL_OF = _page_queries()
+
+
 async def _page(
     session: AsyncSession, need: str, place: str, lang: str, page: int, oldest: dt.date
 ) -> Page:
     """One page and the total in one query: the page is read in order from the listing's
     index and only its rows are joined to their documents; the total is one count over the
     same index range. A page past the end (an old or forged button) costs a second query."""
-    key = {"ko": Listing.key_ko, "zh": Listing.key_zh}.get(lang, Listing.key_en)
-    where = (Listing.need == need, Listing.place == place, Listing.verified_on >= oldest)
-    total_of = select(func.count()).select_from(Listing).where(*where)
+    query = _PAGE_OF.get(lang, _PAGE_OF["en"])
+    where = {"need": need, "place": place, "oldest": oldest}
 
     async def fetch(number: int) -> list[Any]:
-        chosen = (
-            select(Listing.entry_id, key.label("key"))
-            .where(*where)
-            .order_by(key, Listing.entry_id)
-            .offset(number * PAGE_SIZE)
-            .limit(PAGE_SIZE)
-            .subquery()
-        )
-        query = (
-            select(Entry.document, total_of.scalar_subquery())
-            .join(chosen, chosen.c.entry_id == Entry.id)
-            .order_by(chosen.c.key, chosen.c.entry_id)
-        )
-        return list((await session.execute(query)).all())
+        return list((await session.execute(query, {**where, "skip": number * PAGE_SIZE})).all())
 
     page = max(page, 0)
     rows = await fetch(page)
     if not rows and page > 0:
-        total = int(await session.scalar(total_of) or 0)
+        total = int(await session.scalar(_TOTAL_OF, where) or 0)
         if total:
             page = -(-total // PAGE_SIZE) - 1
             rows = await fetch(page)
@@ -153,12 +164,20 @@ async def list_anywhere(
     return await _page(session, EVERY_NEED, ANYWHERE, lang, page, oldest)
 
 
+_CARD_OF = select(Entry.document).where(
+    Entry.id == bindparam("entry_id"),
+    Entry.status == "verified",
+    Entry.verified_on >= bindparam("oldest"),
+)
+
+
 async def visible_entry(
     session: AsyncSession, entry_id: str, *, today: dt.date, max_age_days: int
 ) -> EntryModel | None:
-    """The entry if a user may see it now; None for unknown, draft, archived or stale ones."""
-    query = select(Entry.document).where(Entry.id == entry_id, _visible(today, max_age_days))
-    document = await session.scalar(query)
+    """The entry if a user may see it now; None for unknown, draft, archived or stale ones.
+    Verified and fresh, as the listings hold, in a statement built once."""
+    oldest = oldest_fresh_date(today, max_age_days)
+    document = await session.scalar(_CARD_OF, {"entry_id": entry_id, "oldest": oldest})
     return from_document(document) if document is not None else None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,49 @@ def _walk(connection: Any, config: Any) -> None:
     config.attributes["connection"] = connection
     command.downgrade(config, "0007")
     command.upgrade(config, "head")
+
+
+def test_head_names_the_newest_migration() -> None:
+    """`database.HEAD` lets a running bot skip Alembic on a current database; a migration
+    added without moving it would never be applied by `helpline run`."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(database.alembic_config("sqlite://"))
+    assert script.get_heads() == [database.HEAD]
+
+
+async def test_an_older_database_is_still_migrated_on_start(tmp_path: Path) -> None:
+    url = databases.url_for(tmp_path, "older")
+    await asyncio.to_thread(command.upgrade, database.alembic_config(url), "0009")
+    engine = database.make_engine(url)
+    try:
+        await database.upgrade(engine)
+        async with engine.connect() as connection:
+            revision = await connection.run_sync(database._revision)
+            differences = await connection.run_sync(_differences)
+    finally:
+        await engine.dispose()
+    assert (revision, differences) == (database.HEAD, [])
+
+
+def test_a_current_database_is_opened_without_alembic(tmp_path: Path) -> None:
+    """Alembic stays out of a bot's memory when there is nothing to migrate."""
+    import subprocess
+    import sys
+
+    url = databases.url_for(tmp_path, "current")
+    database.upgrade_url(url)
+    probe = (
+        "import asyncio, sys\n"
+        "from bot import database\n"
+        "async def main():\n"
+        "    engine = database.make_engine(sys.argv[1])\n"
+        "    await database.upgrade(engine)\n"
+        "    await engine.dispose()\n"
+        "asyncio.run(main())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, url], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
