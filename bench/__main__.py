@@ -100,6 +100,18 @@ def main() -> int:
                 e2e.run(bot, users, database=db_path, rate=None, duration=0, workdir=folder)
             )
         )
+    print("end to end, echo on the helpline's transport, maximum rate ...", flush=True)
+    same_transport = asyncio.run(
+        e2e.run(
+            "echo",
+            users,
+            database=None,
+            rate=None,
+            duration=0,
+            workdir=folder,
+            echo_transport="aiohttp",
+        )
+    )
     for bot in ("helpline", "echo"):
         print(f"end to end, {bot}, {args.rate:g} updates/s ...", flush=True)
         runs.append(
@@ -114,7 +126,7 @@ def main() -> int:
                 )
             )
         )
-    report = _report(args, inproc, queries, runs)
+    report = _report(args, inproc, queries, runs, same_transport)
     print(report["table"])
     if args.json:
         args.json.write_text(
@@ -128,6 +140,7 @@ def _report(
     inproc: dict[str, Any],
     queries: dict[int, dict[str, float]],
     runs: list[e2e.Run],
+    same_transport: e2e.Run,
 ) -> dict[str, Any]:
     helpline_max, echo_max, helpline_rate, echo_rate = runs
 
@@ -148,6 +161,8 @@ def _report(
         f"{'':34}{'helpline':>12}{'echo':>12}{'ratio':>9}",
         f"{'updates/s, maximum rate':34}{helpline_max.rate:>12.1f}{echo_max.rate:>12.1f}"
         f"{ratio:>9.2f}",
+        f"{'  echo on aiohttp, as the helpline':34}{'':>12}{same_transport.rate:>12.1f}"
+        f"{helpline_max.rate / max(same_transport.rate, 1e-9):>9.2f}",
     ]
     for name, run_h, run_e in (
         ("maximum rate", helpline_max, echo_max),
@@ -163,8 +178,12 @@ def _report(
         f"{echo_max.lost + echo_rate.lost:>12}",
         f"{'peak RSS MB (maximum rate run)':34}{helpline_max.peak_rss_mb:>12.1f}"
         f"{echo_max.peak_rss_mb:>12.1f}",
+        f"{'peak RSS MB, ready before any user':34}{helpline_max.start_rss_mb:>12.1f}"
+        f"{echo_max.start_rss_mb:>12.1f}",
         f"{'bot CPU ms per update, max rate':34}{cpu(helpline_max):>12.3f}{cpu(echo_max):>12.3f}"
         f"{cpu(helpline_max) / max(cpu(echo_max), 1e-9):>9.2f}",
+        f"{'  echo on aiohttp, as the helpline':34}{'':>12}{cpu(same_transport):>12.3f}"
+        f"{cpu(helpline_max) / max(cpu(same_transport), 1e-9):>9.2f}",
         f"{'server CPU ms per update, max rate':34}{server_cpu(helpline_max):>12.3f}"
         f"{server_cpu(echo_max):>12.3f}",
         f"{'in process, ms per update':34}{inproc['helpline_per_update_ms']:>12.3f}"
@@ -204,6 +223,7 @@ def _report(
         "inprocess": inproc,
         "queries": {str(k): v for k, v in queries.items()},
         "runs": [e2e.summary(r) for r in runs],
+        "echo_on_aiohttp": e2e.summary(same_transport),
         "targets": {name: {"holds": ok, "value": value} for name, ok, value in targets},
     }
 

@@ -141,6 +141,7 @@ class Run:
     seconds: float
     latencies: list[float]
     peak_rss_mb: float
+    start_rss_mb: float = 0.0
     bot_cpu_s: float = 0.0  # CPU seconds the bot process used during the run
     own_cpu_s: float = 0.0  # and this process: the fake server and the users
     lost: int = 0
@@ -203,8 +204,10 @@ async def run(
     rate: float | None,
     duration: float,
     workdir: Path,
+    echo_transport: str = "httpx",
 ) -> Run:
-    """One run: `bot` is "helpline" or "echo"; `rate` None for the maximum rate."""
+    """One run: `bot` is "helpline" or "echo"; `rate` None for the maximum rate;
+    `echo_transport` "httpx" (PTB's default) or "aiohttp" (the helpline's)."""
     maker = UpdateMaker()
     api = FakeApi(bot, maker)
     await api.start()
@@ -215,6 +218,7 @@ async def run(
         "BOT_TOKEN": TOKEN,
         "TELEGRAM_API_URL": f"http://127.0.0.1:{api.port}",
         "LOG_LEVEL": "WARNING",
+        "BENCH_ECHO_TRANSPORT": echo_transport,
     }
     if bot == "helpline":
         assert database is not None
@@ -233,6 +237,7 @@ async def run(
             if process.returncode is not None:
                 raise RuntimeError(f"the {bot} process exited; see {workdir / (bot + '.log')}")
             await asyncio.sleep(0.05)
+        start_rss = peak_rss_mb(process.pid)  # ready and polling, before any user
         plan: list[tuple[int, int]] = []
         bot_cpu, own_cpu = cpu_seconds(process.pid), time.process_time()
         started = time.perf_counter()
@@ -255,7 +260,7 @@ async def run(
         log.close()
         await api.stop()
     return Run(bot, "max" if rate is None else f"{rate:g}/s", len(plan), seconds,
-               _latencies(api, plan), rss, bot_cpu, own_cpu, api.lost,
+               _latencies(api, plan), rss, start_rss, bot_cpu, own_cpu, api.lost,
                dict(api.lost_screens))  # fmt: skip
 
 
@@ -320,6 +325,7 @@ def summary(run_: Run) -> dict[str, Any]:
         "p99_ms": round(run_.percentile(99), 2),
         "mean_ms": round(1000 * statistics.fmean(run_.latencies), 2) if run_.latencies else 0,
         "peak_rss_mb": round(run_.peak_rss_mb, 1),
+        "start_rss_mb": round(run_.start_rss_mb, 1),
         "bot_cpu_ms_per_update": round(1000 * run_.bot_cpu_s / max(1, run_.updates), 3),
         "server_cpu_ms_per_update": round(1000 * run_.own_cpu_s / max(1, run_.updates), 3),
         "lost": run_.lost,

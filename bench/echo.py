@@ -1,7 +1,9 @@
 """The floor: a bare python-telegram-bot echo bot, polling the same fake server.
 
 One sendMessage for every message, one editMessageText for every button: the framework and
-the HTTP round trip, and nothing else.
+the HTTP round trip, and nothing else. With BENCH_ECHO_TRANSPORT=aiohttp it calls the Bot API
+through the helpline's transport instead of PTB's default (httpx), to show the floor for the
+transport the helpline uses.
 """
 
 from __future__ import annotations
@@ -30,13 +32,19 @@ async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None
 
 def main() -> None:
     api = os.environ["TELEGRAM_API_URL"]
-    application = (
+    builder = (
         ApplicationBuilder()
         .token(os.environ["BOT_TOKEN"])
         .base_url(f"{api}/bot")
         .concurrent_updates(64)
-        .build()
     )
+    if os.environ.get("BENCH_ECHO_TRANSPORT") == "aiohttp":
+        from bot.telegram_request import AiohttpRequest
+
+        builder = builder.request(
+            AiohttpRequest(connection_pool_size=128, pool_timeout=10.0)
+        ).get_updates_request(AiohttpRequest())
+    application = builder.build()
     application.add_handler(MessageHandler(filters.ALL, on_message))
     application.add_handler(CallbackQueryHandler(on_button))
     application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])

@@ -61,7 +61,10 @@ def users(count: int, entries: list[dict[str, Any]], seed: int = 2) -> list[User
         ids = visible.get((place, need)) or ["bench-000000"]
         entry_id = rng.choice(ids)
         other = rng.choice([x for x in USER_LANGUAGES if x != lang])
-        tap = lambda nav, screen: Step("tap", encode(nav), screen)  # noqa: E731
+
+        def tap(nav: Nav, screen: str) -> Step:
+            return Step("tap", encode(nav), screen)
+
         steps = [
             Step("message", "/start", "start"),
             tap(Nav(Screen.NEEDS, lang, place, origin=Screen.PLACES), "needs"),
