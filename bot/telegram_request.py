@@ -18,7 +18,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import ssl
+import urllib.parse
+import urllib.request
 from typing import Any
 
 import aiohttp
@@ -73,11 +76,11 @@ class AiohttpRequest(BaseRequest):
     Timeouts mean what they mean for PTB's own transport: `connect_timeout` to open a
     connection, `pool_timeout` to wait for a free one, `read_timeout` between bytes of the
     answer; the write timeout (aiohttp has none per write) bounds the whole call together with
-    the others. Errors become PTB's `TimedOut` and `NetworkError`, named by type only: an
-    aiohttp error's text can hold the URL, and the URL holds the bot's token.
-    """
+    the others (25 s for a volunteer's file download of at most 1 MB, by default). Errors
+    become PTB's `TimedOut` and `NetworkError`, named by type only: an aiohttp error's text
+    can hold the URL, and the URL holds the bot's token."""
 
-    __slots__ = ("_defaults", "_media_write_timeout", "_pool_size", "_session")
+    __slots__ = ("_defaults", "_media_write_timeout", "_pool_size", "_proxies", "_session")
 
     def __init__(
         self,
@@ -93,6 +96,7 @@ class AiohttpRequest(BaseRequest):
         self._defaults = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         self._media_write_timeout = media_write_timeout
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -100,15 +104,29 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
-            # Certificates are checked against certifi's bundle and proxies are taken from
-            # the environment, as PTB's own transport does: a slim server image without
-            # system certificates, or behind an egress proxy, works the same.
-            context = ssl.create_default_context(cafile=certifi.where())
+            # Certificates are checked against certifi's bundle (or SSL_CERT_FILE), as PTB's
+            # own transport does, so a slim image without system certificates works. The
+            # environment is read here and in `_proxy_for`, once, not on every call as
+            # aiohttp's `trust_env` would, and no ~/.netrc login is ever attached.
+            cafile = os.environ.get("SSL_CERT_FILE") or certifi.where()
+            context = ssl.create_default_context(cafile=cafile)
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._pool_size, ssl=context),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,
             )
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy named in the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) for this
+        URL's scheme and host, looked up once per host."""
+        parts = urllib.parse.urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            proxies = urllib.request.getproxies_environment()
+            chosen = proxies.get(parts.scheme)
+            if chosen and urllib.request.proxy_bypass(parts.hostname or ""):
+                chosen = None
+            self._proxies[key] = chosen
+        return self._proxies[key]
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
@@ -156,7 +174,15 @@ class AiohttpRequest(BaseRequest):
             bool(files), read_timeout, write_timeout, connect_timeout, pool_timeout
         )
         try:
-            async with self._session.request(method, url, data=body, timeout=timeout) as answer:
+            # Never redirected: a 307 would send her words on to wherever it pointed.
+            async with self._session.request(
+                method,
+                url,
+                data=body,
+                timeout=timeout,
+                allow_redirects=False,
+                proxy=self._proxy_for(url),
+            ) as answer:
                 return answer.status, await answer.read()
         except TimeoutError:
             raise TimedOut from None

@@ -116,3 +116,70 @@ async def test_fields_and_files_arrive_as_the_bot_api_expects(transport: Aiohttp
             "file": ("c.png", b"\x89PNG-bytes"),
         }
     ]
+
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    return runner, int(site._server.sockets[0].getsockname()[1])  # type: ignore[union-attr]
+
+
+async def test_a_redirect_is_not_followed(transport: AiohttpRequest) -> None:
+    """A 307 would repeat the call, her words included, to wherever it points."""
+    elsewhere: list[bytes] = []
+
+    async def catch(request: web.Request) -> web.Response:
+        elsewhere.append(await request.read())
+        return web.json_response({"ok": True, "result": True})
+
+    other = web.Application()
+    other.router.add_post("/{tail:.*}", catch)
+    other_runner, other_port = await _serve(other)
+
+    async def redirect(_request: web.Request) -> web.Response:
+        raise web.HTTPTemporaryRedirect(f"http://127.0.0.1:{other_port}/collect")
+
+    api = web.Application()
+    api.router.add_post("/{tail:.*}", redirect)
+    api_runner, api_port = await _serve(api)
+    data = RequestData([RequestParameter("text", "words of hers", None)])
+    try:
+        status, _payload = await transport.do_request(
+            f"http://127.0.0.1:{api_port}/bot{SECRET}/sendMessage", "POST", data
+        )
+    finally:
+        await api_runner.cleanup()
+        await other_runner.cleanup()
+    assert status == 307
+    assert elsewhere == []
+
+
+async def test_the_environment_s_proxy_is_used_and_no_proxy_respected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    through: list[str] = []
+
+    async def forward(request: web.Request) -> web.Response:
+        through.append(request.host)
+        return web.json_response({"ok": True, "result": True})
+
+    proxy = web.Application()
+    proxy.router.add_route("*", "/{tail:.*}", forward)
+    runner, port = await _serve(proxy)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("NO_PROXY", "direct.invalid")
+    transport = AiohttpRequest(read_timeout=1, connect_timeout=1, pool_timeout=1)
+    await transport.initialize()
+    try:
+        status, _payload = await transport.do_request(
+            f"http://api.telegram.invalid/bot{SECRET}/getMe", "POST"
+        )
+        with pytest.raises(NetworkError):  # straight to a host that does not exist
+            await transport.do_request(f"http://direct.invalid/bot{SECRET}/getMe", "POST")
+    finally:
+        await transport.shutdown()
+        await runner.cleanup()
+    assert status == 200
+    assert through == ["api.telegram.invalid"]
