@@ -28,6 +28,7 @@ from telegram import Update
 
 from bot import directory_file, staff
 from bot.app import build_application
+from bot.callback import Nav, Screen, encode
 from bot.clock import utc_today
 from bot.demo import LocalRequest
 from bot.directory_file import DirectoryFileInvalid
@@ -164,6 +165,30 @@ def test_any_button_data_gets_a_calm_answer(bot: InProcessBot) -> None:
 
     one()
     still_there(bot)
+
+
+@pytest.mark.parametrize("screen", list(Screen))
+def test_a_tap_on_a_message_outside_any_chat_is_answered(
+    bot: InProcessBot, screen: Screen
+) -> None:
+    """The bot has no inline mode, so a tap with an inline message id and no chat is forged.
+    Found by the long run: "erase now" took the chat for granted."""
+    nav = Nav(screen, "en", "CN", "shelter", 0, "cn-shelter-all")
+    if screen in (Screen.ERASE, Screen.ERASE_NOW):
+        nav = Nav(screen, "en", "CN", origin=Screen.NEEDS)
+    data = encode(nav)
+    user = {"id": 5150, "is_bot": False, "first_name": "F", "language_code": "en"}
+    query = {
+        "id": f"inline-{screen.value}",
+        "from": user,
+        "chat_instance": "1",
+        "inline_message_id": "AAAA-forged",
+        "data": data,
+    }
+    errors = len(bot.errors.records)
+    bot.deliver("inline tap", {"update_id": 2, "callback_query": query})
+    assert bot.errors.records[errors:] == [], screen
+    assert query["id"] in bot.api.answered_queries
 
 
 def still_there(bot: InProcessBot) -> None:
