@@ -168,9 +168,7 @@ def test_any_button_data_gets_a_calm_answer(bot: InProcessBot) -> None:
 
 
 @pytest.mark.parametrize("screen", list(Screen))
-def test_a_tap_on_a_message_outside_any_chat_is_answered(
-    bot: InProcessBot, screen: Screen
-) -> None:
+def test_a_tap_on_a_message_outside_any_chat_is_answered(bot: InProcessBot, screen: Screen) -> None:
     """The bot has no inline mode, so a tap with an inline message id and no chat is forged.
     Found by the long run: "erase now" took the chat for granted."""
     nav = Nav(screen, "en", "CN", "shelter", 0, "cn-shelter-all")
