@@ -74,6 +74,11 @@ async def _open(application: Application, settings: Settings) -> None:  # type: 
     jobs.run_daily(_new_day, time=dt.time(0, 0, tzinfo=dt.UTC), name="new-day")
     digest_at = dt.time(settings.digest_hour, 0, tzinfo=dt.UTC)
     jobs.run_daily(volunteer.send_digest, time=digest_at, name="digest")
+    log.debug(
+        "jobs: counts flushed every %d s, a new day at 00:00 UTC, the digest at %02d:00 UTC",
+        FLUSH_SECONDS,
+        settings.digest_hour,
+    )
     await application.bot.set_my_commands(_commands("en"))
     for lang in USER_LANGUAGES:
         await application.bot.set_my_commands(_commands(lang), language_code=lang)

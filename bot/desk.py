@@ -527,7 +527,6 @@ async def _approve(session: AsyncSession, core: Core, tap: Tap, me: int, role: s
     }
     message = messages[outcome]
     back = tap.to(Act.REVIEWS, 0) if outcome is proposals.Outcome.APPLIED else tap.to(Act.REVIEW)
-    log.info("a proposal review ended: %s", outcome.value)
     return Result(screens.notice(t, tap, message, back), toast=message)
 
 

@@ -7,7 +7,8 @@ payloads it could not parse; httpx logs every URL, which holds the bot token. So
 - their loggers are held at WARNING whatever `LOG_LEVEL` says;
 - what they still log passes `ScrubForeign`: only the message template survives, never its
   arguments, and an exception is reduced to its type;
-- our own code logs only update ids, screen names and exception types;
+- our own code logs only update ids and exception types, never which screen or button anyone
+  used (a line per tap, with its time, would be one person's steps in order);
 - every record passes `RedactTokens`, which blanks the configured secrets and anything shaped
   like a bot token.
 """

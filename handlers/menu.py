@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
@@ -13,8 +11,6 @@ from bot.i18n import Texts
 from handlers import erase, groups, stats
 from handlers.commands import where
 from handlers.render import answer, core, edit
-
-log = logging.getLogger(__name__)
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -34,7 +30,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not await stats.on_period(update, context, nav):
             await stale(update, context)  # not an admin: nothing shows a staff area exists
         return
-    log.debug("a tap for the %s screen", nav.screen.name)
     if nav.screen is Screen.ERASE_NOW:
         await erase.erase_now(update, context, nav)
         return

@@ -65,7 +65,6 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if role is None or user is None or tap is None or (tap.act in ADMIN_ONLY and role != "admin"):
         await menu.stale(update, context)
         return
-    log.debug("a staff tap: %s", tap.act.name)
     result = await desk.on_tap(core(context), tap, user.id, role)
     await answer(query, result.toast)
     await edit(update, context, query, result.view)

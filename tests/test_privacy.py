@@ -16,7 +16,9 @@ import asyncio
 import base64
 import io
 import json
+import logging
 import os
+import re
 import signal
 import sys
 import time
@@ -293,7 +295,7 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
         lines = [json.loads(line) for line in logged.splitlines() if line.strip()]
         assert {"time", "level", "logger", "message"} <= set(lines[0])
         logged = "\n".join(f"{x['level']} {x['logger']}: {x['message']}" for x in lines)
-    assert "DEBUG handlers.menu" in logged  # the log really ran at DEBUG
+    assert "DEBUG bot.app" in logged  # the log really ran at DEBUG
     assert "failed in" in logged and "NetworkError" in logged  # the failing call was logged
     assert TOKEN not in logged
 
@@ -371,6 +373,7 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
     await harness.start(as_yaml(standard_entries()))
     stream = io.StringIO()
     logs.configure("DEBUG", stream, secrets=[TOKEN])
+    assert logging.getLogger().isEnabledFor(logging.DEBUG)  # the log really runs at DEBUG
     assert harness.app is not None and harness.app.job_queue is not None
     try:
         her = harness.person(
@@ -397,7 +400,6 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
     finally:
         await harness.stop()
     logged = stream.getvalue().encode()
-    assert b"DEBUG" in logged
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     leaks = [
         f"{name} in {where}"
@@ -446,3 +448,82 @@ async def test_her_id_never_travels_to_the_database(tmp_path: Path) -> None:
         await harness.stop()
     assert parameters  # the directory was read
     assert not [p for p in parameters if "7390218499" in p]
+
+
+class _Kept(logging.Handler):
+    """Every record that reaches the root logger, kept for the test to read."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
+    """A log line for each tap, each with its time, is the sequence of one person's steps
+    that this project never keeps. At DEBUG, a user's whole journey and a volunteer's work
+    (a re-check, a proposal, its review) log nothing of ours, and nothing anywhere names a
+    screen or a button."""
+    from bot import staff
+    from bot.staff_callback import Act
+    from tests.directory_data import TODAY
+    from tests.harness import Harness
+
+    volunteer_id, reviewer_id = 640001, 640002
+    harness = Harness(tmp_path)
+    await harness.start(as_yaml(standard_entries()))
+    assert harness.app is not None
+    core = harness.app.bot_data["core"]
+    await staff.add(core.sessions, volunteer_id, "volunteer", TODAY)
+    await staff.add(core.sessions, reviewer_id, "volunteer", TODAY)
+    core.staff_ids.forget()
+    kept = _Kept()
+    logging.getLogger().addHandler(kept)
+    try:
+        assert logging.getLogger().getEffectiveLevel() == logging.DEBUG
+        her = harness.person("en")
+        await her.send("/start")
+        await her.tap("In China")
+        await her.tap("A safe place to stay")
+        await her.tap("Bravo Shelter")
+        await her.tap("This contact did not work")
+        await her.tap("Back")
+        await her.tap("Language")
+        await her.tap("한국어")
+        await her.send("/safety")
+
+        anna = harness.person("en", user_id=volunteer_id)
+        await anna.send("/volunteer")
+        await anna.tap("Find by id")
+        await anna.send("cn-shelter-ko")
+        await anna.tap("Still correct")  # a visible entry: checked at once
+        await anna.tap("Needs a change")
+        await anna.tap("Name")
+        await anna.tap("English")
+        await anna.send("Renamed Shelter")
+        await anna.tap("Check and submit")
+        await anna.tap("Submit for review")
+        bora = harness.person("en", user_id=reviewer_id)
+        await bora.send("/volunteer")
+        await bora.tap("Review (1)")
+        await bora.tap("cn-shelter-ko")
+        await bora.tap("Approve")
+        assert "Approved" in bora.screen.text
+    finally:
+        logging.getLogger().removeHandler(kept)
+        await harness.stop()
+    ours = [
+        f"{r.levelname} {r.name}: {r.getMessage()}"
+        for r in kept.records
+        if r.name.partition(".")[0] in ("bot", "handlers")
+    ]
+    assert ours == []
+    steps = {screen.name for screen in Screen} | {act.name for act in Act}
+    named = [
+        f"{r.name}: {r.getMessage()}"
+        for r in kept.records
+        if any(re.search(rf"\b{step}\b", r.getMessage()) for step in steps)
+    ]
+    assert named == []
