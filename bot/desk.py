@@ -53,7 +53,6 @@ def rules(core: Core) -> recheck.Rules:
         s.verify_max_age_days,
         s.verify_due_days,
         s.reports_for_recheck,
-        s.stats_min_count,
     )
 
 
@@ -98,13 +97,33 @@ async def drop_question(core: Core, me: int) -> None:
 # --- counts for the desk and the digest ------------------------------------------------------
 
 
-async def _counts(session: AsyncSession, core: Core, me: int) -> tuple[int, int, int]:
-    due = len(await recheck.queue(session, rules(core)))
+@dataclass(frozen=True)
+class _Counts:
+    due: int
+    reported: bool  # whether users reported any of them; never how often
+    waiting: int
+    drafts: int
+
+
+async def _counts(session: AsyncSession, core: Core, me: int) -> _Counts:
+    due = await recheck.queue(session, rules(core))
     waiting = await proposals.waiting_count(
         session, me, second_review=core.settings.require_second_review
     )
     mine = len(await proposals.drafts_of(session, me))
-    return due, waiting, mine
+    return _Counts(len(due), any(d.reported for d in due), waiting, mine)
+
+
+def _home_screen(t: Texts, tap: Tap, counts: _Counts, role: str) -> View:
+    return screens.home(
+        t,
+        tap,
+        due=counts.due,
+        reported=counts.reported,
+        waiting=counts.waiting,
+        drafts=counts.drafts,
+        admin=role == "admin",
+    )
 
 
 async def home(core: Core, me: int, role: str, lang: str) -> View:
@@ -112,10 +131,8 @@ async def home(core: Core, me: int, role: str, lang: str) -> View:
     tap = Tap(Act.HOME, lang)
     async with core.sessions() as session, session.begin():
         await _remember(session, me, lang, None)
-        due, waiting, mine = await _counts(session, core, me)
-    return screens.home(
-        Texts(lang), tap, due=due, waiting=waiting, drafts=mine, admin=role == "admin"
-    )
+        counts = await _counts(session, core, me)
+    return _home_screen(Texts(lang), tap, counts, role)
 
 
 async def _claim(core: Core, job: str) -> bool:
@@ -135,13 +152,15 @@ async def digest(core: Core) -> list[tuple[int, str]] | None:
         return None
     out = []
     async with core.sessions() as session:
-        due = len(await recheck.queue(session, rules(core)))
+        due = await recheck.queue(session, rules(core))
+        reported = any(d.reported for d in due)
         for member in await session.scalars(select(Staff).order_by(Staff.user_id)):
             waiting = await proposals.waiting_count(
                 session, member.user_id, second_review=core.settings.require_second_review
             )
             if due or waiting:
-                text = screens.digest(Texts(member.lang), due=due, waiting=waiting)
+                t = Texts(member.lang)
+                text = screens.digest(t, due=len(due), reported=reported, waiting=waiting)
                 out.append((member.user_id, text))
     return out
 
@@ -186,11 +205,7 @@ async def on_tap(core: Core, tap: Tap, me: int, role: str) -> Result:
 
 @_action(Act.HOME)
 async def _home(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
-    due, waiting, mine = await _counts(session, core, me)
-    t = Texts(tap.lang)
-    return Result(
-        screens.home(t, tap, due=due, waiting=waiting, drafts=mine, admin=role == "admin")
-    )
+    return Result(_home_screen(Texts(tap.lang), tap, await _counts(session, core, me), role))
 
 
 async def _listed(session: AsyncSession, t: Texts, ids: list[str]) -> dict[str, str]:
@@ -250,8 +265,9 @@ async def _entry_view(session: AsyncSession, core: Core, tap: Tap, notice: str =
     model = await recheck.entry(session, tap.arg)
     if model is None:
         return Result(screens.notice(t, tap, t.gettext("There is no entry with this id.")))
-    count = (await recheck.reports(session, core.today(), model.id)).get(model.id, 0)
-    return Result(screens.entry(t, tap, model, rules(core), count, notice))
+    now = rules(core)
+    reported = model.id in await recheck.reported(session, now, model.id)
+    return Result(screens.entry(t, tap, model, now, reported, notice))
 
 
 @_action(Act.ENTRY, Act.LISTED)

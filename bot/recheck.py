@@ -2,8 +2,10 @@
 
 An entry is due when its last check is within `due_days` of the maximum age, and stale (hidden
 from users) once past it. Entries that users reported as not working at least `threshold` times
-in the last 30 days come first, with the count, whatever their age: a wrong number given to a
-woman in hiding is worse than an old one.
+in the last 30 days come first, whatever their age: a wrong number given to a woman in hiding is
+worse than an old one. Only that signal leaves this module, never the count, and reported
+entries are ordered by age, not by how often they were reported: a count a volunteer could read
+today and again tomorrow would tell her when one more person tapped "did not work".
 """
 
 from __future__ import annotations
@@ -29,7 +31,6 @@ class Rules:
     max_age_days: int
     due_days: int
     threshold: int
-    min_count: int = 10
 
     @property
     def due_before(self) -> dt.date:
@@ -44,15 +45,21 @@ class Rules:
 class Due:
     entry_id: str
     verified_on: dt.date | None
-    reports: int
+    reported: bool  # by users, at least `threshold` times in the last 30 days
 
 
-async def reports(
+async def reported(session: AsyncSession, rules: Rules, entry_id: str | None = None) -> set[str]:
+    """Entries (or the one entry) that users reported as not working at least `threshold`
+    times in the 30 complete days before today. Today is left out, as in every statistics
+    view: a signal that moves by the minute would tell a volunteer when someone she sent there
+    tapped the button."""
+    counts = await _reports(session, rules.today, entry_id)
+    return {key for key, count in counts.items() if count >= rules.threshold}
+
+
+async def _reports(
     session: AsyncSession, today: dt.date, entry_id: str | None = None
 ) -> dict[str, int]:
-    """ "Did not work" reports per entry (or for one entry) in the 30 complete days before
-    today. Today is left out, as in every statistics view: a count that moves by the minute
-    would tell a volunteer when someone she sent there tapped the button."""
     since = today - dt.timedelta(days=REPORT_WINDOW_DAYS)
     query = (
         select(DailyCount.key, func.sum(DailyCount.count))
@@ -69,26 +76,18 @@ async def reports(
 
 
 async def queue(session: AsyncSession, rules: Rules) -> list[Due]:
-    """Reported entries first (most reports first), then the rest, oldest check first."""
-    reported = await reports(session, rules.today)
+    """Reported entries first, then the rest; in each part the oldest check first."""
+    pushed = await reported(session, rules)
     query = select(Entry.id, Entry.verified_on).where(Entry.status == "verified")
     rows = (await session.execute(query)).all()
     due = [
-        Due(entry_id, verified_on, reported.get(entry_id, 0))
+        Due(entry_id, verified_on, entry_id in pushed)
         for entry_id, verified_on in rows
-        if verified_on is None
-        or verified_on < rules.due_before
-        or reported.get(entry_id, 0) >= rules.threshold
+        if verified_on is None or verified_on < rules.due_before or entry_id in pushed
     ]
 
-    def order(item: Due) -> tuple[int, int, dt.date, str]:
-        pushed = item.reports >= rules.threshold
-        return (
-            0 if pushed else 1,
-            -item.reports if pushed else 0,
-            item.verified_on or dt.date.min,
-            item.entry_id,
-        )
+    def order(item: Due) -> tuple[bool, dt.date, str]:
+        return (not item.reported, item.verified_on or dt.date.min, item.entry_id)
 
     return sorted(due, key=order)
 

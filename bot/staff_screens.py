@@ -92,12 +92,20 @@ def page_of(count: int, page: int) -> tuple[int, int]:
     return min(max(page, 0), pages - 1), pages
 
 
-def home(t: Texts, tap: Tap, *, due: int, waiting: int, drafts: int, admin: bool) -> View:
+def _reported_line(t: Texts) -> str:
+    """That users reported some entries as not working: the signal, never how often."""
+    return "⚠ " + _e(t.gettext("Users reported some of them as not working."))
+
+
+def home(
+    t: Texts, tap: Tap, *, due: int, reported: bool, waiting: int, drafts: int, admin: bool
+) -> View:
     _ = t.gettext
     lines = [
         "<b>" + _e(_("Volunteer desk")) + "</b>",
         "",
         _e(_("Re-checks due: {count}").format(count=due)),
+        *([_reported_line(t)] if reported else []),
         _e(_("Proposals waiting for your review: {count}").format(count=waiting)),
         "",
         _e(
@@ -129,7 +137,12 @@ def recheck_queue(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total:
     page, pages = page_of(total, page)
     lines = ["<b>" + _e(_("Re-checks due: {count}").format(count=total)) + "</b>"]
     if total:
-        lines.append(_e(_("Entries reported as not working come first. Oldest check next.")))
+        lines += [
+            "⚠ " + _e(_("Reported by users as not working: these come first.")),
+            "⏳ " + _e(_("Not shown to users: the last check is too old.")),
+            "⏰ " + _e(_("Due for a re-check soon.")),
+            _e(_("Oldest check first.")),
+        ]
     else:
         lines.append(_e(_("Nothing is due. Thank you.")))
     rows = [
@@ -139,15 +152,10 @@ def recheck_queue(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total:
     return View("\n".join(lines), _paged(t, tap, rows, Act.QUEUE, page, pages))
 
 
-def reports_label(count: int, rules: Rules) -> str:
-    """A report count as every statistics view shows counts: below the smallest count that
-    may be shown, only that it is below."""
-    return str(count) if count >= rules.min_count else f"<{rules.min_count}"
-
-
 def due_mark(t: Texts, due: Due, rules: Rules) -> str:
-    if due.reports >= rules.threshold:
-        return "⚠" + reports_label(due.reports, rules)
+    """Reported by users, hidden from users, or due soon: a sign, and no number."""
+    if due.reported:
+        return "⚠"
     return "⏳" if rules.stale(due.verified_on) else "⏰"
 
 
@@ -163,7 +171,7 @@ def all_entries(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total: i
 
 
 def entry(
-    t: Texts, tap: Tap, model: EntryModel, rules: Rules, reports: int, notice: str = ""
+    t: Texts, tap: Tap, model: EntryModel, rules: Rules, reported: bool, notice: str = ""
 ) -> View:
     """The full card as users see it, then what only staff see."""
     _ = t.gettext
@@ -177,12 +185,9 @@ def entry(
         "<b>" + _e(_("For staff only")) + "</b>",
         _e(_("Id: {id}").format(id=model.id)),
         _e(state),
-        _e(
-            _("Reported as not working in the last 30 days: {count}").format(
-                count=reports_label(reports, rules)
-            )
-        ),
     ]
+    if reported:
+        staff_lines.append("⚠ " + _e(_("Recently reported by users as not working.")))
     if model.internal_note:
         staff_lines.append(_e(_("Staff note: {note}").format(note=model.internal_note)))
     head = [_e(notice), ""] if notice else []
@@ -615,7 +620,7 @@ def rejected_notice(t: Texts, proposal: Proposal) -> str:
     return _e(head) + "\n" + _e(reason)
 
 
-def digest(t: Texts, *, due: int, waiting: int) -> str:
+def digest(t: Texts, *, due: int, reported: bool, waiting: int) -> str:
     _ = t.gettext
     lines = [_e(_("Volunteer desk: today's list."))]
     if due:
@@ -628,6 +633,8 @@ def digest(t: Texts, *, due: int, waiting: int) -> str:
                 ).format(count=due)
             )
         )
+        if reported:
+            lines.append(_reported_line(t))
     if waiting:
         lines.append(
             _e(

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot import audit, directory, directory_file, proposals, staff, stats
 from bot.i18n import Texts
-from bot.models import Entry, Proposal
-from bot.staff_callback import Act, Tap, encode
+from bot.models import DailyCount, Entry, Proposal
+from bot.staff_callback import Act, Tap, decode, encode
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry, standard_entries
 from tests.harness import Harness, Person, telegram_length
 
@@ -249,7 +249,7 @@ async def test_retire_hides_an_entry_once_approved(desk: Desk) -> None:
 
 async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
     """Three reports yesterday (today's count is not used: it moves by the minute); shown as
-    every statistics view shows a count below STATS_MIN_COUNT."""
+    a mark, never as a number."""
     yesterday_noon = dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(12), dt.UTC)
     desk.core.counter = stats.UsageCounter(clock=lambda: yesterday_noon)
     for _n in range(3):
@@ -261,7 +261,7 @@ async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Re-check")
     queue = [label for row in desk.anna.screen.buttons() for label, _d in row]
-    assert queue[0] == "⚠<10 Bravo Shelter"
+    assert queue[0] == "⚠ Bravo Shelter"
     assert any("Stale Shelter" in label for label in queue[1:])
 
 
@@ -611,3 +611,74 @@ async def test_history_shows_the_newest_change_however_long(desk: Desk) -> None:
     assert "Renamed Shelter" in text and telegram_length(desk.admin.screen.text) <= 4096
     await desk.admin.send("/history " + "x" * 4000)
     assert "No changes are recorded" in desk.admin.screen.text
+
+
+def _report_lines(text: str, lang: str) -> list[str]:
+    """The lines of a screen that speak of users' reports: those marked ⚠, and in English
+    any that says "report"."""
+    lines = html.unescape(text).splitlines()
+    return [line for line in lines if "⚠" in line or (lang == "en" and "report" in line.lower())]
+
+
+@pytest.mark.parametrize(("lang", "min_count"), [("en", 1), ("en", 10), ("ko", 10), ("zh", 10)])
+async def test_the_desk_shows_that_users_reported_an_entry_never_how_many(
+    tmp_path: Path, lang: str, min_count: int
+) -> None:
+    """Three reports for one entry and seven for another: both are on top, oldest check
+    first, and no screen or digest gives either number, whatever STATS_MIN_COUNT is. A count
+    that a volunteer can read, and read again the next day, tells her when one more person
+    reported."""
+    older = TODAY - dt.timedelta(days=100)
+    entries = [
+        {**e, "verified_on": older} if e["id"] == "cn-shelter-ko" else e for e in standard_entries()
+    ]
+    d = await open_desk(tmp_path, lang, entries=entries, stats_min_count=str(min_count))
+    try:
+        async with d.core.sessions() as session, session.begin():
+            for entry_id, days_ago, count in [
+                ("cn-shelter-ko", 1, 3),
+                ("cn-shelter-zh", 1, 4),
+                ("cn-shelter-zh", 5, 3),
+            ]:
+                day = TODAY - dt.timedelta(days=days_ago)
+                session.add(DailyCount(day=day, metric="not_working", key=entry_id, count=count))
+        anna = d.anna
+        await anna.send("/volunteer")
+        home = anna.screen.text
+        await anna.press(encode(Tap(Act.QUEUE, lang, 0)))
+        queue = anna.screen
+        listed = [
+            (decode(data).arg, label)
+            for row in queue.buttons()
+            for label, data in row
+            if decode(data).act is Act.ENTRY
+        ]
+        assert [entry_id for entry_id, _label in listed] == [
+            "cn-shelter-ko",  # three reports, checked longest ago
+            "cn-shelter-zh",  # seven reports
+            "cn-stale",
+        ]
+        screens_seen = {"home": home, "queue": queue.text}
+        for entry_id, label in listed[:2]:
+            assert "⚠" in label and not re.search(r"\d", label), label
+            await anna.press(encode(Tap(Act.ENTRY, lang, 0, entry_id)))
+            staff_part = anna.screen.text.split("—")[0]
+            assert _report_lines(staff_part, lang), staff_part  # the signal is kept
+            assert not re.search(r"\d", staff_part), staff_part
+            screens_seen[entry_id] = anna.screen.text
+        assert d.harness.app is not None and d.harness.app.job_queue is not None
+        [job] = d.harness.app.job_queue.get_jobs_by_name("digest")
+        await job.run(d.harness.app)
+        [digest] = [
+            p["text"]
+            for m, p in d.harness.fake.api.calls
+            if m == "sendMessage" and p["chat_id"] == ANNA and "/volunteer" in p["text"]
+        ]
+        screens_seen["digest"] = digest
+        for name in ("queue", "digest"):
+            assert _report_lines(screens_seen[name], lang), (name, screens_seen[name])
+        for name, text in screens_seen.items():
+            for line in _report_lines(text, lang):
+                assert not re.search(r"\d", line), (name, line)
+    finally:
+        await d.harness.stop()
