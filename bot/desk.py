@@ -278,12 +278,28 @@ async def _entry(session: AsyncSession, core: Core, tap: Tap, me: int, role: str
 @_action(Act.CHECKED)
 async def _checked(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     t = Texts(tap.lang)
-    done = await recheck.mark_checked(session, tap.arg, str(me), core.today())
-    message = (
-        t.gettext("Marked as checked today. Thank you.")
-        if done
-        else t.gettext("Only a verified entry can be re-checked. Propose a change instead.")
+    second_review = _second_review(core)
+    done = await recheck.mark_checked(
+        session, tap.arg, me, rules(core), second_review=second_review
     )
+    if done.outcome is recheck.Outcome.WAITING and done.proposal is not None:
+        # Her tap is the second look another volunteer's re-check waits for (or her own
+        # again): the review screen, where it is approved as any proposal is.
+        message = t.gettext("A re-check of this entry already waits for review.")
+        may_decide = done.proposal.author != me or not second_review
+        view = screens.review(t, tap.to(Act.REVIEW), done.proposal, may_decide=may_decide)
+        return Result(view, toast=message)
+    messages = {
+        recheck.Outcome.CHECKED: t.gettext("Marked as checked today. Thank you."),
+        recheck.Outcome.PROPOSED: t.gettext(
+            "Sent for review. Users see this entry again once another volunteer approves"
+            " the re-check."
+        ),
+        recheck.Outcome.NOT_VERIFIED: t.gettext(
+            "Only a verified entry can be re-checked. Propose a change instead."
+        ),
+    }
+    message = messages.get(done.outcome, "")
     result = await _entry_view(session, core, tap.to(Act.ENTRY, 0, tap.arg), message)
     result.toast = message
     return result
@@ -542,8 +558,23 @@ async def _approve(session: AsyncSession, core: Core, tap: Tap, me: int, role: s
         ),
     }
     message = messages[outcome]
+    if outcome is proposals.Outcome.APPLIED and await _still_hidden(session, core, tap.number):
+        message = t.gettext(
+            "Approved, but that check is too old by now: users still do not see the entry."
+            " Check it again."
+        )
     back = tap.to(Act.REVIEWS, 0) if outcome is proposals.Outcome.APPLIED else tap.to(Act.REVIEW)
     return Result(screens.notice(t, tap, message, back), toast=message)
+
+
+async def _still_hidden(session: AsyncSession, core: Core, proposal_id: int) -> bool:
+    """Whether an approved re-check left its entry hidden: it dates the check to the day the
+    author made it, which may itself be too old by the time someone approves it."""
+    proposal = await proposals.get(session, proposal_id)
+    if proposal is None or proposal.kind != proposals.RECHECK:
+        return False
+    entry = await proposals.current(session, proposal.entry_id)
+    return entry is not None and rules(core).stale(entry.verified_on)
 
 
 async def _reject(session: AsyncSession, core: Core, tap: Tap, me: int, reason: str) -> Result:

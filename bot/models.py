@@ -216,7 +216,7 @@ class Proposal(Base):
     batch: Mapped[int] = mapped_column(Integer)
     author: Mapped[int] = mapped_column(BigInteger)  # a staff id
     state: Mapped[str] = mapped_column(String(16))  # draft, open, approved, rejected
-    kind: Mapped[str] = mapped_column(String(16))  # new, change, retire
+    kind: Mapped[str] = mapped_column(String(16))  # new, change, retire, recheck
     entry_id: Mapped[str] = mapped_column(String(40))
     base: Mapped[str] = mapped_column(Text)
     proposed: Mapped[str] = mapped_column(Text)

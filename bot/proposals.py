@@ -23,7 +23,7 @@ from bot.directory_file import TEXT_FIELDS, DirectoryFile, EntryModel, FileError
 from bot.models import Entry, Proposal
 
 DRAFT, OPEN, APPROVED, REJECTED = "draft", "open", "approved", "rejected"
-NEW, CHANGE, RETIRE = "new", "change", "retire"
+NEW, CHANGE, RETIRE, RECHECK = "new", "change", "retire", "recheck"
 
 
 class Outcome(enum.Enum):
@@ -130,6 +130,26 @@ async def start_retire(session: AsyncSession, author: int, entry_id: str) -> Pro
     proposal = _new(author, RETIRE, entry_id, entry_yaml(model), proposed)
     await _add(session, [proposal])
     return proposal
+
+
+async def start_recheck(session: AsyncSession, author: int, entry: Entry, day: dt.date) -> Proposal:
+    """ "Still correct" for an entry that users do not see: a proposal whose only change is the
+    check date, sent for review at once. One volunteer's word alone must not bring an entry
+    back to users; a second member of staff approves it like any other change."""
+    model = to_model(entry)
+    proposed = entry_yaml(model.model_copy(update={"verified_on": day}))
+    proposal = _new(author, RECHECK, entry.id, entry_yaml(model), proposed)
+    proposal.state = OPEN
+    await _add(session, [proposal])
+    return proposal
+
+
+async def open_recheck(session: AsyncSession, entry_id: str) -> Proposal | None:
+    """The re-check of this entry that waits for review, if there is one."""
+    query = select(Proposal).where(
+        Proposal.entry_id == entry_id, Proposal.kind == RECHECK, Proposal.state == OPEN
+    )
+    return await session.scalar(query.order_by(Proposal.id).limit(1))
 
 
 async def start_new(
@@ -300,7 +320,9 @@ async def approve(
             session,
             actor=str(proposal.author),
             entry_id=found.id,
-            action={NEW: "added", RETIRE: "retired"}.get(proposal.kind, "updated"),
+            action={NEW: "added", RETIRE: "retired", RECHECK: "rechecked"}.get(
+                proposal.kind, "updated"
+            ),
             field=field,
             lang=lang,
             old=old,

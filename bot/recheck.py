@@ -11,15 +11,16 @@ today and again tomorrow would tell her when one more person tapped "did not wor
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import audit
+from bot import audit, proposals
 from bot.directory import mark_verified, oldest_fresh_date, to_model
 from bot.directory_file import EntryModel
-from bot.models import DailyCount, Entry
+from bot.models import DailyCount, Entry, Proposal
 
 REPORT_WINDOW_DAYS = 30
 REPORT_METRIC = "not_working"
@@ -97,23 +98,47 @@ async def entry(session: AsyncSession, entry_id: str) -> EntryModel | None:
     return to_model(found) if found is not None else None
 
 
-async def mark_checked(session: AsyncSession, entry_id: str, actor: str, today: dt.date) -> bool:
-    """ "Still correct": checked today, by `actor`. Only a verified entry can be re-checked
-    (a draft or a retired one needs a proposal); False if there is none."""
+class Outcome(enum.Enum):
+    CHECKED = "checked"  # checked today, at once
+    PROPOSED = "proposed"  # users do not see it: a re-check now waits for a second review
+    WAITING = "waiting"  # a re-check of it already waits for review
+    NOT_VERIFIED = "not verified"  # a draft, a retired entry, or none: propose a change
+
+
+@dataclass(frozen=True)
+class Checked:
+    outcome: Outcome
+    proposal: Proposal | None = None  # the re-check that waits, if one does
+
+
+async def mark_checked(
+    session: AsyncSession, entry_id: str, actor: int, rules: Rules, *, second_review: bool
+) -> Checked:
+    """ "Still correct", tapped by `actor` on `rules.today`. An entry users see is checked at
+    once. One they do not see (stale) would come back to them, so with `second_review` its
+    re-check becomes a proposal for another member of staff, or joins the one that waits.
+    Whether users see it is decided here, now, under the row's lock: not from the screen she
+    tapped on, which may be from before midnight."""
     found = await session.scalar(
         select(Entry).where(Entry.id == entry_id, Entry.status == "verified").with_for_update()
     )
     if found is None:
-        return False
+        return Checked(Outcome.NOT_VERIFIED)
+    if second_review and rules.stale(found.verified_on):
+        waiting = await proposals.open_recheck(session, entry_id)
+        if waiting is not None:
+            return Checked(Outcome.WAITING, waiting)
+        made = await proposals.start_recheck(session, actor, found, rules.today)
+        return Checked(Outcome.PROPOSED, made)
     old = found.verified_on
-    await mark_verified(session, found, today)
+    await mark_verified(session, found, rules.today)
     audit.record(
         session,
-        actor=actor,
+        actor=str(actor),
         entry_id=entry_id,
         action="rechecked",
         field="verified_on",
         old=old.isoformat() if old else "",
-        new=today.isoformat(),
+        new=rules.today.isoformat(),
     )
-    return True
+    return Checked(Outcome.CHECKED)

@@ -267,7 +267,12 @@ def _part_buttons(t: Texts, tap: Tap, act: Act, number: int, part: int, parts: i
 
 def _kind(t: Texts, proposal: Proposal) -> str:
     _ = t.gettext
-    labels = {"new": _("New entry"), "change": _("Change"), "retire": _("Retire")}
+    labels = {
+        "new": _("New entry"),
+        "change": _("Change"),
+        "retire": _("Retire"),
+        "recheck": _("Re-check"),
+    }
     return labels.get(proposal.kind, proposal.kind)
 
 
@@ -566,7 +571,12 @@ def review(t: Texts, tap: Tap, proposal: Proposal, *, may_decide: bool, part: in
     _ = t.gettext
     created = proposal.created_at.date().isoformat()
     block, part, parts = _diff_screen(t, _proposal_lines(t, proposal), part)
-    lines = [_title(t, proposal), _e(_("Proposed on {date}.").format(date=created)), "", block]
+    lines = [_title(t, proposal), _e(_("Proposed on {date}.").format(date=created))]
+    if proposal.kind == "recheck":  # only the date changes; say what approving it does
+        lines.append(
+            "<b>" + _e(_("Re-checked: still correct. Approving shows it to users again.")) + "</b>"
+        )
+    lines += ["", block]
     rows: list[list[Button]] = []
     paging = _part_buttons(t, tap, Act.REVIEW, proposal.id, part, parts)
     if paging:

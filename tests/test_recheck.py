@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import database, recheck
-from bot.models import DailyCount
+from bot import audit, database, draft, proposals, recheck
+from bot.models import DailyCount, Entry
 from tests import databases
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry
 from tests.harness import load_directory
@@ -75,3 +75,110 @@ async def test_reported_entries_come_first_by_age_not_by_count(opened: Any) -> N
         "stale-unreported",
     ]
     assert [d.reported for d in queue] == [True, True, True, False]
+
+
+ANNA, BORA = 650001, 650002
+
+
+async def still_correct(
+    sessions: Sessions, entry_id: str, who: int, rules: recheck.Rules = RULES, second: bool = True
+) -> recheck.Checked:
+    async with sessions() as session, session.begin():
+        return await recheck.mark_checked(session, entry_id, who, rules, second_review=second)
+
+
+async def approve(sessions: Sessions, proposal_id: int, reviewer: int) -> proposals.Outcome:
+    async with sessions() as session:
+        outcome = await proposals.approve(session, proposal_id, reviewer, second_review=True)
+        if outcome is proposals.Outcome.APPLIED:
+            await session.commit()
+        return outcome
+
+
+async def checked_on(sessions: Sessions, entry_id: str) -> dt.date | None:
+    async with sessions() as session:
+        row = await session.get(Entry, entry_id)
+        return row.verified_on if row is not None else None
+
+
+async def trail(sessions: Sessions, entry_id: str) -> list[tuple[str, str, str, str, str]]:
+    async with sessions() as session:
+        records = await audit.history(session, entry_id)
+    return [(r.action, r.old, r.new, r.actor, r.approved_by) for r in records[1:]]
+
+
+async def test_a_hidden_entry_comes_back_only_through_a_second_review(opened: Any) -> None:
+    sessions = await opened([entry("stale", verified_on=STALE), entry("fresh")])
+    done = await still_correct(sessions, "stale", ANNA)
+    assert done.outcome is recheck.Outcome.PROPOSED
+    assert await checked_on(sessions, "stale") == STALE
+    assert await trail(sessions, "stale") == []
+    made = done.proposal
+    assert made is not None and (made.kind, made.state, made.author) == ("recheck", "open", ANNA)
+    changed = [line for line in draft.diff(made.base, made.proposed) if line[0] in "+-"]
+    assert changed == [f"-verified_on: {STALE.isoformat()}", f"+verified_on: {TODAY.isoformat()}"]
+
+    again = await still_correct(sessions, "stale", BORA)  # another volunteer, the same check
+    assert again.outcome is recheck.Outcome.WAITING
+    assert again.proposal is not None and again.proposal.id == made.id
+
+    assert await approve(sessions, made.id, ANNA) is proposals.Outcome.OWN
+    assert await checked_on(sessions, "stale") == STALE
+    assert await approve(sessions, made.id, BORA) is proposals.Outcome.APPLIED
+    assert await checked_on(sessions, "stale") == TODAY
+    assert await trail(sessions, "stale") == [
+        ("rechecked", STALE.isoformat(), TODAY.isoformat(), str(ANNA), str(BORA))
+    ]
+
+
+async def test_a_visible_entry_is_checked_at_once(opened: Any) -> None:
+    sessions = await opened([entry("fresh", verified_on=RECENT)])
+    done = await still_correct(sessions, "fresh", ANNA)
+    assert (done.outcome, done.proposal) == (recheck.Outcome.CHECKED, None)
+    assert await checked_on(sessions, "fresh") == TODAY
+    assert await trail(sessions, "fresh") == [
+        ("rechecked", RECENT.isoformat(), TODAY.isoformat(), str(ANNA), "")
+    ]
+
+
+async def test_without_a_second_review_a_hidden_entry_is_checked_at_once(opened: Any) -> None:
+    sessions = await opened([entry("stale", verified_on=STALE)])
+    done = await still_correct(sessions, "stale", ANNA, second=False)
+    assert done.outcome is recheck.Outcome.CHECKED
+    assert await checked_on(sessions, "stale") == TODAY
+
+
+async def test_visibility_is_judged_on_the_day_of_the_tap(opened: Any) -> None:
+    last_day = TODAY - dt.timedelta(days=180)
+    sessions = await opened(
+        [entry("edge", verified_on=last_day), entry("edge-2", verified_on=last_day)]
+    )
+    assert (await still_correct(sessions, "edge", ANNA)).outcome is recheck.Outcome.CHECKED
+    tomorrow = recheck.Rules(TODAY + dt.timedelta(days=1), 180, 14, 3)
+    assert not tomorrow.stale(TODAY)
+    late = await still_correct(sessions, "edge-2", ANNA, tomorrow)
+    assert late.outcome is recheck.Outcome.PROPOSED
+    assert await checked_on(sessions, "edge-2") == last_day
+
+
+async def test_only_a_verified_entry_is_rechecked(opened: Any) -> None:
+    sessions = await opened(
+        [entry("draft", status="draft"), entry("gone", status="archived", verified_on=STALE)]
+    )
+    for entry_id in ("draft", "gone", "missing"):
+        done = await still_correct(sessions, entry_id, ANNA)
+        assert done.outcome is recheck.Outcome.NOT_VERIFIED
+
+
+async def test_a_recheck_over_a_changed_entry_is_refused(opened: Any) -> None:
+    """The reviewer approves what the author saw; a change since then is a conflict."""
+    sessions = await opened([entry("stale", verified_on=STALE)])
+    done = await still_correct(sessions, "stale", ANNA)
+    assert done.proposal is not None
+    async with sessions() as session, session.begin():
+        change = await proposals.start_change(session, BORA, "stale", TODAY)
+        assert change is not None
+        proposals.save(change, draft.set_text(draft.load(change.proposed), "name", "en", "New"))
+        await proposals.submit(session, BORA, change.batch)
+    assert await approve(sessions, change.id, ANNA) is proposals.Outcome.APPLIED
+    assert await approve(sessions, done.proposal.id, BORA) is proposals.Outcome.CONFLICT

@@ -206,29 +206,149 @@ async def test_a_conflicting_approval_is_refused(desk: Desk) -> None:
     assert "already reviewed" in desk.admin.screen.text
 
 
-async def test_a_recheck_brings_a_stale_entry_back(desk: Desk) -> None:
-    assert "Stale Shelter" not in await user_sees(desk.user, "In China", "A safe place to stay")
+RECHECK_NOTE = "Re-checked: still correct. Approving shows it to users again."
+RECHECK_SENT = (
+    "Sent for review. Users see this entry again once another volunteer approves the re-check."
+)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_a_recheck_of_a_hidden_entry_waits_for_a_second_review(
+    tmp_path: Path, lang: str
+) -> None:
+    """One volunteer's "still correct" must not bring back, alone, an entry that users no
+    longer see: it becomes a proposal that another member of staff approves, in the trail."""
+    d = await open_desk(tmp_path, lang)
+    anna, bora = d.anna, d.bora
+    try:
+        assert "Stale Shelter" not in await user_sees(
+            d.user, "In China", "A safe place to stay", lang
+        )
+        await anna.send("/volunteer")
+        await anna.press(encode(Tap(Act.QUEUE, lang, 0)))
+        await anna.tap("Stale Shelter")
+        assert _(lang, "Not shown to users: the last check is too old.") in anna.screen.text
+        await anna.tap(_(lang, "Still correct"))
+        assert "Stale Shelter" not in await user_sees(
+            d.user, "In China", "A safe place to stay", lang
+        )
+        row = await d.entry("cn-stale")
+        assert row is not None and row.verified_on == STALE
+        assert html.escape(_(lang, RECHECK_SENT)) in anna.screen.text
+        [made] = await d.proposals()
+        assert (made.kind, made.state, made.author, made.entry_id) == (
+            "recheck",
+            "open",
+            ANNA,
+            "cn-stale",
+        )
+
+        # Not hers to approve, whatever her client sends; a second tap makes no second one.
+        await anna.press(encode(Tap(Act.APPROVE, lang, made.id)))
+        assert _(lang, "You cannot approve your own proposal.") in anna.screen.text
+        await anna.press(encode(Tap(Act.CHECKED, lang, 0, "cn-stale")))
+        assert _(lang, "You made this proposal. Another volunteer must review it.") in (
+            anna.screen.text
+        )
+        assert [(p.id, p.state) for p in await d.proposals()] == [(made.id, "open")]
+
+        await bora.send("/volunteer")
+        await bora.tap(_(lang, "Review ({count})").format(count=1))
+        await bora.tap("cn-stale")
+        review = html.unescape(bora.screen.text)
+        assert _(lang, RECHECK_NOTE) in review
+        assert f"-verified_on: {STALE.isoformat()}" in review
+        assert f"+verified_on: {TODAY.isoformat()}" in review
+        await bora.tap(_(lang, "Approve"))
+        assert _(lang, "Approved. The directory is changed now.") in bora.screen.text
+        assert "Stale Shelter" in await user_sees(d.user, "In China", "A safe place to stay", lang)
+        async with d.core.sessions() as session:
+            trail = await audit.history(session, "cn-stale")
+        assert [(r.action, r.field, r.old, r.new, r.actor, r.approved_by) for r in trail[1:]] == [
+            ("rechecked", "verified_on", STALE.isoformat(), TODAY.isoformat(), str(ANNA), str(BORA))
+        ]
+    finally:
+        await d.harness.stop()
+
+
+async def test_a_recheck_of_a_visible_entry_is_one_tap(desk: Desk) -> None:
     await desk.anna.send("/volunteer")
-    await desk.anna.tap("Re-check")
-    assert "Stale Shelter" in " ".join(desk.anna.labels())
-    await desk.anna.tap("Stale Shelter")
-    assert "the last check is too old" in desk.anna.screen.text
+    await desk.anna.tap("Find by id")
+    await desk.anna.send("cn-shelter-ko")
+    assert "Shown to users." in desk.anna.screen.text
     await desk.anna.tap("Still correct")
     assert "Marked as checked today" in desk.anna.screen.text
-    assert "Shown to users." in desk.anna.screen.text
-    assert "Stale Shelter" in await user_sees(desk.user, "In China", "A safe place to stay")
-    row = await desk.entry("cn-stale")
+    row = await desk.entry("cn-shelter-ko")
     assert row is not None and row.verified_on == TODAY
+    assert await desk.proposals() == []
     async with desk.core.sessions() as session:
-        trail = await audit.history(session, "cn-stale")
-    assert [r.action for r in trail] == ["added", "rechecked"]  # the load, then the check
-    record = trail[-1]
-    assert (record.action, record.actor, record.old, record.new) == (
-        "rechecked",
-        str(ANNA),
-        STALE.isoformat(),
-        TODAY.isoformat(),
-    )
+        trail = await audit.history(session, "cn-shelter-ko")
+    assert [(r.action, r.actor, r.old, r.new, r.approved_by) for r in trail[1:]] == [
+        ("rechecked", str(ANNA), RECENT.isoformat(), TODAY.isoformat(), "")
+    ]
+
+
+async def test_without_a_second_review_one_tap_brings_a_hidden_entry_back(tmp_path: Path) -> None:
+    """REQUIRE_SECOND_REVIEW=false: a one-person deployment, where nobody could approve."""
+    d = await open_desk(tmp_path, require_second_review="false")
+    try:
+        await d.anna.send("/volunteer")
+        await d.anna.tap("Re-check")
+        await d.anna.tap("Stale Shelter")
+        await d.anna.tap("Still correct")
+        assert "Marked as checked today" in d.anna.screen.text
+        assert "Shown to users." in d.anna.screen.text
+        assert "Stale Shelter" in await user_sees(d.user, "In China", "A safe place to stay")
+        assert await d.proposals() == []
+        async with d.core.sessions() as session:
+            trail = await audit.history(session, "cn-stale")
+        assert [(r.action, r.actor, r.old, r.new) for r in trail[1:]] == [
+            ("rechecked", str(ANNA), STALE.isoformat(), TODAY.isoformat())
+        ]
+    finally:
+        await d.harness.stop()
+
+
+async def test_an_entry_that_went_stale_after_its_screen_was_shown_needs_a_review(
+    tmp_path: Path,
+) -> None:
+    """Whether users see the entry is decided when "still correct" is tapped, not when its
+    screen was drawn: past midnight the same button makes a proposal."""
+    last_day = TODAY - dt.timedelta(days=180)
+    entries = [*standard_entries(), entry("cn-edge", verified_on=last_day)]
+    d = await open_desk(tmp_path, entries=entries)
+    try:
+        await d.anna.send("/volunteer")
+        await d.anna.tap("Find by id")
+        await d.anna.send("cn-edge")
+        assert "Shown to users." in d.anna.screen.text
+        tomorrow = TODAY + dt.timedelta(days=1)
+        d.core.today = lambda: tomorrow
+        await d.anna.tap("Still correct")
+        assert "Marked as checked today" not in d.anna.screen.text
+        row = await d.entry("cn-edge")
+        assert row is not None and row.verified_on == last_day
+        [made] = await d.proposals()
+        assert (made.kind, made.state, made.entry_id) == ("recheck", "open", "cn-edge")
+        assert f"verified_on: {tomorrow.isoformat()}" in made.proposed
+    finally:
+        await d.harness.stop()
+
+
+async def test_two_volunteers_recheck_one_hidden_entry(desk: Desk) -> None:
+    """The second "still correct" finds the first waiting and is the second review."""
+    for who in (desk.anna, desk.bora):
+        await who.send("/volunteer")
+        await who.tap("Find by id")
+        await who.send("cn-stale")
+        await who.tap("Still correct")
+    [made] = await desk.proposals()
+    assert (made.kind, made.author, made.state) == ("recheck", ANNA, "open")
+    assert RECHECK_NOTE in html.unescape(desk.bora.screen.text)
+    assert "Stale Shelter" not in await user_sees(desk.user, "In China", "A safe place to stay")
+    await desk.bora.tap("Approve")
+    assert "Approved" in desk.bora.screen.text
+    assert "Stale Shelter" in await user_sees(desk.user, "In China", "A safe place to stay")
 
 
 async def test_retire_hides_an_entry_once_approved(desk: Desk) -> None:
@@ -435,11 +555,11 @@ async def test_admins_add_and_remove_volunteers_in_the_bot(desk: Desk) -> None:
 async def test_history_is_for_admins(desk: Desk) -> None:
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Find by id")
-    await desk.anna.send("cn-stale")
+    await desk.anna.send("cn-shelter-ko")
     await desk.anna.tap("Still correct")
-    await desk.admin.send("/history cn-stale")
+    await desk.admin.send("/history cn-shelter-ko")
     assert "rechecked  by 610002" in desk.admin.screen.text
-    await desk.anna.send("/history cn-stale")
+    await desk.anna.send("/history cn-shelter-ko")
     assert "only with the buttons" in desk.anna.screen.text
 
 
@@ -532,16 +652,18 @@ async def test_leaving_the_desk_drops_its_question(desk: Desk) -> None:
 
 
 async def test_a_recheck_after_a_proposal_is_not_a_conflict(desk: Desk) -> None:
-    await propose_name(desk.anna, "en", "cn-stale", "Fresh Name")
+    await propose_name(desk.anna, "en", "cn-shelter-ko", "Fresh Name")
     await desk.bora.send("/volunteer")
     await desk.bora.tap("Find by id")
-    await desk.bora.send("cn-stale")
+    await desk.bora.send("cn-shelter-ko")
     await desk.bora.tap("Still correct")
+    row = await desk.entry("cn-shelter-ko")
+    assert row is not None and row.verified_on == TODAY
     [made] = await desk.proposals()
     await desk.admin.send("/volunteer")
     await desk.admin.press(encode(Tap(Act.APPROVE, "en", made.id)))
     assert "Approved" in desk.admin.screen.text
-    row = await desk.entry("cn-stale")
+    row = await desk.entry("cn-shelter-ko")
     assert row is not None and row.verified_on == TODAY
     assert "Fresh Name" in await user_sees(desk.user, "In China", "A safe place to stay")
 
@@ -682,3 +804,19 @@ async def test_the_desk_shows_that_users_reported_an_entry_never_how_many(
                 assert not re.search(r"\d", line), (name, line)
     finally:
         await d.harness.stop()
+
+
+async def test_a_recheck_approved_too_late_says_the_entry_is_still_hidden(desk: Desk) -> None:
+    """The check is dated to the day its author made it; approved more than
+    VERIFY_MAX_AGE_DAYS later, it brings nothing back, and the reviewer is told so."""
+    await desk.anna.send("/volunteer")
+    await desk.anna.tap("Find by id")
+    await desk.anna.send("cn-stale")
+    await desk.anna.tap("Still correct")
+    [made] = await desk.proposals()
+    desk.core.today = lambda: TODAY + dt.timedelta(days=200)
+    await desk.bora.send("/volunteer")
+    await desk.bora.press(encode(Tap(Act.APPROVE, "en", made.id)))
+    assert "users still do not see the entry" in desk.bora.screen.text
+    row = await desk.entry("cn-stale")
+    assert row is not None and row.verified_on == TODAY
