@@ -107,18 +107,23 @@ def _date(text: str) -> dt.date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Before anything can fail: a traceback is printed with anything shaped like a token
+    # blanked, and the configured secrets too as soon as they are known.
+    logs.install_hooks()
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"helpline: setting error: {exc}", file=sys.stderr)
+        print(f"helpline: setting error: {logs.Redactor()(str(exc))}", file=sys.stderr)
         return 2
-    secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s]
+    secrets = settings.secrets()
+    logs.install_hooks(secrets)
     logs.configure(settings.log_level, secrets=secrets, fmt=settings.log_format)
+    clean = logs.Redactor(secrets)
     try:
         return _dispatch(args, settings)
     except (SettingsError, CatalogError, CommandError) as exc:
-        print(f"helpline: {exc}", file=sys.stderr)
+        print(f"helpline: {clean(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -146,16 +151,59 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(settings: Settings, *, webhook: bool = False) -> int:
-    from bot.app import ALLOWED_UPDATES, build_application
+    from telegram.error import InvalidToken, NetworkError
 
     token = settings.token()
     if webhook and not settings.webhook_url:
         raise SettingsError("--webhook needs WEBHOOK_URL, the public https:// address of the bot")
-    application = build_application(settings, token=token)
     if settings.webhook_url:
         from bot import webhook as webhook_mode
 
         webhook_mode.require_secret(settings)
+    try:
+        asyncio.run(_check_token(settings, token))
+        return _serve(settings, token)
+    except InvalidToken:
+        # The library's message holds the whole token: never shown, not even chained.
+        raise CommandError(
+            f"the Bot API at {settings.telegram_api_url} refused BOT_TOKEN: check the token"
+            " with @BotFather, and TELEGRAM_API_URL"
+        ) from None
+    except NetworkError as exc:
+        raise CommandError(
+            f"the Bot API at {settings.telegram_api_url} could not be reached"
+            f" ({exc.__class__.__name__}: {exc.message})"
+        ) from None
+
+
+async def _check_token(settings: Settings, token: str) -> None:
+    """Ask the Bot API who the bot is before anything starts, on a connection closed again
+    whatever the answer: a refused token is then one line, with nothing left half-open
+    behind it for the event loop to complain about."""
+    from telegram import Bot
+
+    from bot.telegram_request import RetryingRequest
+
+    request = RetryingRequest()
+    bot = Bot(
+        token,
+        base_url=f"{settings.telegram_api_url}/bot",
+        request=request,
+        get_updates_request=request,
+    )
+    try:
+        await bot.initialize()
+    finally:
+        await request.shutdown()
+
+
+def _serve(settings: Settings, token: str) -> int:
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    application = build_application(settings, token=token)
+    if settings.webhook_url:
+        from bot import webhook as webhook_mode
+
         log.info("starting (webhook)")
         asyncio.run(webhook_mode.serve(application, settings, ALLOWED_UPDATES))
     else:

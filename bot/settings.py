@@ -8,6 +8,7 @@ period, say) is worse than none.
 from __future__ import annotations
 
 import re
+import urllib.parse
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -136,6 +137,15 @@ class Settings(BaseSettings):
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError("must be HOST:PORT, such as 127.0.0.1:8080")
         return value
+
+    def secrets(self) -> list[str]:
+        """Every secret value among the settings, to be blanked from logs and tracebacks: the
+        bot token, the webhook secret and the database password (as given and decoded)."""
+        found = [s.get_secret_value() for s in (self.bot_token, self.webhook_secret) if s]
+        password = urllib.parse.urlsplit(self.database_url).password
+        if password:
+            found += [password, urllib.parse.unquote(password)]
+        return found
 
     def token(self) -> str:
         """The bot token, or a SettingsError naming BOT_TOKEN: only `run` needs one."""

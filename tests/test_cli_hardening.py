@@ -1,0 +1,174 @@
+"""The `helpline` command keeps its secrets and its files to itself, whatever goes wrong.
+
+Every run here is a real process, as an operator (or systemd) starts it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot import logs
+from tests.fake_telegram import TOKEN, FakeTelegram
+from tests.processes import SECRET, free_port
+
+PROJECT = Path(__file__).resolve().parent.parent
+# The part of the token that is the actual secret, after the bot's id.
+TOKEN_SECRET = TOKEN.split(":", 1)[1]
+DB_PASSWORD = "pg-password-canary-5517"
+
+
+def environment(cwd: Path, env: dict[str, str]) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(cwd),
+        "PYTHONPATH": str(PROJECT),
+        "DATABASE_URL": f"sqlite+aiosqlite:///{cwd / 'helpline.db'}",
+        **env,
+    }
+
+
+def helpline(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, umask: int = 0o022
+) -> subprocess.CompletedProcess[str]:
+    """One `helpline` command, started the way a shell with the common umask 022 starts it."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=environment(cwd, env or {}),
+        timeout=120,
+        umask=umask,
+    )
+
+
+def every_file(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file()]
+
+
+def assert_no_secret(*texts: str | bytes, secrets: tuple[str, ...] = (TOKEN_SECRET,)) -> None:
+    for text in texts:
+        data = text.encode() if isinstance(text, str) else text
+        for secret in secrets:
+            assert secret.encode() not in data, data.decode(errors="replace")[-3000:]
+
+
+# A. The token is never printed ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("webhook", [False, True], ids=["polling", "webhook"])
+async def test_a_rejected_token_is_never_printed(tmp_path: Path, webhook: bool) -> None:
+    """A Bot API that answers 401 to getMe (a wrong TELEGRAM_API_URL, a proxy): one calm line,
+    a non-zero exit, and the token nowhere: not on stdout or stderr, not in any file."""
+    fake = FakeTelegram(token="1111111111:AnotherBotsTokenNotThisOne_abcdefgh")
+    await fake.start()
+    env = {"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": fake.url, "LOG_LEVEL": "DEBUG"}
+    if webhook:
+        env |= {
+            "WEBHOOK_URL": "https://helpline.example.org/telegram/hook",
+            "WEBHOOK_SECRET": SECRET,
+            "WEBHOOK_LISTEN": f"127.0.0.1:{free_port()}",
+        }
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=environment(tmp_path, env),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(process.communicate(), 60)
+    finally:
+        await fake.close()
+    assert process.returncode not in (0, None)
+    assert_no_secret(out, err, *(path.read_bytes() for path in every_file(tmp_path)))
+    text = err.decode()
+    assert "Traceback" not in text, text
+    last = text.strip().splitlines()[-1]
+    assert last.startswith("helpline: ") and "BOT_TOKEN" in last, text
+
+
+def test_any_escaping_exception_is_printed_without_the_secrets(tmp_path: Path) -> None:
+    """Whatever else escapes a command (here: an error carrying every secret, raised where the
+    command would run) is printed with the secrets blanked and the traceback kept."""
+    escape = (
+        "import os, bot.cli as cli\n"
+        "def fail(args, settings):\n"
+        "    raise RuntimeError('url /bot%s/getMe secret %s db %s'\n"
+        "        % (os.environ['BOT_TOKEN'], os.environ['WEBHOOK_SECRET'],\n"
+        "           os.environ['DATABASE_URL']))\n"
+        "cli._dispatch = fail\n"
+        "raise SystemExit(cli.main(['db', 'upgrade']))\n"
+    )
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "WEBHOOK_SECRET": SECRET,
+        "DATABASE_URL": f"postgresql+asyncpg://helpline:{DB_PASSWORD}@127.0.0.1:9/helpline",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", escape],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=environment(tmp_path, env),
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert_no_secret(result.stdout, result.stderr, secrets=(TOKEN_SECRET, SECRET, DB_PASSWORD))
+    assert "Traceback" in result.stderr and "RuntimeError: url /bot" in result.stderr
+    assert logs.REDACTED in result.stderr
+
+
+class _Unraisable:
+    """Raises from `__del__`, where Python cannot raise: the error goes to the unraisable
+    hook, with the object."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __del__(self) -> None:
+        raise ValueError(self.message)
+
+
+def test_the_hooks_redact_every_configured_secret(capsys: pytest.CaptureFixture[str]) -> None:
+    """Uncaught in the main thread, in another thread, and unraisable: each printed without the
+    token, the webhook secret or the database password (none of them shaped like a token but
+    the first), while still naming the error."""
+    carried = f"/bot{TOKEN}/getMe {SECRET} {DB_PASSWORD}"
+    saved = sys.excepthook, threading.excepthook, sys.unraisablehook
+    try:
+        logs.install_hooks([TOKEN, SECRET, DB_PASSWORD])
+        try:
+            try:
+                raise KeyError(carried)
+            except KeyError as inner:
+                raise RuntimeError(carried) from inner
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+
+        def fail() -> None:
+            raise LookupError(carried)
+
+        thread = threading.Thread(target=fail, name="worker")
+        thread.start()
+        thread.join()
+        _Unraisable(carried)  # dropped at once: __del__ raises
+    finally:
+        sys.excepthook, threading.excepthook, sys.unraisablehook = saved
+    printed = capsys.readouterr()
+    everything = printed.out + printed.err
+    for secret in (TOKEN_SECRET, SECRET, DB_PASSWORD):
+        assert secret not in everything, everything
+    for name in ("RuntimeError", "KeyError", "LookupError", "ValueError", "worker"):
+        assert name in printed.err, printed.err
+    assert "Traceback" in printed.err
