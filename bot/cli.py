@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
+import stat
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -107,10 +109,14 @@ def _date(text: str) -> dt.date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever the shell's umask, every file a command creates (the SQLite database with the
+    # staff's ids, an export with the staff's notes) is readable by the service's user alone.
+    os.umask(0o077)
     # Before anything can fail: a traceback is printed with anything shaped like a token
     # blanked, and the configured secrets too as soon as they are known.
     logs.install_hooks()
     args = _parser().parse_args(argv)
+    _warn_if_others_can_read(Path(".env"))
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -127,6 +133,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _warn_if_others_can_read(dotenv: Path) -> None:
+    """`.env` holds the bot token: say so when other users of the machine can read it."""
+    try:
+        mode = stat.S_IMODE(dotenv.stat().st_mode)
+    except OSError:
+        return
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        print(
+            f"helpline: warning: {dotenv} can be read by other users of this machine"
+            f" (mode {mode:04o}) and holds the bot's secrets: chmod 600 {dotenv}",
+            file=sys.stderr,
+        )
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import stat
 import subprocess
 import sys
 import threading
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot import logs
+from tests.directory_data import as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.processes import SECRET, free_port
 
@@ -172,3 +174,38 @@ def test_the_hooks_redact_every_configured_secret(capsys: pytest.CaptureFixture[
     for name in ("RuntimeError", "KeyError", "LookupError", "ValueError", "worker"):
         assert name in printed.err, printed.err
     assert "Traceback" in printed.err
+
+
+# B1. Files are the service's alone ---------------------------------------------------------------
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_database_and_exports_are_readable_by_the_service_alone(tmp_path: Path) -> None:
+    """Under the usual umask 022 the database (staff ids) and an export (staff notes with
+    --include-internal) would be readable by every user of the machine."""
+    directory = tmp_path / "directory.yaml"
+    directory.write_text(as_yaml(standard_entries()), "utf-8")
+    imported = helpline("directory", "import", str(directory), cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    exported = helpline("directory", "export", "notes.yaml", "--include-internal", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    written = [p for p in every_file(tmp_path) if p != directory]
+    assert {p.name for p in written} >= {"helpline.db", "notes.yaml"}
+    assert {p.name: oct(mode(p)) for p in written} == {p.name: "0o600" for p in written}
+
+
+def test_a_dotenv_others_can_read_is_warned_about(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(f"BOT_TOKEN={TOKEN}\nWEBHOOK_SECRET={SECRET}\n", "utf-8")
+    dotenv.chmod(0o644)
+    loose = helpline("db", "upgrade", cwd=tmp_path)
+    assert loose.returncode == 0, loose.stderr
+    warnings = [line for line in loose.stderr.splitlines() if ".env" in line]
+    assert len(warnings) == 1 and "chmod 600" in warnings[0], loose.stderr
+    assert_no_secret(loose.stdout, loose.stderr, secrets=(TOKEN_SECRET, SECRET))
+    dotenv.chmod(0o600)
+    tight = helpline("db", "upgrade", cwd=tmp_path)
+    assert tight.returncode == 0 and ".env" not in tight.stderr, tight.stderr
