@@ -7,6 +7,7 @@ period, say) is worse than none.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import urllib.parse
 from typing import Annotated
@@ -17,6 +18,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+def _loopback(host: str | None) -> bool:
+    """Whether `host` is this machine: localhost, 127.0.0.0/8 or ::1."""
+    if host is None:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class SettingsError(Exception):
@@ -71,6 +84,12 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         if value.endswith("/bot"):
             raise ValueError("give the server's base URL without the trailing /bot")
+        if value.startswith("http://") and not _loopback(urllib.parse.urlsplit(value).hostname):
+            # Every call carries the token in its path and her words in its body.
+            raise ValueError(
+                "must be an https:// URL: plain http:// only to this machine"
+                " (127.0.0.1, ::1 or localhost), such as a local telegram-bot-api server"
+            )
         return value
 
     @field_validator("admin_ids", mode="before")

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot import logs
+from bot.settings import SettingsError, load_settings
 from tests.directory_data import as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
 from tests.processes import SECRET, free_port
@@ -209,3 +210,44 @@ def test_a_dotenv_others_can_read_is_warned_about(tmp_path: Path) -> None:
     dotenv.chmod(0o600)
     tight = helpline("db", "upgrade", cwd=tmp_path)
     assert tight.returncode == 0 and ".env" not in tight.stderr, tight.stderr
+
+
+# B4. The token and her words never travel in clear text ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.telegram.org",
+        "https://bot-api.example.org:8443/base/",
+        "http://127.0.0.1:8081",
+        "http://127.45.6.7",
+        "http://localhost:8081",
+        "http://LocalHost:8081",
+        "http://[::1]:8081",
+    ],
+)
+def test_the_api_url_is_https_or_this_machine(url: str) -> None:
+    assert load_settings(telegram_api_url=url).telegram_api_url == url.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.telegram.org",
+        "http://10.0.0.5:8081",
+        "http://192.168.1.20",
+        "http://0.0.0.0:8081",
+        "http://[::]:8081",
+        "http://localhost.example.org",
+        "http://127.0.0.1.example.org",
+        "http://127.0.0.1@bot-api.example.org",
+        "http://bot-api.example.org/127.0.0.1",
+    ],
+)
+def test_plain_http_elsewhere_is_refused_naming_the_setting(url: str) -> None:
+    with pytest.raises(SettingsError) as refused:
+        load_settings(telegram_api_url=url)
+    message = str(refused.value)
+    assert message.startswith("TELEGRAM_API_URL ") and "https://" in message
+    assert "\n" not in message
