@@ -6,7 +6,8 @@ payloads it could not parse; httpx logs every URL, which holds the bot token. So
 
 - their loggers are held at WARNING whatever `LOG_LEVEL` says;
 - what they still log passes `ScrubForeign`: only the message template survives, never its
-  arguments, and an exception is reduced to its type;
+  arguments, and an exception is reduced to its type; asyncio's records keep only their level
+  and the exception's type, as asyncio writes data into the message itself;
 - our own code logs only update ids, screen names and exception types;
 - every record passes `RedactTokens`, which blanks the configured secrets and anything shaped
   like a bot token.
@@ -51,8 +52,18 @@ QUIET_LOGGERS = (
 )
 
 
+# Loggers whose message is itself formatted from data: asyncio writes the task, the callback
+# and the exception's repr into the text ("Task exception was never retrieved ...
+# exception=ValueError('...')"), so even its template is withheld.
+WITHHELD_LOGGERS = ("asyncio",)
+
+
+def _within(name: str, loggers: tuple[str, ...]) -> bool:
+    return any(name == top or name.startswith(top + ".") for top in loggers)
+
+
 def _own(name: str) -> bool:
-    return any(name == own or name.startswith(own + ".") for own in OWN_LOGGERS)
+    return _within(name, OWN_LOGGERS)
 
 
 class ScrubForeign(logging.Filter):
@@ -63,6 +74,8 @@ class ScrubForeign(logging.Filter):
         if _own(record.name):
             return True
         template = record.msg if isinstance(record.msg, str) else type(record.msg).__name__
+        if _within(record.name, WITHHELD_LOGGERS):
+            template = "message withheld"
         if record.exc_info and record.exc_info[1] is not None:
             template = f"{template} [{type(record.exc_info[1]).__name__}]"
         record.msg = template
