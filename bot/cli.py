@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import importlib
 import logging
 import os
 import stat
@@ -127,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logs.configure(settings.log_level, secrets=secrets, fmt=settings.log_format)
     clean = logs.Redactor(secrets)
     try:
+        if _uses_database(args):
+            _require_driver(settings.database_url)
         return _dispatch(args, settings)
     except (SettingsError, CatalogError, CommandError) as exc:
         print(f"helpline: {clean(str(exc))}", file=sys.stderr)
@@ -147,6 +150,27 @@ def _warn_if_others_can_read(dotenv: Path) -> None:
             f" (mode {mode:04o}) and holds the bot's secrets: chmod 600 {dotenv}",
             file=sys.stderr,
         )
+
+
+def _uses_database(args: argparse.Namespace) -> bool:
+    """Every command but the demo (a throwaway SQLite file) and `directory validate`."""
+    if args.command == "directory":
+        return bool(args.directory_command != "validate")
+    return bool(args.command != "demo")
+
+
+def _require_driver(url: str) -> None:
+    """PostgreSQL's driver is an optional extra: say how to install it, before anything
+    starts, instead of failing deep inside SQLAlchemy."""
+    if not url.startswith("postgresql+asyncpg://"):
+        return
+    try:
+        importlib.import_module("asyncpg")
+    except ImportError:
+        raise CommandError(
+            "DATABASE_URL is a PostgreSQL database and its driver, asyncpg, is not installed:"
+            " install the postgres extra: pip install '.[postgres]' in the bot's source folder"
+        ) from None
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

@@ -251,3 +251,41 @@ def test_plain_http_elsewhere_is_refused_naming_the_setting(url: str) -> None:
     message = str(refused.value)
     assert message.startswith("TELEGRAM_API_URL ") and "https://" in message
     assert "\n" not in message
+
+
+# B6. PostgreSQL without its driver ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["db", "upgrade"], ["run"], ["directory", "export", "-"], ["staff", "list"]],
+    ids=lambda args: " ".join(args),
+)
+def test_postgres_without_its_driver_says_which_extra_to_install(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """asyncpg is an optional extra: without it, a PostgreSQL DATABASE_URL is one line that
+    says how to install it, not a ModuleNotFoundError traceback."""
+    without_asyncpg = (
+        "import sys\n"
+        "sys.modules['asyncpg'] = None  # as if it were not installed\n"
+        "from bot.cli import main\n"
+        f"raise SystemExit(main({args!r}))\n"
+    )
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "DATABASE_URL": "postgresql+asyncpg://helpline@127.0.0.1:9/helpline",
+        "TELEGRAM_API_URL": "http://127.0.0.1:9",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", without_asyncpg],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=environment(tmp_path, env),
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "postgres" in lines[0] and "pip install '.[postgres]'" in lines[0], lines[0]
