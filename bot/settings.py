@@ -161,7 +161,10 @@ class Settings(BaseSettings):
         """Every secret value among the settings, to be blanked from logs and tracebacks: the
         bot token, the webhook secret and the database password (as given and decoded)."""
         found = [s.get_secret_value() for s in (self.bot_token, self.webhook_secret) if s]
-        password = urllib.parse.urlsplit(self.database_url).password
+        try:
+            password = urllib.parse.urlsplit(self.database_url).password
+        except ValueError:  # not a URL Python can split: SQLAlchemy will say so
+            password = None
         if password:
             found += [password, urllib.parse.unquote(password)]
         return found

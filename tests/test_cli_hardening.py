@@ -132,6 +132,13 @@ def test_any_escaping_exception_is_printed_without_the_secrets(tmp_path: Path) -
     assert logs.REDACTED in result.stderr
 
 
+def test_the_database_password_is_a_secret_as_written_and_decoded() -> None:
+    url = "postgresql+asyncpg://helpline:pa%40ss-5517@127.0.0.1:5432/helpline"
+    secrets = load_settings(database_url=url, webhook_secret=SECRET).secrets()
+    assert {"pa%40ss-5517", "pa@ss-5517", SECRET} <= set(secrets)
+    assert load_settings(database_url="postgresql+asyncpg://u:p@[broken/db").secrets() == []
+
+
 class _Unraisable:
     """Raises from `__del__`, where Python cannot raise: the error goes to the unraisable
     hook, with the object."""
