@@ -81,7 +81,7 @@ def main() -> int:
     print(f"preparing {args.entries:,} entries in {folder} ...", flush=True)
     url, items, _took = setup.prepare(folder, args.entries)
     users = workload.users(args.users, items)
-    settings = load_settings(database_url=url, telegram_api_url="http://bench.invalid")
+    settings = load_settings(database_url=url, telegram_api_url="https://bench.invalid")
 
     print("in process ...", flush=True)
     inproc = inprocess.run(settings, users)

@@ -6,7 +6,10 @@ import argparse
 import asyncio
 import contextlib
 import datetime as dt
+import importlib
 import logging
+import os
+import stat
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -107,21 +110,67 @@ def _date(text: str) -> dt.date:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever the shell's umask, every file a command creates (the SQLite database with the
+    # staff's ids, an export with the staff's notes) is readable by the service's user alone.
+    os.umask(0o077)
+    # Before anything can fail: a traceback is printed with anything shaped like a token
+    # blanked, and the configured secrets too as soon as they are known.
+    logs.install_hooks()
     args = _parser().parse_args(argv)
+    _warn_if_others_can_read(Path(".env"))
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"helpline: setting error: {exc}", file=sys.stderr)
+        print(f"helpline: setting error: {logs.Redactor()(str(exc))}", file=sys.stderr)
         return 2
-    secrets = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret) if s]
+    secrets = settings.secrets()
+    logs.install_hooks(secrets)
     logs.configure(settings.log_level, secrets=secrets, fmt=settings.log_format)
+    clean = logs.Redactor(secrets)
     try:
+        if _uses_database(args):
+            _require_driver(settings.database_url)
         return _dispatch(args, settings)
     except (SettingsError, CatalogError, CommandError) as exc:
-        print(f"helpline: {exc}", file=sys.stderr)
+        print(f"helpline: {clean(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _warn_if_others_can_read(dotenv: Path) -> None:
+    """`.env` holds the bot token: say so when other users of the machine can read it."""
+    try:
+        mode = stat.S_IMODE(dotenv.stat().st_mode)
+    except OSError:
+        return
+    if mode & (stat.S_IRGRP | stat.S_IROTH):
+        print(
+            f"helpline: warning: {dotenv} can be read by other users of this machine"
+            f" (mode {mode:04o}) and holds the bot's secrets: chmod 600 {dotenv}",
+            file=sys.stderr,
+        )
+
+
+def _uses_database(args: argparse.Namespace) -> bool:
+    """Every command but the demo (a throwaway SQLite file) and `directory validate`."""
+    if args.command == "directory":
+        return bool(args.directory_command != "validate")
+    return bool(args.command != "demo")
+
+
+def _require_driver(url: str) -> None:
+    """PostgreSQL's driver is an optional extra: say how to install it, before anything
+    starts, instead of failing deep inside SQLAlchemy."""
+    if not url.startswith("postgresql+asyncpg://"):
+        return
+    try:
+        importlib.import_module("asyncpg")
+    except ImportError:
+        raise CommandError(
+            "DATABASE_URL is a PostgreSQL database and its driver, asyncpg, is not installed:"
+            " install the postgres extra: pip install '.[postgres]' in the bot's source folder"
+        ) from None
 
 
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -146,16 +195,59 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run(settings: Settings, *, webhook: bool = False) -> int:
-    from bot.app import ALLOWED_UPDATES, build_application
+    from telegram.error import InvalidToken, NetworkError
 
     token = settings.token()
     if webhook and not settings.webhook_url:
         raise SettingsError("--webhook needs WEBHOOK_URL, the public https:// address of the bot")
-    application = build_application(settings, token=token)
     if settings.webhook_url:
         from bot import webhook as webhook_mode
 
         webhook_mode.require_secret(settings)
+    try:
+        asyncio.run(_check_token(settings, token))
+        return _serve(settings, token)
+    except InvalidToken:
+        # The library's message holds the whole token: never shown, not even chained.
+        raise CommandError(
+            f"the Bot API at {settings.telegram_api_url} refused BOT_TOKEN: check the token"
+            " with @BotFather, and TELEGRAM_API_URL"
+        ) from None
+    except NetworkError as exc:
+        raise CommandError(
+            f"the Bot API at {settings.telegram_api_url} could not be reached"
+            f" ({exc.__class__.__name__}: {exc.message})"
+        ) from None
+
+
+async def _check_token(settings: Settings, token: str) -> None:
+    """Ask the Bot API who the bot is before anything starts, on a connection closed again
+    whatever the answer: a refused token is then one line, with nothing left half-open
+    behind it for the event loop to complain about."""
+    from telegram import Bot
+
+    from bot.telegram_request import RetryingRequest
+
+    request = RetryingRequest()
+    bot = Bot(
+        token,
+        base_url=f"{settings.telegram_api_url}/bot",
+        request=request,
+        get_updates_request=request,
+    )
+    try:
+        await bot.initialize()
+    finally:
+        await request.shutdown()
+
+
+def _serve(settings: Settings, token: str) -> int:
+    from bot.app import ALLOWED_UPDATES, build_application
+
+    application = build_application(settings, token=token)
+    if settings.webhook_url:
+        from bot import webhook as webhook_mode
+
         log.info("starting (webhook)")
         asyncio.run(webhook_mode.serve(application, settings, ALLOWED_UPDATES))
     else:

@@ -7,7 +7,9 @@ period, say) is worse than none.
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import urllib.parse
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -16,6 +18,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+def _loopback(host: str | None) -> bool:
+    """Whether `host` is this machine: localhost, 127.0.0.0/8 or ::1."""
+    if host is None:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class SettingsError(Exception):
@@ -70,6 +84,12 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         if value.endswith("/bot"):
             raise ValueError("give the server's base URL without the trailing /bot")
+        if value.startswith("http://") and not _loopback(urllib.parse.urlsplit(value).hostname):
+            # Every call carries the token in its path and her words in its body.
+            raise ValueError(
+                "must be an https:// URL: plain http:// only to this machine"
+                " (127.0.0.1, ::1 or localhost), such as a local telegram-bot-api server"
+            )
         return value
 
     @field_validator("admin_ids", mode="before")
@@ -136,6 +156,18 @@ class Settings(BaseSettings):
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
             raise ValueError("must be HOST:PORT, such as 127.0.0.1:8080")
         return value
+
+    def secrets(self) -> list[str]:
+        """Every secret value among the settings, to be blanked from logs and tracebacks: the
+        bot token, the webhook secret and the database password (as given and decoded)."""
+        found = [s.get_secret_value() for s in (self.bot_token, self.webhook_secret) if s]
+        try:
+            password = urllib.parse.urlsplit(self.database_url).password
+        except ValueError:  # not a URL Python can split: SQLAlchemy will say so
+            password = None
+        if password:
+            found += [password, urllib.parse.unquote(password)]
+        return found
 
     def token(self) -> str:
         """The bot token, or a SettingsError naming BOT_TOKEN: only `run` needs one."""

@@ -76,7 +76,7 @@ class InProcessBot:
 
         self.run(load_directory(self.db_url, as_yaml(standard_entries())))
         settings = load_settings(
-            database_url=self.db_url, telegram_api_url="http://fuzz.invalid", admin_ids=""
+            database_url=self.db_url, telegram_api_url="https://fuzz.invalid", admin_ids=""
         )
         self.app = build_application(settings, token=TOKEN, request=LocalRequest(self.api))
         self.run(self.app.initialize())

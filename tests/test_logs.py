@@ -61,3 +61,36 @@ def test_the_configured_token_is_redacted_whatever_its_shape() -> None:
     logs.configure("INFO", stream, secrets=[short])
     logging.getLogger("bot.x").warning("url /bot%s/getMe", short)
     assert short not in stream.getvalue()
+
+
+def test_asyncio_records_keep_only_their_level_logger_and_exception_type() -> None:
+    """asyncio formats the exception and the task into the message itself ("Task exception was
+    never retrieved ... exception=ValueError('...')"): nothing of it may reach the log."""
+    import asyncio
+    import gc
+
+    canary = "Yanji-canary-7731"
+    stream = io.StringIO()
+    logs.configure("DEBUG", stream)
+
+    async def fails(words: str) -> None:
+        raise ValueError(f"she wrote {words}")
+
+    loop = asyncio.new_event_loop()
+    try:
+        task = loop.create_task(fails(canary))
+        loop.run_until_complete(asyncio.sleep(0.01))
+        del task  # never retrieved: asyncio logs it when the task is collected
+        gc.collect()
+    finally:
+        loop.close()
+    logging.getLogger("asyncio").error("Executing %s took %.3f seconds", canary, 1.5)
+    try:
+        raise KeyError(canary)
+    except KeyError:
+        logging.getLogger("asyncio").exception("Exception in callback %r", canary)
+    out = stream.getvalue()
+    assert canary not in out, out
+    lines = out.strip().splitlines()
+    assert len(lines) == 3 and all(" ERROR asyncio: " in line for line in lines), out
+    assert "[ValueError]" in lines[0] and "[KeyError]" in lines[2]
