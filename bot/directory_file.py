@@ -63,9 +63,29 @@ _CONTACT_HINTS = {
 
 # What Telegram would turn into something tappable: links, bare domains, e-mail addresses,
 # @handles and /commands. Text fields must not carry them (contacts are the place for them).
+#
+# The pattern runs in time linear in the text. A search tries every position in turn, so a
+# part that scans a run of characters must start only where that run starts (the lookbehinds)
+# and must never give back what it took (possessive `*+`, atomic `(?>...)`); where the run may
+# begin before a word boundary, the earliest boundary in it stands for all the later ones,
+# which could only reach the same ends. It matches exactly the texts the plainer pattern
+# `\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@[a-z]\w{3,}
+# |(?<![\w/<])/[a-z]\w*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|\b)` matched, which
+# took quadratic time on a long run such as "a-a-a-..." (tests/test_directory_file.py).
 _TAPPABLE = re.compile(
-    r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@[a-z]\w{3,}"
-    r"|(?<![\w/<])/[a-z]\w*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|\b))"
+    r"(?i)("
+    # a scheme such as https:// (letters, digits, '+', '.', '-', from a word boundary)
+    r"(?<![a-z0-9+.-])(?>[a-z0-9+.-]*?\b[a-z])[a-z0-9+.-]*+://"
+    r"|\bwww\."
+    # an e-mail address
+    r"|(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.-]+"
+    # an @handle, a /command
+    r"|(?<![\w@])@[a-z]\w{3,}"
+    r"|(?<![\w/<])/[a-z]\w*"
+    # a bare domain: labels joined by single dots, from a word boundary, ending in letters
+    r"|(?<![a-z0-9-])(?<![a-z0-9-]\.)(?>(?:[a-z0-9-]|\.(?=[a-z0-9-]))*?\b(?=[a-z0-9-]))"
+    r"[a-z0-9-]+(?:\.[a-z0-9-]+)*?\.[a-z]{2,}(?:/|\b)"
+    r")"
 )
 
 

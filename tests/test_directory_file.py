@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import signal
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot import directory_file
 from bot.directory_file import DirectoryFileInvalid, EntryModel, dump, parse
@@ -327,3 +330,60 @@ def test_a_large_ordinary_file_is_valid() -> None:
     text = large_file()
     assert 900_000 < len(text.encode()) < 1_000_000
     assert len(parse(text).entries) == 200
+
+
+# Text on which a pattern that backtracks would take time growing with the square of its
+# length (or worse): long runs that each look like the start of an address.
+_PATHOLOGICAL = {
+    "dots": "a." * 50_000,
+    "dashes": "a-" * 50_000,
+    "pluses": "a+" * 50_000,
+    "letters": "a" * 100_000,
+    "underscores": "_" * 100_000,
+    "dots-and-dashes": "a.-" * 33_334,
+    "double-dots": "a.a.." * 20_000,
+    "digits": "1." * 50_000,
+    "at-signs": "a@" * 50_000,
+    "schemes": "a+b.c-" * 16_667 + ":/",
+    "hangul": "한." * 50_000,
+}
+
+
+@pytest.mark.parametrize("text", _PATHOLOGICAL.values(), ids=_PATHOLOGICAL.keys())
+def test_link_detection_takes_linear_time(text: str) -> None:
+    with at_most(2.0):
+        assert directory_file._no_links(text) == text
+        with pytest.raises(ValueError, match="tappable"):
+            directory_file._no_links(text + " see example.org")
+
+
+# The link pattern as it was before it was made linear: the reference for what is tappable.
+_BEFORE = re.compile(
+    r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@[a-z]\w{3,}"
+    r"|(?<![\w/<])/[a-z]\w*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|\b))"
+)
+_PIECES = [
+    *"aAz09-._+@/:< \n",
+    "www",
+    "://",
+    "org",
+    "co",
+    "x1",
+    "한",
+    "中",
+    "é",
+    "\u212a",  # KELVIN SIGN, which [a-z] matches when case is ignored
+    "\u017f",  # LATIN SMALL LETTER LONG S, likewise
+    "\u0130",  # LATIN CAPITAL LETTER I WITH DOT ABOVE
+]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_link_detection_flags_exactly_what_it_flagged_before(text: str) -> None:
+    try:
+        directory_file._no_links(text)
+        flagged = False
+    except ValueError:
+        flagged = True
+    assert flagged == (_BEFORE.search(text) is not None), text
