@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from bot.directory_file import PlainDumper
 from bot.taxonomy import CONTACT_TYPES, NEEDS, PLACES
 
 LANGS = ("ko", "zh", "en")
@@ -56,4 +57,5 @@ def _contact(kind: str, i: int) -> str:
 
 
 def as_yaml(items: list[dict[str, Any]]) -> str:
-    return yaml.safe_dump({"version": 1, "entries": items}, allow_unicode=True, sort_keys=False)
+    document = {"version": 1, "entries": items}
+    return yaml.dump(document, Dumper=PlainDumper, allow_unicode=True, sort_keys=False)

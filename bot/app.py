@@ -7,6 +7,7 @@ user_data and chat_data bookkeeping alone would be a list of every user.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
@@ -27,7 +28,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import database, i18n, staff, staff_callback, stats
+from bot import database, file_check, i18n, staff, staff_callback, stats
 from bot.i18n import Texts
 from bot.navigation import Core
 from bot.processing import HelplineApplication, OneChatAtATime
@@ -62,6 +63,7 @@ def _commands(lang: str) -> list[BotCommand]:
 
 
 async def _open(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+    await asyncio.to_thread(file_check.prepare)  # the desk's first file is then checked at once
     engine = database.make_engine(settings.database_url)
     await database.upgrade(engine)
     application.bot_data["engine"] = engine

@@ -11,7 +11,6 @@ restart and works whichever bot process receives the answer. It lapses after WAI
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import html
 import logging
@@ -22,10 +21,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot import audit, directory_file, draft, proposals, recheck, staff
+from bot import audit, directory_file, draft, file_check, proposals, recheck, staff
 from bot import staff_screens as screens
 from bot.clock import utc_now
-from bot.directory_file import DirectoryFileInvalid, EntryModel
+from bot.directory_file import DirectoryFileInvalid, EntryModel, TooManyEntries
 from bot.i18n import Texts
 from bot.models import DailyJob, Entry, EntryText, Proposal, Staff
 from bot.navigation import Core
@@ -36,7 +35,7 @@ from bot.taxonomy import CONTACT_TYPES, NEEDS, REGION_CODES
 log = logging.getLogger(__name__)
 WAIT_MINUTES = 30
 MAX_UPLOAD_BYTES = 1_000_000
-MAX_UPLOAD_ENTRIES = 200  # each becomes a proposal to review one by one
+MAX_UPLOAD_ENTRIES = 200  # each becomes a proposal to review one by one; counted first
 
 
 @dataclass
@@ -745,10 +744,22 @@ def too_big(lang: str) -> Result:
     return Result(screens.notice(t, Tap(Act.HOME, lang), message))
 
 
+def unsized(lang: str) -> Result:
+    """A document whose size Telegram does not give is never downloaded: its size could be
+    anything."""
+    t = Texts(lang)
+    message = t.gettext(
+        "This file was not opened: Telegram did not say how big it is. Send it again, or use"
+        " the server's import."
+    )
+    return Result(screens.notice(t, Tap(Act.HOME, lang), message))
+
+
 async def on_file(core: Core, me: int, lang: str, content: bytes) -> Result:
     """A directory file sent in the chat: every error as the validator reports it, or drafts
-    for what it changes, shown as a before/after to submit. Parsing runs in a thread, so that
-    a large file does not hold up anyone else's taps (an Erase least of all)."""
+    for what it changes, shown as a before/after to submit. It is parsed in a separate process
+    with limits of time and memory (bot/file_check.py), so that no file, however crafted,
+    holds up anyone else's taps (an Erase least of all)."""
     t = Texts(lang)
     tap = Tap(Act.HOME, lang)
     if len(content) > MAX_UPLOAD_BYTES:
@@ -758,14 +769,21 @@ async def on_file(core: Core, me: int, lang: str, content: bytes) -> Result:
     except UnicodeDecodeError:
         return Result(screens.notice(t, tap, t.gettext("The file must be text in UTF-8.")))
     try:
-        parsed = await asyncio.to_thread(directory_file.parse, text, "file")
-    except DirectoryFileInvalid as invalid:
-        view = View(screens.invalid(t, invalid.errors), [[screens.desk_button(t, tap)]])
-        return Result(screens.fit(view))
-    if len(parsed.entries) > MAX_UPLOAD_ENTRIES:
+        parsed = await file_check.parse(text, "file", max_entries=MAX_UPLOAD_ENTRIES)
+    except TooManyEntries:
         message = t.gettext(
             "A file may propose at most {count} entries. Split it, or use the server's import."
         ).format(count=MAX_UPLOAD_ENTRIES)
+        return Result(screens.notice(t, tap, message))
+    except DirectoryFileInvalid as invalid:
+        view = View(screens.invalid(t, invalid.errors), [[screens.desk_button(t, tap)]])
+        return Result(screens.fit(view))
+    except file_check.CheckStopped:
+        log.info("a file check was stopped at its limits")
+        message = t.gettext(
+            "Checking this file needed more time or memory than the bot allows, so it was"
+            " stopped. Send a smaller file, or use the server's import."
+        )
         return Result(screens.notice(t, tap, message))
     async with core.sessions() as session, session.begin():
         made = await proposals.from_file(session, me, parsed)

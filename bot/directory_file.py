@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NoReturn
 
 import yaml
 from babel import Locale
@@ -30,6 +30,9 @@ from bot.callback import ENTRY_ID_MAX, ENTRY_ID_PATTERN
 from bot.taxonomy import CONTACT_TYPES, NEEDS, REGION_CODES, USER_LANGUAGES
 
 FORMAT_VERSION = 1
+# Entries are counted before any is validated. Twice the largest directory the project
+# measures (100,000 entries, docs/PERFORMANCE.md); the desk's uploads allow far fewer.
+MAX_FILE_ENTRIES = 200_000
 TEXT_FIELDS = ("name", "description", "hours")
 TEXT_LIMITS = {"name": 200, "description": 4000, "hours": 500}
 STATUSES = ("draft", "verified", "archived")
@@ -60,9 +63,29 @@ _CONTACT_HINTS = {
 
 # What Telegram would turn into something tappable: links, bare domains, e-mail addresses,
 # @handles and /commands. Text fields must not carry them (contacts are the place for them).
+#
+# The pattern runs in time linear in the text. A search tries every position in turn, so a
+# part that scans a run of characters must start only where that run starts (the lookbehinds)
+# and must never give back what it took (possessive `*+`, atomic `(?>...)`); where the run may
+# begin before a word boundary, the earliest boundary in it stands for all the later ones,
+# which could only reach the same ends. It matches exactly the texts the plainer pattern
+# `\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@[a-z]\w{3,}
+# |(?<![\w/<])/[a-z]\w*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|\b)` matched, which
+# took quadratic time on a long run such as "a-a-a-..." (tests/test_directory_file.py).
 _TAPPABLE = re.compile(
-    r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@[a-z]\w{3,}"
-    r"|(?<![\w/<])/[a-z]\w*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|\b))"
+    r"(?i)("
+    # a scheme such as https:// (letters, digits, '+', '.', '-', from a word boundary)
+    r"(?<![a-z0-9+.-])(?>[a-z0-9+.-]*?\b[a-z])[a-z0-9+.-]*+://"
+    r"|\bwww\."
+    # an e-mail address
+    r"|(?<![\w.+-])[\w.+-]++@[\w-]++\.[\w.-]+"
+    # an @handle, a /command
+    r"|(?<![\w@])@[a-z]\w{3,}"
+    r"|(?<![\w/<])/[a-z]\w*"
+    # a bare domain: labels joined by single dots, from a word boundary, ending in letters
+    r"|(?<![a-z0-9-])(?<![a-z0-9-]\.)(?>(?:[a-z0-9-]|\.(?=[a-z0-9-]))*?\b(?=[a-z0-9-]))"
+    r"[a-z0-9-]+(?:\.[a-z0-9-]+)*?\.[a-z]{2,}(?:/|\b)"
+    r")"
 )
 
 
@@ -245,10 +268,69 @@ class DirectoryFileInvalid(Exception):
         self.errors = errors
 
 
+class TooManyEntries(DirectoryFileInvalid):
+    """More entries than allowed: refused before any entry is validated."""
+
+    def __init__(self, source: str, count: int, limit: int) -> None:
+        message = f"has {count} entries; a file may have at most {limit}"
+        super().__init__([FileError(source, "entries", message)])
+        self.count = count
+        self.limit = limit
+
+
+class _AnchorFound(Exception):
+    """A YAML anchor or alias, met while composing, before anything is expanded."""
+
+    def __init__(self, path: list[str | int], entry_id: str | None, line: int, what: str):
+        super().__init__(what)
+        self.path = path
+        self.entry_id = entry_id
+        self.line = line
+        self.what = what
+
+
 class _StrictLoader(yaml.SafeLoader):
     """YAML without surprises: a repeated key is an error (PyYAML would keep the last one
-    silently), and dates stay text so that a bad date is reported on its field instead of
-    crashing the parser."""
+    silently); dates stay text so that a bad date is reported on its field instead of
+    crashing the parser; and anchors (&) and aliases (*) are refused as they are met. An alias
+    repeats a whole value without its text being repeated, so a few kilobytes of aliases can
+    stand for gigabytes of text to validate; hand-written directory files never need them."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        # (parent, index) of each node being composed, outermost first: the way to a node.
+        self._composing: list[tuple[yaml.Node | None, Any]] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent):
+            self._refuse(parent, index, f"is a YAML alias (*{event.anchor})", event)
+        if getattr(event, "anchor", None) is not None:
+            self._refuse(parent, index, f"has a YAML anchor (&{event.anchor})", event)
+        self._composing.append((parent, index))
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._composing.pop()
+
+    def _refuse(self, parent: yaml.Node | None, index: Any, what: str, event: Any) -> NoReturn:
+        frames = [*self._composing[1:], (parent, index)]
+        path: list[str | int] = []
+        for _parent, step in frames:
+            if isinstance(step, int):
+                path.append(step)
+            elif isinstance(step, yaml.ScalarNode):
+                path.append(str(step.value))
+            elif step is None:  # the anchor is on a key: the mapping holding it is the place
+                break
+            else:
+                path.append("?")
+        entry_id = None
+        if len(frames) > 2 and path[:1] == ["entries"] and isinstance(frames[2][0], yaml.Node):
+            for key, value in frames[2][0].value:
+                if getattr(key, "value", None) == "id" and isinstance(value, yaml.ScalarNode):
+                    entry_id = str(value.value)
+        raise _AnchorFound(path, entry_id, event.start_mark.line + 1, what)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -266,6 +348,17 @@ _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _anchor_error(found: _AnchorFound, source: str) -> FileError:
+    """Where the anchor or alias stands, in the words the validator uses for other errors."""
+    message = f"{found.what}; anchors and aliases are not allowed: write each value out in full"
+    path = found.path
+    if len(path) >= 2 and path[0] == "entries" and isinstance(path[1], int):
+        label = f"entry {found.entry_id!r}" if found.entry_id is not None else "entry"
+        where = f"{label} (number {path[1] + 1}, line {found.line})"
+        return FileError(where, _field_path(tuple(path[2:])), message)
+    return FileError(f"{source}, line {found.line}", _field_path(tuple(path)), message)
 
 
 def _entry_lines(text: str) -> list[int]:
@@ -294,11 +387,14 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def parse(text: str, source: str = "file") -> DirectoryFile:
-    """Parse and validate a directory file; raise DirectoryFileInvalid listing every error."""
+def parse(text: str, source: str = "file", *, max_entries: int = MAX_FILE_ENTRIES) -> DirectoryFile:
+    """Parse and validate a directory file; raise DirectoryFileInvalid listing every error.
+    A file with more than `max_entries` entries is refused before any entry is validated."""
     try:
         # _StrictLoader is a SafeLoader subclass: no object can be built from the file.
         raw = yaml.load(text, Loader=_StrictLoader)  # nosec B506
+    except _AnchorFound as found:
+        raise DirectoryFileInvalid([_anchor_error(found, source)]) from None
     except RecursionError:  # thousands of nested brackets
         raise DirectoryFileInvalid(
             [FileError(source, "", "not valid YAML: nested too deeply")]
@@ -312,6 +408,9 @@ def parse(text: str, source: str = "file") -> DirectoryFile:
         raise DirectoryFileInvalid(
             [FileError(source, "", "must be a mapping with 'version' and 'entries'")]
         )
+    entries = raw.get("entries")
+    if isinstance(entries, list) and len(entries) > max_entries:
+        raise TooManyEntries(source, len(entries), max_entries)
     try:
         return DirectoryFile.model_validate(raw)
     except ValidationError as exc:
@@ -341,6 +440,14 @@ def _locate(
     return errors
 
 
+class PlainDumper(yaml.SafeDumper):
+    """Writes each value out in full, never as an anchor and aliases (PyYAML would alias a
+    date shared by two entries), so that what the bot writes, its own loader reads back."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def _ordered_texts(texts: dict[str, str]) -> dict[str, str]:
     order = {lang: i for i, lang in enumerate(USER_LANGUAGES)}
     return {k: texts[k] for k in sorted(texts, key=lambda k: (order.get(k, len(order)), k))}
@@ -367,8 +474,9 @@ def entry_to_data(entry: EntryModel, *, internal: bool = False) -> dict[str, Any
 
 def entry_yaml(entry: EntryModel) -> str:
     """One entry in the file's form, staff note included, for the audit trail and diffs."""
-    return yaml.safe_dump(
+    return yaml.dump(
         entry_to_data(entry, internal=True),
+        Dumper=PlainDumper,
         allow_unicode=True,
         sort_keys=False,
         default_flow_style=False,
@@ -384,8 +492,13 @@ def dump(entries: list[EntryModel], *, internal: bool = False) -> str:
             entry_to_data(e, internal=internal) for e in sorted(entries, key=lambda e: e.id)
         ],
     }
-    return yaml.safe_dump(
-        document, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100
+    return yaml.dump(
+        document,
+        Dumper=PlainDumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
     )
 
 

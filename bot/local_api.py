@@ -243,11 +243,13 @@ class LocalBotApi:
     def user_sends_file(
         self, user: dict[str, Any], name: str, content: bytes, **document: Any
     ) -> dict[str, Any]:
-        """A document from `user`; the bot can fetch it with getFile and a download."""
+        """A document from `user`; the bot can fetch it with getFile and a download. A field
+        given as None is left out, as Telegram leaves out what it does not know (file_size)."""
         file_id = f"doc{len(self.files) + 1}"
         self.files[f"documents/{file_id}"] = content
         meta: dict[str, Any] = {"file_id": file_id, "file_unique_id": file_id, "file_name": name}
         meta.update({"file_size": len(content), **document})
+        meta = {key: value for key, value in meta.items() if value is not None}
         return self.user_sends(user, document=meta)
 
     def user_taps(self, user: dict[str, Any], message: Sent, data: str | None) -> dict[str, Any]:

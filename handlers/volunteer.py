@@ -100,7 +100,9 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     try:
         lang = _lang(update)
-        if document.file_size is not None and document.file_size > desk.MAX_UPLOAD_BYTES:
+        if document.file_size is None:  # never downloaded: it could be of any size
+            result = desk.unsized(lang)
+        elif document.file_size > desk.MAX_UPLOAD_BYTES:
             result = desk.too_big(lang)
         else:
             content = bytes(await (await document.get_file()).download_as_bytearray())

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from bot.clock import utc_today
+from bot.directory_file import PlainDumper
 
 TODAY = utc_today()
 RECENT = TODAY - dt.timedelta(days=10)
@@ -30,7 +31,8 @@ def entry(entry_id: str, **fields: Any) -> dict[str, Any]:
 
 
 def as_yaml(entries: list[dict[str, Any]]) -> str:
-    return yaml.safe_dump({"version": 1, "entries": entries}, allow_unicode=True, sort_keys=False)
+    document = {"version": 1, "entries": entries}
+    return yaml.dump(document, Dumper=PlainDumper, allow_unicode=True, sort_keys=False)
 
 
 def standard_entries() -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import yaml
 
 from tests import databases
 from tests.directory_data import as_yaml, entry, standard_entries
+from tests.file_data import hostile_file
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -61,6 +63,18 @@ def test_validate(tmp_path: Path, standard_file: Path) -> None:
     lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 2 and all("entry 'broken'" in line for line in lines)
     assert any("status" in line for line in lines) and any("regions[0]" in line for line in lines)
+
+
+@pytest.mark.parametrize("command", [["validate"], ["import", "--dry-run"], ["import"]])
+def test_a_hostile_file_is_refused_at_once(tmp_path: Path, command: list[str]) -> None:
+    path = tmp_path / "hostile.yaml"
+    path.write_text(hostile_file(), "utf-8")
+    started = time.monotonic()
+    result = helpline("directory", *command, str(path), cwd=tmp_path)
+    took = time.monotonic() - started
+    assert result.returncode == 1
+    assert "entry (number 1, line 3): " in result.stderr and "anchor (&e)" in result.stderr
+    assert took < 15, f"took {took:.1f} s"  # starting Python is most of it
 
 
 def test_import_export_round_trip(tmp_path: Path, standard_file: Path) -> None:

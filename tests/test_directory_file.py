@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
+import signal
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.directory_file import DirectoryFileInvalid, dump, parse
+from bot import directory_file
+from bot.directory_file import DirectoryFileInvalid, EntryModel, dump, parse
 from tests.directory_data import RECENT, as_yaml, entry, standard_entries
+from tests.file_data import hostile_file, large_file
 
 
 def errors_of(text: str) -> list[str]:
@@ -112,6 +120,15 @@ def test_dump_is_stable_and_parses_back() -> None:
     assert ids == sorted(ids)
 
 
+def test_dump_writes_a_date_shared_by_entries_in_full() -> None:
+    shared = dt.date.today()
+    entries = [EntryModel.model_validate(entry(f"e-{i}", verified_on=shared)) for i in range(2)]
+    assert entries[0].verified_on is entries[1].verified_on
+    text = dump(entries)
+    assert "&" not in text and "*" not in text, text
+    assert dump(parse(text).entries) == text
+
+
 def test_demo_directory_covers_every_need_everywhere_in_three_languages() -> None:
     from bot.demo import demo_directory_text
     from bot.taxonomy import NEEDS, PLACES
@@ -209,3 +226,164 @@ def test_a_repeated_key_is_an_error_with_its_line() -> None:
     )
     (error,) = errors_of(text)
     assert "appears twice" in error and "line 5" in error
+
+
+class TooSlow(Exception):
+    """Raised by the alarm; not a ValueError, so that pydantic does not take it for a
+    validation error."""
+
+
+@contextlib.contextmanager
+def at_most(seconds: float) -> Iterator[None]:
+    """Fail instead of hanging when the block runs longer than `seconds`. A generous bound, not
+    a timing: the regular-expression engine checks for signals as it works, so the alarm stops
+    even a search that would run for minutes."""
+
+    def late(_signum: int, _frame: object) -> None:
+        raise TooSlow(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, late)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_hostile_file_of_anchors_and_aliases_is_refused_before_it_expands() -> None:
+    text = hostile_file()
+    assert len(text.encode()) < 4_200
+    with at_most(1.0):
+        errors = errors_of(text)
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("entry (number 1, line 3): "), errors
+    assert "anchor" in errors[0] and "&e" in errors[0]
+
+
+_TWO_ENTRIES = """\
+version: 1
+entries:
+- id: first
+  status: draft
+  categories: [shelter]
+  regions: [CN]
+  name: {en: First}
+  contacts: [{type: wechat, value: first_id}]
+- id: second
+  status: draft
+  categories: [shelter]
+  regions: [CN]
+  name: {en: Second}
+  contacts: [{type: wechat, value: second_id}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "field", "mark"),
+    [
+        (
+            "name: {en: First}",
+            "name: &n {en: First}",
+            "entry 'first' (number 1, line 7)",
+            "name",
+            "&n",
+        ),
+        ("name: {en: Second}", "name: *n", "entry 'second' (number 2, line 13)", "name", "*n"),
+        (
+            "[{type: wechat, value: second_id}]",
+            "[&c {type: wechat, value: second_id}]",
+            "entry 'second' (number 2, line 14)",
+            "contacts[0]",
+            "&c",
+        ),
+        ("- id: second", "- <<: *base\n  id: second", "entry (number 2, line 9)", "<<", "*base"),
+        ("version: 1", "version: &v 1", "dir.yaml, line 1", "version", "&v"),
+        ("entries:", "entries: &all", "dir.yaml, line 2", "entries", "&all"),
+    ],
+)
+def test_anchors_and_aliases_are_refused_where_they_stand(
+    old: str, new: str, where: str, field: str, mark: str
+) -> None:
+    assert old in _TWO_ENTRIES
+    (error,) = errors_of(_TWO_ENTRIES.replace(old, new))
+    assert error.startswith(f"{where}: {field}: "), error
+    assert mark in error
+    assert ("anchor" if mark.startswith("&") else "alias") in error
+
+
+def test_entries_are_counted_before_any_is_validated() -> None:
+    three = [entry(f"fine-{i}") for i in range(3)]
+    assert len(parse(as_yaml(three), max_entries=3).entries) == 3
+    with pytest.raises(DirectoryFileInvalid) as caught:
+        parse(as_yaml([entry(f"Bad Id {i}") for i in range(4)]), "dir.yaml", max_entries=3)
+    (error,) = [str(e) for e in caught.value.errors]  # none about the bad ids
+    assert error.startswith("dir.yaml: entries: ") and "4" in error and "at most 3" in error
+
+
+def test_the_default_limit_leaves_room_for_the_largest_directory_measured() -> None:
+    # docs/PERFORMANCE.md measures a directory of 100,000 entries.
+    assert directory_file.MAX_FILE_ENTRIES >= 100_000
+
+
+def test_a_large_ordinary_file_is_valid() -> None:
+    text = large_file()
+    assert 900_000 < len(text.encode()) < 1_000_000
+    assert len(parse(text).entries) == 200
+
+
+# Text on which a pattern that backtracks would take time growing with the square of its
+# length (or worse): long runs that each look like the start of an address.
+_PATHOLOGICAL = {
+    "dots": "a." * 50_000,
+    "dashes": "a-" * 50_000,
+    "pluses": "a+" * 50_000,
+    "letters": "a" * 100_000,
+    "underscores": "_" * 100_000,
+    "dots-and-dashes": "a.-" * 33_334,
+    "double-dots": "a.a.." * 20_000,
+    "digits": "1." * 50_000,
+    "at-signs": "a@" * 50_000,
+    "schemes": "a+b.c-" * 16_667 + ":/",
+    "hangul": "한." * 50_000,
+}
+
+
+@pytest.mark.parametrize("text", _PATHOLOGICAL.values(), ids=_PATHOLOGICAL.keys())
+def test_link_detection_takes_linear_time(text: str) -> None:
+    with at_most(2.0):
+        assert directory_file._no_links(text) == text
+        with pytest.raises(ValueError, match="tappable"):
+            directory_file._no_links(text + " see example.org")
+
+
+# The link pattern as it was before it was made linear: the reference for what is tappable.
+_BEFORE = re.compile(
+    r"(?i)(\b[a-z][a-z0-9+.-]*://|\bwww\.|[\w.+-]+@[\w-]+\.[\w.-]+|(?<![\w@])@[a-z]\w{3,}"
+    r"|(?<![\w/<])/[a-z]\w*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:/|\b))"
+)
+_PIECES = [
+    *"aAz09-._+@/:< \n",
+    "www",
+    "://",
+    "org",
+    "co",
+    "x1",
+    "한",
+    "中",
+    "é",
+    "\u212a",  # KELVIN SIGN, which [a-z] matches when case is ignored
+    "\u017f",  # LATIN SMALL LETTER LONG S, likewise
+    "\u0130",  # LATIN CAPITAL LETTER I WITH DOT ABOVE
+]
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_link_detection_flags_exactly_what_it_flagged_before(text: str) -> None:
+    try:
+        directory_file._no_links(text)
+        flagged = False
+    except ValueError:
+        flagged = True
+    assert flagged == (_BEFORE.search(text) is not None), text

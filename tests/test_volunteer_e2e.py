@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import html
 import re
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,7 @@ from bot.i18n import Texts
 from bot.models import DailyCount, Entry, Proposal
 from bot.staff_callback import Act, Tap, decode, encode
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry, standard_entries
+from tests.file_data import hostile_file, large_file
 from tests.harness import Harness, Person, telegram_length
 
 LANGS = ["ko", "zh", "en"]
@@ -820,3 +824,78 @@ async def test_a_recheck_approved_too_late_says_the_entry_is_still_hidden(desk: 
     assert "users still do not see the entry" in desk.bora.screen.text
     row = await desk.entry("cn-stale")
     assert row is not None and row.verified_on == TODAY
+
+
+@contextlib.asynccontextmanager
+async def loop_lag() -> AsyncIterator[list[float]]:
+    """How late a ticker that wants to run every 10 ms wakes up, each time, while the block
+    runs: anything holding the event loop shows as a late tick."""
+    lags: list[float] = []
+    done = asyncio.Event()
+
+    async def tick() -> None:
+        while not done.is_set():
+            before = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lags.append(time.perf_counter() - before - 0.01)
+
+    ticker = asyncio.create_task(tick())
+    try:
+        yield lags
+    finally:
+        done.set()
+        await ticker
+
+
+async def test_a_hostile_file_is_refused_at_once_and_never_holds_up_the_bot(desk: Desk) -> None:
+    content = hostile_file().encode()
+    started = time.perf_counter()
+    async with loop_lag() as lags:
+        await desk.anna.harness.deliver(
+            desk.anna.api.user_sends_file(desk.anna.user, "hostile.yaml", content)
+        )
+    took = time.perf_counter() - started
+    assert took < 1.0, f"the file took {took:.1f} s to refuse"
+    assert lags and max(lags) < 0.1, f"the event loop was held for {max(lags):.2f} s"
+    shown = html.unescape(desk.anna.screen.text)
+    assert "anchor (&e)" in shown and "entry (number 1, line 3)" in shown
+    assert await desk.proposals() == []
+
+
+async def test_a_large_ordinary_file_still_becomes_proposals(desk: Desk) -> None:
+    content = large_file().encode()
+    assert 900_000 < len(content) < 1_000_000
+    await desk.anna.harness.deliver(
+        desk.anna.api.user_sends_file(desk.anna.user, "large.yaml", content)
+    )
+    assert any("Discard" in label for label in desk.anna.labels())  # a preview, in parts
+    made = await desk.proposals()
+    assert len(made) == 200 and {p.kind for p in made} == {"new"}
+
+
+async def test_a_file_without_a_size_is_refused_unopened(desk: Desk) -> None:
+    content = as_yaml([entry("cn-unsized")]).encode()
+    await desk.anna.harness.deliver(
+        desk.anna.api.user_sends_file(desk.anna.user, "x.yaml", content, file_size=None)
+    )
+    asked = [method for method, _params in desk.anna.api.calls]
+    assert "getFile" not in asked and "download" not in asked
+    assert "was not opened" in desk.anna.screen.text
+    assert await desk.proposals() == []
+    big = b"#" * 1_000_001
+    await desk.anna.harness.deliver(desk.anna.api.user_sends_file(desk.anna.user, "x.yaml", big))
+    assert "too big" in desk.anna.screen.text
+    assert "getFile" not in [method for method, _params in desk.anna.api.calls]
+
+
+async def test_a_check_that_runs_too_long_is_stopped_calmly(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.file_check.WALL_SECONDS", 0.01)
+    content = as_yaml([entry("cn-slow")]).encode()
+    await desk.anna.harness.deliver(
+        desk.anna.api.user_sends_file(desk.anna.user, "slow.yaml", content)
+    )
+    assert "so it was stopped" in desk.anna.screen.text
+    assert any("Volunteer desk" in label for label in desk.anna.labels())
+    assert await desk.proposals() == []

@@ -1,0 +1,69 @@
+"""An uploaded directory file is checked in a separate process with limits on its CPU time,
+memory and wall-clock time; past any of them the check stops and says so."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import pytest
+
+from bot import directory_file, file_check
+from bot.directory_file import DirectoryFileInvalid, TooManyEntries
+from tests.directory_data import as_yaml, entry, standard_entries
+from tests.file_data import hostile_file, large_file
+
+
+async def test_a_valid_file_comes_back_as_it_parses_here() -> None:
+    text = as_yaml(standard_entries())
+    checked = await file_check.parse(text, "file", max_entries=200)
+    assert directory_file.dump(checked.entries, internal=True) == directory_file.dump(
+        directory_file.parse(text).entries, internal=True
+    )
+
+
+async def test_errors_come_back_as_they_are_found_here() -> None:
+    bad = as_yaml([entry("fine"), entry("broken", regions=["XX"], status="x")])
+    with pytest.raises(DirectoryFileInvalid) as here:
+        directory_file.parse(bad, "file")
+    with pytest.raises(DirectoryFileInvalid) as there:
+        await file_check.parse(bad, "file", max_entries=200)
+    assert there.value.errors == here.value.errors
+    with pytest.raises(DirectoryFileInvalid) as hostile:
+        await file_check.parse(hostile_file(), "file", max_entries=200)
+    assert "anchor" in str(hostile.value.errors[0])
+
+
+async def test_too_many_entries_come_back_as_such() -> None:
+    with pytest.raises(TooManyEntries) as caught:
+        await file_check.parse(as_yaml([entry(f"e-{i}") for i in range(3)]), "f", max_entries=2)
+    assert (caught.value.count, caught.value.limit) == (3, 2)
+
+
+def _heavy() -> str:
+    """Three large files in one: seconds of CPU time and hundreds of megabytes of parsed YAML
+    on any machine (the desk takes at most 1 MB; the limits hold for any input)."""
+    one = large_file()
+    head, _sep, body = one.partition("entries:\n")
+    return head + "entries:\n" + "".join(body.replace("large-", f"large{n}-") for n in range(3))
+
+
+@pytest.mark.parametrize(
+    ("limit", "value"),
+    [("CPU_SECONDS", 1), ("MEMORY_BYTES", 4_000_000), ("WALL_SECONDS", 0.5)],
+)
+async def test_a_check_past_a_limit_is_stopped(
+    monkeypatch: pytest.MonkeyPatch, limit: str, value: float
+) -> None:
+    heavy = _heavy()
+    monkeypatch.setattr(file_check, limit, value)
+    started = time.monotonic()
+    with pytest.raises(file_check.CheckStopped):
+        await file_check.parse(heavy, "file", max_entries=1_000)
+    assert time.monotonic() - started < 30
+    assert multiprocessing.active_children() == []  # nothing left running
+
+
+async def test_the_same_heavy_file_passes_within_the_usual_limits() -> None:
+    checked = await file_check.parse(_heavy(), "file", max_entries=1_000)
+    assert len(checked.entries) == 600
