@@ -28,7 +28,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import database, file_check, i18n, staff, staff_callback, stats
+from bot import (
+    database,
+    file_check,
+    i18n,
+    staff,
+    staff_callback,
+    stats,
+    stats_periods,
+    stats_publish,
+)
 from bot.i18n import Texts
 from bot.navigation import Core
 from bot.processing import HelplineApplication, OneChatAtATime
@@ -74,6 +83,8 @@ async def _open(application: Application, settings: Settings) -> None:  # type: 
     assert jobs is not None, "python-telegram-bot's job-queue extra is required"
     jobs.run_repeating(_flush_counts, interval=FLUSH_SECONDS, first=FLUSH_SECONDS, name="flush")
     jobs.run_daily(_new_day, time=dt.time(0, 0, tzinfo=dt.UTC), name="new-day")
+    publish_at = (dt.datetime.min + stats_periods.GRACE + dt.timedelta(minutes=5)).time()
+    jobs.run_daily(_publish, time=publish_at.replace(tzinfo=dt.UTC), name="publish")
     digest_at = dt.time(settings.digest_hour, 0, tzinfo=dt.UTC)
     jobs.run_daily(volunteer.send_digest, time=digest_at, name="digest")
     log.debug(
@@ -87,6 +98,7 @@ async def _open(application: Application, settings: Settings) -> None:  # type: 
 
 
 async def _flush_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every minute: write the counts if they mix enough people, or if their day is over."""
     core = context.bot_data["core"]
     try:
         await stats.flush(core.counter, core.sessions)
@@ -95,18 +107,37 @@ async def _flush_counts(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _new_day(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Midnight UTC: a new unique-user key (so days cannot be linked), then retention."""
+    """Midnight UTC: a new unique-user key (so days cannot be linked), yesterday's last
+    counts written, then retention."""
     core = context.bot_data["core"]
     core.counter.rotate_key()
-    await stats.delete_older_than(core.sessions, core.today(), core.settings.stats_retention_days)
+    await _flush_counts(context)
+    days = core.settings.stats_retention_days
+    await stats.delete_older_than(core.sessions, core.today(), days)
+    await stats_publish.delete_published_before(
+        core.sessions, core.today() - dt.timedelta(days=days)
+    )
+
+
+async def _publish(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After the grace time of a week's end: publish it (and its month), so that the
+    figures are fixed before anyone looks. Any process may do it; the first one wins."""
+    core = context.bot_data["core"]
+    settings = core.settings
+    try:
+        await stats_publish.publish_due(
+            core.sessions, core.now(), settings.stats_min_count, settings.stats_retention_days
+        )
+    except Exception as exc:  # tried again by the next view or the next day
+        log.warning("statistics could not be published (%s)", type(exc).__name__)
 
 
 async def _close(application: Application) -> None:  # type: ignore[type-arg]
     core = application.bot_data.pop("core", None)
     engine = application.bot_data.pop("engine", None)
     try:
-        if core is not None:
-            await stats.flush(core.counter, core.sessions)
+        if core is not None:  # whatever is held, however few people it mixes
+            await stats.flush(core.counter, core.sessions, everything=True)
     except Exception as exc:
         log.error("the last counts could not be saved at shutdown (%s)", type(exc).__name__)
     finally:

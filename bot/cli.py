@@ -13,6 +13,7 @@ import stat
 import sys
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,14 +25,18 @@ from bot import (
     directory_file,
     logs,
     staff,
+    stats_publish,
     stats_report,
 )
-from bot.clock import utc_today
+from bot.clock import utc_now, utc_today
 from bot.directory_file import DirectoryFileInvalid
 from bot.i18n import CatalogError
 from bot.settings import Settings, SettingsError, load_settings
+from bot.stats_periods import Kind
 
 log = logging.getLogger("bot")
+# The range `helpline stats` shows when none is given: about a quarter of weeks, a year of months.
+DEFAULT_STATS_DAYS = {Kind.WEEK: 91, Kind.MONTH: 366}
 
 
 class CommandError(Exception):
@@ -87,10 +92,17 @@ def _parser() -> argparse.ArgumentParser:
     drop.add_argument("user_id", type=_user_id)
     team_commands.add_parser("list", help="list staff")
 
-    stats = commands.add_parser("stats", help="anonymised usage counts, small counts hidden")
-    stats.add_argument("--from", dest="start", type=_date, help="first UTC day (YYYY-MM-DD)")
+    stats = commands.add_parser(
+        "stats", help="anonymised usage counts by complete weeks or months, small counts hidden"
+    )
     stats.add_argument(
-        "--to", dest="end", type=_date, help="last UTC day (default and latest: yesterday)"
+        "--period", choices=[k.value for k in Kind], default=Kind.WEEK.value, help="week or month"
+    )
+    stats.add_argument(
+        "--from", dest="start", type=_date, help="first UTC day (YYYY-MM-DD) a period may start on"
+    )
+    stats.add_argument(
+        "--to", dest="end", type=_date, help="last UTC day a period may end on (default: today)"
     )
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return parser
@@ -352,31 +364,44 @@ def _export(settings: Settings, target: str, fmt: str, *, internal: bool = False
 
 
 def _stats(args: argparse.Namespace, settings: Settings) -> int:
-    yesterday = utc_today() - dt.timedelta(days=1)
-    if args.end is not None and args.end > yesterday:
-        # Today is not over: two runs a few minutes apart would show one person's steps.
-        print(f"helpline: counting up to {yesterday}, the last complete day", file=sys.stderr)
-    end = min(args.end or yesterday, yesterday)
-    start = args.start or end - dt.timedelta(days=29)
+    """The published periods lying wholly in the range: the same fixed figures the bot shows.
+    Periods that are over and not yet published are published first."""
+    kind = Kind(args.period)
+    today = utc_today()
+    end = args.end or today
+    start = args.start or end - dt.timedelta(days=DEFAULT_STATS_DAYS[kind])
     if start > end:
         raise CommandError("--from is after --to")
-    if (end - start).days > 366:
-        raise CommandError("at most 367 days at a time")
-    raw = asyncio.run(_load_counts(settings, start, end))
-    report = stats_report.build(raw, settings.stats_min_count)
+    reports = asyncio.run(_published_reports(settings, kind, start, end))
     formats = {
         "json": stats_report.to_json,
         "csv": stats_report.to_csv,
         "table": stats_report.to_table,
     }
-    sys.stdout.write(formats[args.format](report))
+    sys.stdout.write(formats[args.format](reports))
+    if not reports:
+        print(
+            f"helpline: no complete {kind.value} from {start} to {end} has been published yet",
+            file=sys.stderr,
+        )
     return 0
 
 
-async def _load_counts(settings: Settings, start: dt.date, end: dt.date) -> stats_report.RawCounts:
+async def _published_reports(
+    settings: Settings, kind: Kind, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
     missing = "the database has no counts yet: run `helpline db upgrade` first"
-    async with _database(settings, missing=missing) as sessions, sessions() as session:
-        return await stats_report.load(session, start, end)
+    async with _database(settings, missing=missing) as sessions:
+        await stats_publish.publish_due(
+            sessions, utc_now(), settings.stats_min_count, settings.stats_retention_days
+        )
+        async with sessions() as session:
+            periods = await stats_publish.published(session, kind, start, end)
+            weeks = [
+                await stats_publish.weeks_published(session, p.period) if kind is Kind.MONTH else []
+                for p in periods
+            ]
+    return [stats_report.report(p, w) for p, w in zip(periods, weeks, strict=True)]
 
 
 async def _staff(args: argparse.Namespace, settings: Settings) -> int:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration's revision; a test checks it against the migrations themselves.
-HEAD = "0010"
+HEAD = "0011"
 
 
 SQLITE_CONNECTIONS = 4
@@ -43,9 +43,12 @@ def make_engine(url: str) -> AsyncEngine:
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
-    """Enforce foreign keys and wait on a busy file instead of failing a user's tap."""
+    """Enforce foreign keys, wait on a busy file instead of failing a user's tap, and
+    overwrite deleted content with zeros: freed pages would otherwise keep old rows (and the
+    order in which counts were written) readable to whoever copies the file."""
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 

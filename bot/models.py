@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -179,6 +180,34 @@ class WeeklyNeedPlace(Base):
     need: Mapped[str] = mapped_column(String(32), primary_key=True)
     place: Mapped[str] = mapped_column(String(16), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
+
+
+class PublishedPeriod(Base):
+    """A week or month whose counts were published: decided once, then never changed, so
+    that no two views of it differ (`bot/stats_publish.py`)."""
+
+    __tablename__ = "stats_periods"
+
+    label: Mapped[str] = mapped_column(String(8), primary_key=True)  # 2026-W47, 2026-11
+    kind: Mapped[str] = mapped_column(String(8))  # week, month
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date, index=True)
+    min_count: Mapped[int] = mapped_column(Integer)
+
+
+class PublishedCell(Base):
+    """One published number of a period (`need_place:shelter:CN`, `day:2026-11-16`,
+    `opened:some-entry`...), with whether it is shown or hidden. Hidden numbers are kept
+    because a month is decided around the weeks it is made of."""
+
+    __tablename__ = "stats_cells"
+
+    period: Mapped[str] = mapped_column(
+        ForeignKey("stats_periods.label", ondelete="CASCADE"), primary_key=True
+    )
+    cell: Mapped[str] = mapped_column(String(64), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    hidden: Mapped[bool] = mapped_column(Boolean)
 
 
 class Staff(Base):

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import directory, screens
 from bot.callback import Nav, Screen
-from bot.clock import utc_today
+from bot.clock import utc_now, utc_today
 from bot.directory_file import EntryModel
 from bot.erase import EraseMemory
 from bot.flood import FloodGuard
@@ -29,20 +29,22 @@ class Core:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     today: Callable[[], dt.date] = utc_today
+    now: Callable[[], dt.datetime] = utc_now
     erase_memory: EraseMemory = field(default_factory=EraseMemory)
     flood: FloodGuard = field(default_factory=FloodGuard)
-    counter: UsageCounter = field(default_factory=UsageCounter)
+    counter: UsageCounter = field(init=False)
     staff_ids: StaffIds = field(init=False)
 
     def __post_init__(self) -> None:
         self.staff_ids = StaffIds(self.sessions)
+        self.counter = UsageCounter(min_users=self.settings.stats_min_count)
 
 
 async def show(core: Core, nav: Nav, user_id: int | None = None) -> View:
     """The screen for `nav`. `user_id` stays in memory: it only makes a "did not work" report
     count once per person and day."""
     t = Texts(nav.lang)
-    core.counter.count_choice(nav)
+    core.counter.count_choice(nav, by=user_id)
     match nav.screen:
         case Screen.PLACES:
             return screens.places(t, nav)
@@ -53,7 +55,7 @@ async def show(core: Core, nav: Nav, user_id: int | None = None) -> View:
         case Screen.REPORT:
             return await _report(core, t, nav, user_id)
         case Screen.CARD:
-            return await _card(core, t, nav)
+            return await _card(core, t, nav, user_id)
         case Screen.LANGUAGES:
             return screens.languages(t, nav)
         case Screen.SET_LANGUAGE:
@@ -111,13 +113,13 @@ async def _list(core: Core, t: Texts, nav: Nav, *, thanks: bool = False) -> View
     return screens.entry_list(t, nav, anywhere, fallback=True, thanks=thanks)
 
 
-async def _card(core: Core, t: Texts, nav: Nav) -> View:
+async def _card(core: Core, t: Texts, nav: Nav, user_id: int | None) -> View:
     assert nav.entry is not None
     entry = await _visible_entry(core, nav.entry)
     if entry is None:
         return screens.card_gone(t, nav)
     if nav.origin is Screen.LIST:  # picked from a list, not come back to
-        core.counter.add("entry_opened", entry.id)
+        core.counter.add("entry_opened", entry.id, by=user_id)
     return screens.card(t, nav, entry)
 
 

@@ -1,4 +1,5 @@
-"""The statistics chart: daily sessions as a line, needs as bars, hidden counts left out.
+"""The statistics chart: sessions as a line (per day in a week, per week in a month), needs
+as bars, hidden counts left out.
 
 Drawn with matplotlib's object API (a Figure, no pyplot), which renders through Agg and never
 needs a display. The picture holds only numbers, dates
@@ -23,12 +24,14 @@ def render(report: dict[str, Any]) -> bytes:
     figure = Figure(figsize=(8, 7), dpi=100)
     days_axis, needs_axis = figure.subplots(2, 1)
 
-    days = report["days"]
-    xs = list(range(len(days)))
-    ys = [d["sessions"] if isinstance(d["sessions"], int) else float("nan") for d in days]
+    if "days" in report:
+        series = [(d["date"][5:], d["sessions"]) for d in report["days"]]
+    else:
+        series = [(w["week"][5:], w["sessions"]) for w in report["weeks"]]
+    xs = list(range(len(series)))
+    ys = [n if isinstance(n, int) else float("nan") for _, n in series]
     days_axis.plot(xs, ys, marker="o", linewidth=1.5)
-    ticks = xs[:: max(1, len(xs) // 8)]
-    days_axis.set_xticks(ticks, [days[i]["date"][5:] for i in ticks])
+    days_axis.set_xticks(xs, [label for label, _ in series])
     days_axis.set_ylabel("sessions")
     days_axis.set_ylim(bottom=0)
     days_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -47,7 +50,7 @@ def render(report: dict[str, Any]) -> bytes:
     )
     needs_axis.set_ylabel("chosen")
     needs_axis.yaxis.set_major_locator(MaxNLocator(integer=True))
-    figure.suptitle(f"{report['from']} .. {report['to']}")
+    figure.suptitle(f"{report['period']}: {report['from']} .. {report['to']}")
     figure.tight_layout()
     out = io.BytesIO()
     figure.savefig(out, format="png")

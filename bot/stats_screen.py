@@ -1,54 +1,103 @@
-"""The admins' statistics screen: the report as text, with buttons for the period."""
+"""The admins' statistics screen: one published week or month, with buttons to move between
+periods. Only published periods exist here (`bot/stats_publish.py`), so a tap can never show
+a number that is still moving.
+
+The button's `page` says which period: twice the number of periods back from the latest,
+plus 0 for weeks or 1 for months.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import stats, stats_report
-from bot.callback import Nav, Screen, encode
+from bot import stats_publish, stats_report
+from bot.callback import MAX_PAGE, Nav, Screen, encode
 from bot.i18n import Texts
+from bot.models import PublishedPeriod
 from bot.screens import MAX_MESSAGE, View, home_of, visible_length
-from bot.stats import UsageCounter
+from bot.stats_periods import Kind
 from bot.taxonomy import LANGUAGE_SELF_NAMES, NEED_LABELS, PLACE_LABELS
 
-PERIODS = (7, 30, 90)
+KINDS = (Kind.WEEK, Kind.MONTH)
+TOP_ENTRIES = 10
+
+
+def page_of(kind: Kind, back: int) -> int:
+    return back * len(KINDS) + KINDS.index(kind)
+
+
+def position(page: int) -> tuple[Kind, int]:
+    """The kind of period and how many periods back; ValueError for a page never made."""
+    back, kind = divmod(page, len(KINDS))
+    if page < 0 or page > MAX_PAGE:
+        raise ValueError(f"no statistics page {page}")
+    return KINDS[kind], back
+
+
+@dataclass(frozen=True)
+class Shown:
+    report: dict[str, Any] | None  # None: nothing of this kind is published yet
+    earlier: bool
 
 
 async def report_for(
-    counter: UsageCounter,
     sessions: async_sessionmaker[AsyncSession],
-    days: int,
-    today: dt.date,
+    now: dt.datetime,
+    page: int,
     min_count: int,
-) -> dict[str, Any]:
-    """The report for the last `days` complete UTC days (today is not over, and comparing two
-    views of it a few minutes apart would show one person's steps). The three periods are
-    decided together, so that no view gives away what another hides."""
-    await stats.flush(counter, sessions)  # yesterday's last minute may still be in memory
-    end = today - dt.timedelta(days=1)
+    retention_days: int,
+) -> Shown:
+    """The report a page shows, after publishing any period that has just ended. Nothing is
+    flushed and nothing is decided here beyond publishing: the report reads what is stored."""
+    kind, back = position(page)
+    await stats_publish.publish_due(sessions, now, min_count, retention_days)
     async with sessions() as session:
-        raws = [
-            await stats_report.load(session, end - dt.timedelta(days=period - 1), end)
-            for period in PERIODS
-        ]
-    reports = stats_report.build_many(raws, min_count)
-    return reports[PERIODS.index(days)]
+        labels = (
+            await session.scalars(
+                select(PublishedPeriod.label)
+                .where(PublishedPeriod.kind == kind.value)
+                .order_by(PublishedPeriod.last_day.desc())
+                .offset(back)
+                .limit(2)
+            )
+        ).all()
+        if not labels:
+            return Shown(None, earlier=False)
+        found = await stats_publish.published_labels(session, [labels[0]])
+        period = found[labels[0]]
+        weeks = (
+            await stats_publish.weeks_published(session, period.period)
+            if kind is Kind.MONTH
+            else []
+        )
+    return Shown(stats_report.report(period, weeks), earlier=len(labels) > 1)
 
 
-def view(t: Texts, nav: Nav, report: dict[str, Any]) -> View:
+def view(t: Texts, nav: Nav, shown: Shown) -> View:
     _ = t.gettext
-    small = f"<{report['min_count']}"
+    kind, back = position(nav.page)
+    report = shown.report
+    if report is None:
+        parts = ["<b>" + html.escape(_("Usage")) + "</b>", ""]
+        parts.append(html.escape(_("No complete period has been published yet.")))
+        return View("\n".join(parts), _buttons(t, nav, kind, back, earlier=False))
 
     def line(label: str, value: object) -> str:
         return f"{html.escape(label)}: <b>{html.escape(str(value))}</b>"
 
+    small = f"<{report['min_count']}"
+    title = (
+        _("Usage in week {period}") if kind is Kind.WEEK else _("Usage in month {period}")
+    ).format(period=report["period"])
     totals = report["totals"]
     parts = [
-        "<b>" + html.escape(_("Usage, last {days} days").format(days=nav.page)) + "</b>",
+        "<b>" + html.escape(title) + "</b>",
         html.escape(f"{report['from']} – {report['to']} (UTC)"),
         "<i>"
         + html.escape(
@@ -72,40 +121,50 @@ def view(t: Texts, nav: Nav, report: dict[str, Any]) -> View:
         *(line(_(NEED_LABELS[k]), v) for k, v in report["by_need"].items()),
         "",
         "<b>" + html.escape(_("Most opened contacts")) + "</b>",
-        *(line(item["id"], item["opened"]) for item in report["top_entries"]),
+        html.escape(_("Only contacts whose count can be shown are listed.")),
+        *(line(item["id"], item["opened"]) for item in report["top_entries"][:TOP_ENTRIES]),
     ]
     if report["not_working"]:
         parts += ["", "<b>" + html.escape(_("Reported as not working")) + "</b>"]
         parts += [line(item["id"], item["reports"]) for item in report["not_working"]]
-    parts += ["", "<b>" + html.escape(_("Need and place, by week")) + "</b>"]
-    shown = [c for c in report["need_by_place_weekly"] if c["count"] != small]
-    if not shown:
+    parts += ["", "<b>" + html.escape(_("Need and place")) + "</b>"]
+    cells = [c for c in report["need_by_place"] if c["count"] != small]
+    if not cells:
         parts.append(html.escape(_("Every count is below {n}.").format(n=report["min_count"])))
-    for cell in shown:
-        label = (
-            f"{cell['week']} · {_(NEED_LABELS[cell['need']])} · {_(PLACE_LABELS[cell['place']])}"
-        )
+    for cell in cells:
+        label = f"{_(NEED_LABELS[cell['need']])} · {_(PLACE_LABELS[cell['place']])}"
         parts.append(line(label, cell["count"]))
-    if shown:
+    if cells:
         parts.append(html.escape(_("Other cells: {small}").format(small=small)))
     text = "\n".join(parts)
-    while visible_length(text) > MAX_MESSAGE - 2:  # a long period: drop weekly lines from the end
+    while visible_length(text) > MAX_MESSAGE - 2:  # drop grid lines from the end
         parts.pop(-2)
         text = "\n".join([*parts[:-1], "…", parts[-1]])
-    rows = [
-        [
-            (
-                ("✓ " if days == nav.page else "") + _("{days} days").format(days=days),
-                encode(Nav(Screen.STATS, nav.lang, page=days)),
-            )
-            for days in PERIODS
-        ],
-        [("🏠 " + _("Home"), encode(home_of(nav)))],
+    return View(text, _buttons(t, nav, kind, back, earlier=shown.earlier))
+
+
+def _buttons(t: Texts, nav: Nav, kind: Kind, back: int, *, earlier: bool) -> list[list[Any]]:
+    _ = t.gettext
+
+    def to(page: int) -> str:
+        return encode(Nav(Screen.STATS, nav.lang, page=page))
+
+    names = {Kind.WEEK: _("Weeks"), Kind.MONTH: _("Months")}
+    rows: list[list[Any]] = [
+        [(("✓ " if k is kind else "") + names[k], to(page_of(k, 0))) for k in KINDS]
     ]
-    return View(text, rows)
+    moves = []
+    if earlier and page_of(kind, back + 1) <= MAX_PAGE:
+        moves.append(("◀ " + _("Earlier"), to(page_of(kind, back + 1))))
+    if back > 0:
+        moves.append((_("Later") + " ▶", to(page_of(kind, back - 1))))
+    if moves:
+        rows.append(moves)
+    rows.append([("🏠 " + _("Home"), encode(home_of(nav)))])
+    return rows
 
 
 def caption(t: Texts, report: dict[str, Any]) -> str:
-    return t.gettext("Sessions per day and needs chosen, {start} – {end}").format(
+    return t.gettext("Sessions and needs chosen, {start} – {end}").format(
         start=report["from"], end=report["to"]
     )

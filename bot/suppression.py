@@ -12,7 +12,7 @@ every vector of the null space of the equations restricted to the hidden cells.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence, Set
+from collections.abc import Hashable, Mapping, Sequence
 
 Cell = Hashable
 MAX_TRIALS = 25  # visible cells tried as a partner before giving up on one hidden cell
@@ -20,7 +20,7 @@ MAX_TRIALS = 25  # visible cells tried as a partner before giving up on one hidd
 Equation = Sequence[tuple[int, Cell]]
 
 
-def _determined(hidden: list[Cell], equations: Sequence[Equation]) -> set[Cell]:
+def determined(hidden: list[Cell], equations: Sequence[Equation]) -> set[Cell]:
     # Imported here: only admins' statistics need it, and it weighs ~15 MB in every process.
     import numpy as np
 
@@ -51,22 +51,24 @@ def suppress(
     values: Mapping[Cell, int],
     equations: Sequence[Equation],
     min_count: int,
-    virtual: Set[Cell] = frozenset(),
+    fixed: Mapping[Cell, bool] | None = None,
 ) -> set[Cell]:
     """The cells to hide: every one below `min_count`, then as many more as it takes so that
     no hidden value follows from the visible ones through `equations`.
 
-    `virtual` cells are never published but can be worked out, such as the difference
-    between a 30-day and a 7-day count: a small one must stay undetermined too."""
-    hidden = {cell for cell, value in values.items() if value < min_count} | set(virtual)
-    safe = {cell for cell in virtual if values[cell] >= min_count}  # may be worked out
+    `fixed` holds cells already published (True: hidden, False: shown): they keep their
+    state, so a new period is decided around what readers already have."""
+    fixed = fixed or {}
+    hidden = {cell for cell, value in values.items() if value < min_count and cell not in fixed}
+    hidden |= {cell for cell, was_hidden in fixed.items() if was_hidden}
+    movable = {cell for cell in values if cell not in fixed}
     stuck: set[Cell] = set()  # pinned by the equations alone: no visible cell can help
     while True:
-        determined = _determined(sorted(hidden, key=repr), equations) - stuck - safe
-        if not determined:
-            return hidden - set(virtual)
-        cell = min(determined, key=repr)
-        partner = _partner(cell, values, equations, hidden)
+        pinned = determined(sorted(hidden, key=repr), equations) - stuck
+        if not pinned:
+            return hidden
+        cell = min(pinned, key=repr)
+        partner = _partner(cell, values, equations, hidden, movable)
         if partner is None:
             stuck.add(cell)
         else:
@@ -75,13 +77,17 @@ def suppress(
 
 
 def _partner(
-    cell: Cell, values: Mapping[Cell, int], equations: Sequence[Equation], hidden: set[Cell]
+    cell: Cell,
+    values: Mapping[Cell, int],
+    equations: Sequence[Equation],
+    hidden: set[Cell],
+    movable: set[Cell],
 ) -> Cell | None:
     """A visible cell to hide so that `cell` is no longer determined: the smallest one sharing
     an equation with it if that is enough, else the smallest one anywhere that is, else the
     smallest neighbour (more will follow). None when it has no visible neighbour left."""
     visible = sorted(
-        {other for eq in equations for _, other in eq if other not in hidden and other in values},
+        {other for eq in equations for _, other in eq if other not in hidden and other in movable},
         key=lambda c: (values[c], repr(c)),
     )
     near = {other for eq in equations if any(c == cell for _, c in eq) for _, other in eq}
@@ -89,7 +95,7 @@ def _partner(
     for pool in (nearby, visible):
         for candidate in pool[:MAX_TRIALS]:
             trial = sorted(hidden | {candidate}, key=repr)
-            if cell not in _determined(trial, equations):
+            if cell not in determined(trial, equations):
                 return candidate
     # No single cell is enough: hide the smallest neighbour and look again next round.
     return nearby[0] if nearby else None

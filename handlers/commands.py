@@ -33,8 +33,9 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, view: scre
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     nav = where(update, context, Screen.PLACES)
     counter = core(context).counter
-    counter.add("sessions")
-    counter.add("language", nav.lang)
+    who = update.effective_user.id if update.effective_user else None
+    counter.add("sessions", by=who)
+    counter.add("language", nav.lang, by=who)
     await _answer(update, context, navigation.start(nav))
 
 

@@ -50,7 +50,9 @@ async def erase_now(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav
     if chat is None:  # a tap on an inline message: this bot makes none, so it was forged
         return
     cancel_auto_erase(context, chat.id)
-    core(context).counter.add("erases")
+    core(context).counter.add(
+        "erases", by=update.effective_user.id if update.effective_user else None
+    )
     # The neutral line goes first: its id is the newest in the chat, so everything below it
     # is hers or ours to delete, even messages this process never saw.
     done = await chat.send_message(screens.erased(Texts(nav.lang)))
@@ -115,6 +117,6 @@ async def _auto_erase(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _erase_silently(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
     _jobs(context).pop(chat_id, None)
     newest = core(context).erase_memory.highest(chat_id)
-    core(context).counter.add("erases")
+    core(context).counter.add("erases", by=None)  # a timer: nobody to count as its cause
     if newest is not None:
         await delete_history(context, chat_id, newest)

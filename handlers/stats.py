@@ -10,12 +10,11 @@ from telegram.ext import ContextTypes
 from bot import stats_chart, stats_screen
 from bot.callback import Nav, Screen
 from bot.i18n import Texts
+from bot.stats_periods import Kind
 from bot.taxonomy import user_language
 from handlers import commands
 from handlers.render import answer, core, edit, forget_incoming, send
 from handlers.roles import role_of
-
-DEFAULT_DAYS = 30
 
 
 async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -25,15 +24,15 @@ async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav, *, new: bool) -> None:
     helpers = core(context)
-    report = await stats_screen.report_for(
-        helpers.counter,
+    shown = await stats_screen.report_for(
         helpers.sessions,
+        helpers.now(),
         nav.page,
-        helpers.today(),
         helpers.settings.stats_min_count,
+        helpers.settings.stats_retention_days,
     )
     t = Texts(nav.lang)
-    screen = stats_screen.view(t, nav, report)
+    screen = stats_screen.view(t, nav, shown)
     query = update.callback_query
     if new or query is None:
         await send(update, context, screen)
@@ -41,7 +40,8 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav, *,
         await answer(query)
         await edit(update, context, query, screen)
     chat = update.effective_chat
-    if chat is not None:
+    if chat is not None and shown.report is not None:
+        report = shown.report
         photo = await chat.send_photo(
             stats_chart.render(report), caption=html.escape(stats_screen.caption(t, report))
         )
@@ -55,14 +55,19 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user = update.effective_user
     lang = user_language(user.language_code if user else None)
     try:
-        await _show(update, context, Nav(Screen.STATS, lang, page=DEFAULT_DAYS), new=True)
+        await _show(
+            update,
+            context,
+            Nav(Screen.STATS, lang, page=stats_screen.page_of(Kind.WEEK, 0)),
+            new=True,
+        )
     finally:
         await forget_incoming(update, context)
 
 
 async def on_period(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav) -> bool:
     """Show the period; False if the tap is not an admin's (the caller treats it as stale)."""
-    if nav.page not in stats_screen.PERIODS or not await _admin(update, context):
+    if not await _admin(update, context):
         return False
     await _show(update, context, nav, new=False)
     return True

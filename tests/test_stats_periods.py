@@ -1,0 +1,111 @@
+"""Published periods: fixed, not overlapping, never unfinished, and never changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bot import database, stats, stats_publish
+from bot.models import PublishedCell
+from bot.stats_periods import GRACE, Kind, month, month_of, over_since, parse, week_of, weeks_of
+from tests import databases
+
+days = st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2099, 12, 31))
+
+
+@given(days)
+def test_every_day_is_in_one_week_and_one_month_of_whole_weeks(day: dt.date) -> None:
+    week, its_month = week_of(day), month_of(day)
+    assert week.first <= day <= week.last and week.first.weekday() == 0
+    assert its_month.first <= day <= its_month.last
+    assert week in weeks_of(its_month)
+    assert (its_month.last - its_month.first).days + 1 in (28, 35)
+    # The month is the one holding the week's Thursday, and the next month starts right after.
+    thursday = week.first + dt.timedelta(days=3)
+    assert its_month.label == f"{thursday.year}-{thursday.month:02d}"
+    following = month_of(its_month.last + dt.timedelta(days=1))
+    assert following.first == its_month.last + dt.timedelta(days=1)
+    assert parse(week.label) == week and parse(its_month.label) == its_month
+
+
+@given(days, st.integers(min_value=0, max_value=24 * 60 - 1))
+def test_nothing_unfinished_is_ever_due(day: dt.date, minute: int) -> None:
+    now = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) + dt.timedelta(minutes=minute)
+    due = over_since(day - dt.timedelta(days=120), now)
+    for period in due:
+        end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time(), dt.UTC)
+        assert end + GRACE <= now
+    weeks = [p for p in due if p.kind is Kind.WEEK]
+    for a, b in itertools.pairwise(weeks):
+        assert b.first == a.last + dt.timedelta(days=1)  # none skipped, none overlapping
+    assert weeks and (now - dt.datetime.combine(weeks[-1].last, dt.time(), dt.UTC)).days < 9
+
+
+def test_a_week_is_due_an_hour_after_it_ends() -> None:
+    sunday = dt.date(2026, 11, 29)
+    just_before = dt.datetime(2026, 11, 30, 0, 59, tzinfo=dt.UTC)
+    assert week_of(sunday) not in over_since(dt.date(2026, 11, 1), just_before)
+    assert week_of(sunday) in over_since(
+        dt.date(2026, 11, 1), just_before + dt.timedelta(minutes=1)
+    )
+    assert month(2026, 11) in over_since(dt.date(2026, 11, 1), just_before + dt.timedelta(hours=1))
+
+
+async def test_a_published_week_never_changes(tmp_path: Path) -> None:
+    """Counts that arrive after a week was published (a process that could not reach the
+    database for hours) change nothing anyone sees, nor its month."""
+    url = databases.url_for(tmp_path)
+    engine = database.make_engine(url)
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    november = month(2026, 11)
+
+    async def count(day: dt.date, people: int) -> None:
+        noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        counter = stats.UsageCounter(clock=lambda: noon)
+        for person in range(people):
+            counter.add("sessions", by=person)
+            counter.add_need_in_place("shelter", "CN", by=person)
+        await stats.flush(counter, sessions, everything=True)
+
+    async def cells() -> dict[tuple[str, str], tuple[int, bool]]:
+        async with sessions() as session:
+            rows = await session.execute(
+                select(
+                    PublishedCell.period,
+                    PublishedCell.cell,
+                    PublishedCell.count,
+                    PublishedCell.hidden,
+                )
+            )
+            return {(p, c): (n, h) for p, c, n, h in rows}
+
+    try:
+        for week in weeks_of(november):
+            await count(week.first + dt.timedelta(days=1), 12)
+        first_week = weeks_of(november)[0]
+        after_it = dt.datetime.combine(first_week.last, dt.time(), dt.UTC) + dt.timedelta(days=2)
+        assert await stats_publish.publish_due(sessions, after_it, 10, 730) == [first_week.label]
+        before = await cells()
+        assert before[(first_week.label, "need:shelter")] == (12, False)
+        await count(first_week.first, 5)  # late
+        after_month = dt.datetime.combine(november.last, dt.time(2), dt.UTC) + dt.timedelta(days=1)
+        published = await stats_publish.publish_due(sessions, after_month, 10, 730)
+        assert published == [w.label for w in weeks_of(november)[1:]] + [november.label]
+        again = await cells()
+        assert {k: v for k, v in again.items() if k[0] == first_week.label} == {
+            k: v for k, v in before.items()
+        }
+        # The month is the sum of its weeks as published, not of the late counts.
+        assert again[(november.label, "need:shelter")] == (48, False)
+        assert await stats_publish.publish_due(sessions, after_month, 10, 730) == []
+        async with sessions() as session:
+            total = await session.scalar(select(func.count()).select_from(PublishedCell))
+        assert total == len(again)
+    finally:
+        await engine.dispose()
