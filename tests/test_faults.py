@@ -103,7 +103,7 @@ async def test_when_the_database_goes_away_she_is_asked_to_try_again_soon(
         assert her.answer is not None
         assert her.answer["text"] == "This service is busy right now. Please try again in a moment."
         with pytest.raises(Exception):  # noqa: B017 - the counts cannot be saved now...
-            await stats.flush(core.counter, core.sessions)
+            await stats.flush(core.counter, core.sessions, everything=True)  # as at shutdown
     finally:
         if databases.on_postgres():
             databases.run(databases.allow_connections(bot.db_url, name))
@@ -112,7 +112,7 @@ async def test_when_the_database_goes_away_she_is_asked_to_try_again_soon(
             lock.close()
     await her.tap("A safe place to stay")  # ...and it all works again, without a restart
     assert "Bravo Shelter" in " ".join(her.labels())
-    await stats.flush(core.counter, core.sessions)
+    await stats.flush(core.counter, core.sessions, everything=True)
     engine = database.make_engine(bot.db_url)
     try:
         async with engine.connect() as connection:

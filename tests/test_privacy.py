@@ -357,6 +357,8 @@ INTEGER_COLUMNS = {
     ("proposals", "reviewer"),
     ("daily_counts", "count"),
     ("weekly_need_place", "count"),
+    ("stats_cells", "count"),  # sums of the counts above, copied when a period is published
+    ("stats_periods", "min_count"),  # the STATS_MIN_COUNT setting a period was decided with
     ("contacts", "position"),
     ("entry_categories", "position"),
     ("entry_regions", "position"),
