@@ -109,6 +109,8 @@ class FakeApi:
         now = time.perf_counter()
         result: Any = True
         chat_id = int(params.get("chat_id", 0) or 0)
+        if method == "answerCallbackQuery":  # a query's id is its update's here (UpdateMaker)
+            chat_id = self.chat_of_update.get(int(params.get("callback_query_id", 0)), 0)
         if chat_id:
             self.calls[chat_id].append(now)
         if method == "getMe":
