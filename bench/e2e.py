@@ -63,6 +63,7 @@ class FakeApi:
         self.wakeup = asyncio.Event()
         self.outstanding: dict[int, Outstanding] = {}  # by chat id
         self.calls: dict[int, list[float]] = defaultdict(list)  # chat id -> call times
+        self.methods: dict[int, Counter[str]] = defaultdict(Counter)  # chat id -> methods called
         self.delivered: dict[int, float] = {}  # update id -> time handed to the bot
         self.chat_of_update: dict[int, int] = {}
         self.polls = 0
@@ -113,6 +114,7 @@ class FakeApi:
             chat_id = self.chat_of_update.get(int(params.get("callback_query_id", 0)), 0)
         if chat_id:
             self.calls[chat_id].append(now)
+            self.methods[chat_id][method] += 1
         if method == "getMe":
             result = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
         elif method in ("sendMessage", "editMessageText", "sendPhoto"):

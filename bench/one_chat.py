@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ class OneChatRun:
     start_seconds: float  # the other user's /start, from its delivery to its last call's answer
     flood_calls: int  # Bot API calls made for the flooding chat
     flood_seconds: float  # from the flood's delivery to the last call for it
+    methods: dict[str, int] = field(default_factory=dict)  # the flooding chat's calls by method
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -43,6 +44,7 @@ class OneChatRun:
             "other_start_s": round(self.start_seconds, 3),
             "flood_calls": self.flood_calls,
             "flood_s": round(self.flood_seconds, 2),
+            "flood_calls_by_method": self.methods,
         }
 
 
@@ -79,7 +81,13 @@ async def run(
     finally:
         await api.stop()
     return OneChatRun(
-        erases, texts, delay, item.finished - item.delivered, len(calls), flood_seconds
+        erases,
+        texts,
+        delay,
+        item.finished - item.delivered,
+        len(calls),
+        flood_seconds,
+        dict(sorted(api.methods[FLOODER].items())),
     )
 
 
@@ -89,5 +97,6 @@ def lines(result: OneChatRun) -> list[str]:
         f" each Bot API call {1000 * result.delay:g} ms):",
         f"  {'another user’s /start answered in':40}{result.start_seconds:>10.3f} s",
         f"  {'Bot API calls for the flooding chat':40}{result.flood_calls:>10}",
+        "    " + ", ".join(f"{method} {count}" for method, count in result.methods.items()),
         f"  {'the flood’s last call after':40}{result.flood_seconds:>10.2f} s",
     ]
