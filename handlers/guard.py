@@ -37,7 +37,7 @@ async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         helpers.counter.see_user(update.effective_user.id)
     message = update.effective_message
     if message is not None:
-        helpers.erase_memory.saw(chat.id, message.message_id)
+        helpers.erase_memory.saw(chat.id, message.message_id, message.date.timestamp())
     step = erase_step(update)
     if shed():  # past what one chat may queue: noted, and tidied up later, without a call
         if step is Step.PLAIN:

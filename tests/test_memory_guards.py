@@ -84,6 +84,38 @@ def test_an_active_chat_is_remembered_past_48_hours_from_its_start() -> None:
     assert memory.highest(9) == 11
 
 
+def test_an_id_is_kept_at_most_48_hours_after_it_was_sent() -> None:
+    clock = Clock()
+    memory = EraseMemory(clock)
+    memory.saw(9, 5000)
+    clock.now += 3600
+    memory.saw(9, 7000)  # an hour later, a newer message
+    clock.now = 1000.0 + ERASABLE_SECONDS + 1  # the first is 48 hours and a second old
+    assert memory.highest(9) == 7000
+    # Id 5000 is no longer known, so the walk goes its fixed window below 7000 only.
+    assert flatten(memory.batches(9, newest=7000))[-1] == 7000 - WALK_BACK + 1
+
+
+def test_a_message_sent_over_48_hours_ago_is_not_kept_at_all() -> None:
+    clock = Clock()
+    memory = EraseMemory(clock)
+    clock.now += ERASABLE_SECONDS + 100
+    memory.saw(9, 10, sent_at=clock.now - ERASABLE_SECONDS - 1)  # a tap on an old screen
+    assert memory.highest(9) is None and len(memory) == 0
+    memory.saw(9, 11, sent_at=clock.now - 60)
+    assert memory.highest(9) == 11
+
+
+def test_a_busy_chat_keeps_a_small_memory() -> None:
+    clock = Clock()
+    memory = EraseMemory(clock)
+    for n in range(10_000):  # a message every minute for almost a week
+        memory.saw(9, n + 1)
+        clock.now += 60
+    assert len(memory._chats[9]) <= 50  # hourly spans over two days, not ten thousand ids
+    assert memory.highest(9) == 10_000
+
+
 def test_a_warning_owed_by_an_update_that_may_not_answer_falls_to_the_next() -> None:
     clock = Clock()
     guard = FloodGuard(limit=3, window=10, pause=30, clock=clock)
