@@ -233,7 +233,7 @@ def _report(
             f"{largest['list_ms']:.2f} / {largest['card_ms']:.2f} ms",
         ),
         (
-            "another /start < 1 s while one chat floods",
+            "other /start < 1 s, one chat flooding",
             flood.start_seconds < 1,
             f"{flood.start_seconds:.3f} s",
         ),
