@@ -3,6 +3,7 @@
     python -m bench                 # 10,000 entries, 2,000 users
     python -m bench --large         # and list/card query times at 100,000 entries
     python -m bench --users 500     # a quicker run
+    python -m bench --one-chat      # only: one chat floods while another user starts
 
 Prints one table; targets that hold are marked "yes". Not part of the test suite: figures on
 a shared machine vary, and a timed test would flake.
@@ -21,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import e2e, inprocess, setup, workload
+from bench import e2e, inprocess, one_chat, setup, workload
 from bot import database, directory
 from bot.settings import load_settings
 
@@ -74,12 +75,25 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--duration", type=float, default=30.0, help="seconds at the fixed rate")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--one-chat",
+        action="store_true",
+        help="only the flood scenario: one chat floods while another user sends /start",
+    )
     args = parser.parse_args()
 
     folder = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "helpline-bench"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"preparing {args.entries:,} entries in {folder} ...", flush=True)
     url, items, _took = setup.prepare(folder, args.entries)
+    db_path = Path(url.split("///", 1)[1])
+    if args.one_chat:
+        print("one chat floods ...", flush=True)
+        flood = asyncio.run(one_chat.run(db_path, folder))
+        print("\n".join(one_chat.lines(flood)))
+        if args.json:
+            args.json.write_text(json.dumps({"one_chat": flood.summary()}, indent=2))
+        return 0
     users = workload.users(args.users, items)
     settings = load_settings(database_url=url, telegram_api_url="https://bench.invalid")
 
@@ -91,7 +105,6 @@ def main() -> int:
         large_url, _large, _t = setup.prepare(folder, 100_000)
         queries[100_000] = _queries(large_url)
 
-    db_path = Path(url.split("///", 1)[1])
     runs = []
     for bot in ("helpline", "echo"):
         print(f"end to end, {bot}, maximum rate ...", flush=True)
@@ -126,7 +139,9 @@ def main() -> int:
                 )
             )
         )
-    report = _report(args, inproc, queries, runs, same_transport)
+    print("one chat floods ...", flush=True)
+    flood = asyncio.run(one_chat.run(db_path, folder))
+    report = _report(args, inproc, queries, runs, same_transport, flood)
     print(report["table"])
     if args.json:
         args.json.write_text(
@@ -141,6 +156,7 @@ def _report(
     queries: dict[int, dict[str, float]],
     runs: list[e2e.Run],
     same_transport: e2e.Run,
+    flood: one_chat.OneChatRun,
 ) -> dict[str, Any]:
     helpline_max, echo_max, helpline_rate, echo_rate = runs
 
@@ -199,6 +215,7 @@ def _report(
             f"queries at {size:>7,} entries: list {timing['list_ms']:.2f} ms, "
             f"card {timing['card_ms']:.2f} ms (mean, including the driver)"
         )
+    lines += ["", *one_chat.lines(flood)]
     largest = queries[max(queries)]
     targets = [
         ("throughput >= 0.9 x echo", ratio >= 0.9, f"{ratio:.2f}"),
@@ -215,6 +232,11 @@ def _report(
             largest["list_ms"] < 2 and largest["card_ms"] < 2,
             f"{largest['list_ms']:.2f} / {largest['card_ms']:.2f} ms",
         ),
+        (
+            "other /start < 1 s, one chat flooding",
+            flood.start_seconds < 1,
+            f"{flood.start_seconds:.3f} s",
+        ),
     ]
     lines += ["", "targets:"]
     lines += [f"  {'yes' if ok else 'NO ':4} {name:38} {value}" for name, ok, value in targets]
@@ -224,6 +246,7 @@ def _report(
         "queries": {str(k): v for k, v in queries.items()},
         "runs": [e2e.summary(r) for r in runs],
         "echo_on_aiohttp": e2e.summary(same_transport),
+        "one_chat": flood.summary(),
         "targets": {name: {"holds": ok, "value": value} for name, ok, value in targets},
     }
 

@@ -18,6 +18,7 @@ import statistics
 import sys
 import time
 from collections import Counter, defaultdict, deque
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,17 +48,22 @@ class Outstanding:
     index: int
     update_id: int
     delivered: float = 0.0
+    finished: float = 0.0  # when the final call for it was answered
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class FakeApi:
-    def __init__(self, bot: str, maker: UpdateMaker) -> None:
+    """`delay`: seconds each Bot API call takes to be answered, as Telegram's own do."""
+
+    def __init__(self, bot: str, maker: UpdateMaker, delay: float = 0.0) -> None:
         self.bot = bot
         self.maker = maker
+        self.delay = delay
         self.pending: deque[dict[str, Any]] = deque()
         self.wakeup = asyncio.Event()
         self.outstanding: dict[int, Outstanding] = {}  # by chat id
         self.calls: dict[int, list[float]] = defaultdict(list)  # chat id -> call times
+        self.methods: dict[int, Counter[str]] = defaultdict(Counter)  # chat id -> methods called
         self.delivered: dict[int, float] = {}  # update id -> time handed to the bot
         self.chat_of_update: dict[int, int] = {}
         self.polls = 0
@@ -81,7 +87,11 @@ class FakeApi:
 
     def push(self, item: Outstanding, update: dict[str, Any]) -> None:
         self.outstanding[item.user.user_id] = item
-        self.chat_of_update[update["update_id"]] = item.user.user_id
+        self.push_unwatched(update, item.user.user_id)
+
+    def push_unwatched(self, update: dict[str, Any], chat_id: int) -> None:
+        """An update no one waits for (a flood's, say)."""
+        self.chat_of_update[update["update_id"]] = chat_id
         self.pending.append(update)
         self.wakeup.set()
 
@@ -95,11 +105,16 @@ class FakeApi:
         params = await self._params(request)
         if method == "getUpdates":
             return await self._get_updates(params)
+        if self.delay:
+            await asyncio.sleep(self.delay)
         now = time.perf_counter()
         result: Any = True
         chat_id = int(params.get("chat_id", 0) or 0)
+        if method == "answerCallbackQuery":  # a query's id is its update's here (UpdateMaker)
+            chat_id = self.chat_of_update.get(int(params.get("callback_query_id", 0)), 0)
         if chat_id:
             self.calls[chat_id].append(now)
+            self.methods[chat_id][method] += 1
         if method == "getMe":
             result = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
         elif method in ("sendMessage", "editMessageText", "sendPhoto"):
@@ -112,6 +127,7 @@ class FakeApi:
             }
         item = self.outstanding.get(chat_id)
         if item is not None and method == final_call(self.bot, item.user.steps[item.index]):
+            item.finished = now
             item.done.set()
         return web.json_response({"ok": True, "result": result})
 
@@ -196,21 +212,17 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def run(
+@contextlib.asynccontextmanager
+async def bot_process(
     bot: str,
-    users: list[User],
+    api: FakeApi,
     *,
     database: Path | None,
-    rate: float | None,
-    duration: float,
     workdir: Path,
     echo_transport: str = "httpx",
-) -> Run:
-    """One run: `bot` is "helpline" or "echo"; `rate` None for the maximum rate;
-    `echo_transport` "httpx" (PTB's default) or "aiohttp" (the helpline's)."""
-    maker = UpdateMaker()
-    api = FakeApi(bot, maker)
-    await api.start()
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The bot in its own process, polling `api`; yields once it has begun polling, and stops
+    it (SIGTERM, then SIGKILL after 15 s) on the way out."""
     env = {
         "PATH": os.environ.get("PATH", ""),
         "HOME": str(workdir),
@@ -237,18 +249,7 @@ async def run(
             if process.returncode is not None:
                 raise RuntimeError(f"the {bot} process exited; see {workdir / (bot + '.log')}")
             await asyncio.sleep(0.05)
-        start_rss = peak_rss_mb(process.pid)  # ready and polling, before any user
-        plan: list[tuple[int, int]] = []
-        bot_cpu, own_cpu = cpu_seconds(process.pid), time.process_time()
-        started = time.perf_counter()
-        if rate is None:
-            await asyncio.gather(*(_walk(api, maker, user, plan) for user in users))
-        else:
-            await _at_rate(api, maker, users, plan, rate, duration)
-        seconds = time.perf_counter() - started
-        bot_cpu, own_cpu = cpu_seconds(process.pid) - bot_cpu, time.process_time() - own_cpu
-        await asyncio.sleep(0.5)
-        rss = peak_rss_mb(process.pid)
+        yield process
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
@@ -258,6 +259,40 @@ async def run(
                 process.kill()
                 await process.wait()
         log.close()
+
+
+async def run(
+    bot: str,
+    users: list[User],
+    *,
+    database: Path | None,
+    rate: float | None,
+    duration: float,
+    workdir: Path,
+    echo_transport: str = "httpx",
+) -> Run:
+    """One run: `bot` is "helpline" or "echo"; `rate` None for the maximum rate;
+    `echo_transport` "httpx" (PTB's default) or "aiohttp" (the helpline's)."""
+    maker = UpdateMaker()
+    api = FakeApi(bot, maker)
+    await api.start()
+    try:
+        async with bot_process(
+            bot, api, database=database, workdir=workdir, echo_transport=echo_transport
+        ) as process:
+            start_rss = peak_rss_mb(process.pid)  # ready and polling, before any user
+            plan: list[tuple[int, int]] = []
+            bot_cpu, own_cpu = cpu_seconds(process.pid), time.process_time()
+            started = time.perf_counter()
+            if rate is None:
+                await asyncio.gather(*(_walk(api, maker, user, plan) for user in users))
+            else:
+                await _at_rate(api, maker, users, plan, rate, duration)
+            seconds = time.perf_counter() - started
+            bot_cpu, own_cpu = cpu_seconds(process.pid) - bot_cpu, time.process_time() - own_cpu
+            await asyncio.sleep(0.5)
+            rss = peak_rss_mb(process.pid)
+    finally:
         await api.stop()
     return Run(bot, "max" if rate is None else f"{rate:g}/s", len(plan), seconds,
                _latencies(api, plan), rss, start_rss, bot_cpu, own_cpu, api.lost,

@@ -24,10 +24,11 @@ log = logging.getLogger(__name__)
 
 DONE_LINE_SECONDS = 5.0
 JOBS_KEY = "auto_erase_jobs"
+DONE_LINES_KEY = "erase_line_jobs"
 
 
-def _jobs(context: ContextTypes.DEFAULT_TYPE) -> dict[int, Job[Any]]:
-    jobs: dict[int, Job[Any]] = context.bot_data.setdefault(JOBS_KEY, {})
+def _jobs(context: ContextTypes.DEFAULT_TYPE, key: str = JOBS_KEY) -> dict[int, Job[Any]]:
+    jobs: dict[int, Job[Any]] = context.bot_data.setdefault(key, {})
     return jobs
 
 
@@ -35,12 +36,16 @@ async def delete_history(context: ContextTypes.DEFAULT_TYPE, chat_id: int, newes
     """Ask Telegram to delete every id from `newest` down, 100 at a time; ids that are gone
     or too old are skipped by Telegram."""
     memory = core(context).erase_memory
-    for batch in memory.batches(chat_id, newest):
+    batches, whole = memory.batches(chat_id, newest), True
+    for batch in batches:
         try:
             await context.bot.delete_messages(chat_id, batch)
         except TelegramError as exc:
+            whole = False
             log.info("a batch of messages could not be deleted (%s)", type(exc).__name__)
     memory.forget(chat_id)
+    if whole and batches:  # messages held back from a flood are gone too
+        core(context).flood.deleted(chat_id, batches[-1][-1], batches[0][0])
 
 
 async def erase_now(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav) -> None:
@@ -56,9 +61,13 @@ async def erase_now(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav
     # The neutral line goes first: its id is the newest in the chat, so everything below it
     # is hers or ours to delete, even messages this process never saw.
     done = await chat.send_message(screens.erased(Texts(nav.lang)))
+    # An earlier erase's line is below this one: deleted with the rest, not on its own.
+    earlier = _jobs(context, DONE_LINES_KEY).pop(chat.id, None)
+    if earlier is not None:
+        earlier.schedule_removal()
     await delete_history(context, chat.id, done.message_id - 1)
     assert context.job_queue is not None
-    context.job_queue.run_once(
+    _jobs(context, DONE_LINES_KEY)[chat.id] = context.job_queue.run_once(
         _delete_done_line, DONE_LINE_SECONDS, chat_id=chat.id, data=done.message_id, name="erase"
     )
 
@@ -66,6 +75,9 @@ async def erase_now(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav
 async def _delete_done_line(context: ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     assert job is not None and job.chat_id is not None and isinstance(job.data, int)
+    lines = _jobs(context, DONE_LINES_KEY)
+    if lines.get(job.chat_id) is job:
+        del lines[job.chat_id]
     try:
         await context.bot.delete_message(job.chat_id, job.data)
     except TelegramError as exc:

@@ -3,42 +3,57 @@
 from __future__ import annotations
 
 import html
+import logging
 
 from telegram import Chat, Update
+from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot import desk, screens
 from bot.callback import BadCallback, Nav, Screen, decode
 from bot.flood import Verdict
 from bot.i18n import Texts
+from bot.processing import Step, erase_step, shed
 from bot.staff_callback import is_staff_data
 from bot.taxonomy import user_language
 from handlers import erase
-from handlers.render import answer, core, forget_incoming
+from handlers.render import answer, core
 
-ERASING = (Screen.ERASE, Screen.ERASE_NOW)
+log = logging.getLogger(__name__)
+
+# What was not handled is tidied up this long after the first of it: one deleteMessages for
+# her messages, one answer for her newest tap, however many there were.
+TIDY_SECONDS = 5.0
 
 
 async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != Chat.PRIVATE:
+        if shed():  # more from a chat it leaves or does not serve: nothing to do
+            raise ApplicationHandlerStop
         return
     helpers = core(context)
     if update.effective_user is not None:
         helpers.counter.see_user(update.effective_user.id)
     message = update.effective_message
     if message is not None:
-        helpers.erase_memory.saw(chat.id, message.message_id)
-    nav = _nav(update)
+        helpers.erase_memory.saw(chat.id, message.message_id, message.date.timestamp())
+    step = erase_step(update)
+    if shed():  # past what one chat may queue: noted, and tidied up later, without a call
+        if step is Step.PLAIN:
+            helpers.flood.check(chat.id, may_warn=False)
+        _hold(update, context, chat.id)
+        raise ApplicationHandlerStop
     # Erasing is never held back, however fast she taps: that is when she needs it most.
-    if not _wants_erase(update, nav):
+    if step is Step.PLAIN:
         verdict = helpers.flood.check(chat.id)
         if verdict is not Verdict.ALLOW:
             if verdict is Verdict.WARN:
                 await _please_wait(update, context)
-            if update.callback_query is None:
-                await forget_incoming(update, context)  # held back, but not left in the chat
+            if verdict is Verdict.IGNORE or update.callback_query is None:
+                _hold(update, context, chat.id)  # held back, and not left in the chat
             raise ApplicationHandlerStop
+    nav = _nav(update)
     if nav is not None and nav.origin is Screen.AUTO_ERASE:  # her choice, off included
         erase.arm_auto_erase(context, chat.id, nav.auto)
     else:
@@ -73,12 +88,38 @@ def _nav(update: Update) -> Nav | None:
         return None
 
 
-def _wants_erase(update: Update, nav: Nav | None) -> bool:
-    if nav is not None:
-        return nav.screen in ERASING
-    text = (update.message.text if update.message is not None else None) or ""
-    words = text.split()
-    return bool(words) and words[0].split("@")[0] == "/erase"
+def _hold(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Not handled, so tidied up later with the rest: her message deleted (it may hold her name
+    or place; setting DELETE_USER_MESSAGES), her tap answered if it is the newest."""
+    helpers = core(context)
+    query, message = update.callback_query, update.message
+    if query is not None:
+        first = helpers.flood.hold_tap(chat_id, query.id, update.update_id)
+    elif message is not None and helpers.settings.delete_user_messages:
+        first = helpers.flood.hold_message(chat_id, message.message_id)
+    else:
+        return
+    if first:
+        assert context.job_queue is not None
+        context.job_queue.run_once(_tidy, TIDY_SECONDS, chat_id=chat_id, name="tidy")
+
+
+async def _tidy(context: ContextTypes.DEFAULT_TYPE) -> None:
+    job = context.job
+    assert job is not None and job.chat_id is not None
+    held = core(context).flood.take_held(job.chat_id)
+    if held is None:
+        return
+    if held.tap is not None:
+        try:
+            await context.bot.answer_callback_query(held.tap)
+        except TelegramError as exc:  # too old by now, say: it stops spinning on its own
+            log.info("a held tap could not be answered (%s)", type(exc).__name__)
+    for batch in held.batches():
+        try:
+            await context.bot.delete_messages(job.chat_id, batch)
+        except TelegramError as exc:
+            log.info("held messages could not be deleted (%s)", type(exc).__name__)
 
 
 async def _please_wait(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -82,3 +82,71 @@ def test_an_active_chat_is_remembered_past_48_hours_from_its_start() -> None:
     memory.saw(9, 11)  # she came back just before two days were up
     clock.now += 3600
     assert memory.highest(9) == 11
+
+
+def test_an_id_is_kept_at_most_48_hours_after_it_was_sent() -> None:
+    clock = Clock()
+    memory = EraseMemory(clock)
+    memory.saw(9, 5000)
+    clock.now += 3600
+    memory.saw(9, 7000)  # an hour later, a newer message
+    clock.now = 1000.0 + ERASABLE_SECONDS + 1  # the first is 48 hours and a second old
+    assert memory.highest(9) == 7000
+    # Id 5000 is no longer known, so the walk goes its fixed window below 7000 only.
+    assert flatten(memory.batches(9, newest=7000))[-1] == 7000 - WALK_BACK + 1
+
+
+def test_a_message_sent_over_48_hours_ago_is_not_kept_at_all() -> None:
+    clock = Clock()
+    memory = EraseMemory(clock)
+    clock.now += ERASABLE_SECONDS + 100
+    memory.saw(9, 10, sent_at=clock.now - ERASABLE_SECONDS - 1)  # a tap on an old screen
+    assert memory.highest(9) is None and len(memory) == 0
+    memory.saw(9, 11, sent_at=clock.now - 60)
+    assert memory.highest(9) == 11
+
+
+def test_a_busy_chat_keeps_a_small_memory() -> None:
+    clock = Clock()
+    memory = EraseMemory(clock)
+    for n in range(10_000):  # a message every minute for almost a week
+        memory.saw(9, n + 1)
+        clock.now += 60
+    assert len(memory._chats[9]) <= 50  # hourly spans over two days, not ten thousand ids
+    assert memory.highest(9) == 10_000
+
+
+def test_a_warning_owed_by_an_update_that_may_not_answer_falls_to_the_next() -> None:
+    clock = Clock()
+    guard = FloodGuard(limit=3, window=10, pause=30, clock=clock)
+    verdicts = [guard.check(1, may_warn=False) for _ in range(5)]
+    assert verdicts == [Verdict.ALLOW] * 3 + [Verdict.IGNORE] * 2
+    assert guard.check(1) is Verdict.WARN
+    assert guard.check(1) is Verdict.IGNORE
+
+
+def test_held_messages_are_kept_as_runs_and_deleted_in_batches() -> None:
+    guard = FloodGuard()
+    assert guard.hold_message(1, 10) is True  # the first: a tidy-up is due
+    assert [guard.hold_message(1, i) for i in (12, 11, 30, 31, 5)] == [False] * 5
+    guard.deleted(1, 29, 40)  # an erase deleted these already
+    held = guard.take_held(1)
+    assert held is not None and flatten(list(held.batches())) == [12, 11, 10, 5]
+    assert guard.take_held(1) is None
+    scattered = list(range(1, 1001, 2))
+    for i in reversed(scattered):  # out of order, as shed and ignored updates come
+        guard.hold_message(2, i)
+    held = guard.take_held(2)
+    assert held is not None and len(held.runs) < 50  # not one entry per message
+    ids = flatten(list(held.batches()))
+    assert set(scattered) <= set(ids) and ids == sorted(ids, reverse=True)
+    assert all(len(b) <= BATCH for b in held.batches())
+
+
+def test_only_the_newest_held_tap_is_answered() -> None:
+    guard = FloodGuard()
+    assert guard.hold_tap(1, "b", order=7) is True
+    guard.hold_tap(1, "a", order=3)  # an older tap, held later
+    guard.hold_tap(1, "c", order=9)
+    held = guard.take_held(1)
+    assert held is not None and held.tap == "c"
