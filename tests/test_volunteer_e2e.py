@@ -374,13 +374,14 @@ async def test_retire_hides_an_entry_once_approved(desk: Desk) -> None:
 async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
     """Three reports yesterday (today's count is not used: it moves by the minute); shown as
     a mark, never as a number."""
-    yesterday_noon = dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(12), dt.UTC)
-    desk.core.counter = stats.UsageCounter(clock=lambda: yesterday_noon)
+    clock = [dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(12), dt.UTC)]
+    desk.core.counter = stats.UsageCounter(clock=lambda: clock[0])
     for _n in range(3):
         someone = desk.harness.person("en")
         await user_sees(someone, "In China", "A safe place to stay")
         await someone.tap("Bravo Shelter")
         await someone.tap("This contact did not work")
+    clock[0] += dt.timedelta(days=1)  # yesterday is over: its counts are written
     await stats.flush(desk.core.counter, desk.core.sessions)
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Re-check")
