@@ -5,28 +5,58 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from bot import database, directory
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry
 from tests.harness import load_directory
 
 
-async def listing(tmp_path: Path, entries: list[dict], lang: str, **query: object) -> list[str]:  # type: ignore[type-arg]
+@pytest.fixture(autouse=True)
+def built_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list statements as start-up builds them, built again for each test: they are
+    built once, at import, so a test of them has to build its own to see a change to them."""
+    pages, total = directory._page_queries()
+    monkeypatch.setattr(directory, "_PAGE_OF", pages)
+    monkeypatch.setattr(directory, "_TOTAL_OF", total)
+
+
+async def pages(
+    tmp_path: Path,
+    entries: list[dict],  # type: ignore[type-arg]
+    lang: str,
+    numbers: tuple[int, ...] = (0,),
+    **query: object,
+) -> list[directory.Page]:
     url = databases.url_for(tmp_path, "q")
     await load_directory(url, as_yaml(entries))
     engine = database.make_engine(url)
+    found = []
     try:
         async with database.make_sessionmaker(engine)() as session:
-            page = await directory.list_for_need(
-                session,
-                lang=lang,
-                page=0,
-                today=TODAY,
-                max_age_days=180,
-                **query,  # type: ignore[arg-type]
-            )
+            for number in numbers:
+                if query:
+                    page = await directory.list_for_need(
+                        session,
+                        lang=lang,
+                        page=number,
+                        today=TODAY,
+                        max_age_days=180,
+                        **query,  # type: ignore[arg-type]
+                    )
+                else:
+                    page = await directory.list_anywhere(
+                        session, lang=lang, page=number, today=TODAY, max_age_days=180
+                    )
+                found.append(page)
     finally:
         await engine.dispose()
+    return found
+
+
+async def listing(tmp_path: Path, entries: list[dict], lang: str, **query: object) -> list[str]:  # type: ignore[type-arg]
+    (page,) = await pages(tmp_path, entries, lang, **query)
     return [e.id for e in page.entries]
 
 
@@ -60,3 +90,38 @@ async def test_other_places_and_needs_are_left_out(tmp_path: Path) -> None:
     ]
     got = await listing(tmp_path, entries, "ko", need="shelter", place="CN")
     assert set(got) == {"anywhere", "two-places"}
+
+
+async def test_pages_of_five_in_order_with_the_total_and_the_last_page_for_one_past_it(
+    tmp_path: Path,
+) -> None:
+    entries = [entry(f"legal-{i}", name={"en": "Same Name"}) for i in (6, 2, 0, 5, 3, 1, 4)]
+    entries.append(entry("stale", verified_on=TODAY - dt.timedelta(days=181)))
+    first, second, past = await pages(
+        tmp_path, entries, "en", (0, 1, 9), need="shelter", place="CN"
+    )
+    # The same name everywhere: the id decides, so the order is the same on every page.
+    assert [e.id for e in first.entries] == [f"legal-{i}" for i in range(5)]
+    assert [e.id for e in second.entries] == ["legal-5", "legal-6"]
+    assert (first.page, first.pages, first.total) == (0, 2, 7)
+    assert (second.page, second.pages, second.total) == (1, 2, 7)
+    assert past == second  # an old or forged button past the end shows the last page
+
+
+async def test_each_language_has_its_own_order_and_the_anywhere_list_every_need(
+    tmp_path: Path,
+) -> None:
+    entries = [
+        entry("a-korean", languages=["ko"], regions=["ANY"], name={"en": "A"}),
+        entry("b-chinese", languages=["zh"], regions=["ANY"], categories=["legal"]),
+        entry("c-english", languages=["en"], regions=["ANY"], name={"en": "C"}),
+        entry("d-china-only", languages=["zh"], name={"en": "D"}),
+    ]
+    entries[1]["name"] = {"en": "B"}
+    for lang, first in (("ko", "a-korean"), ("zh", "b-chinese"), ("en", "c-english")):
+        (tmp_path / lang).mkdir()
+        (page,) = await pages(tmp_path / lang, entries, lang)
+        ids = [e.id for e in page.entries]
+        assert ids[0] == first, lang  # staff who speak her language first
+        assert sorted(ids) == ["a-korean", "b-chinese", "c-english"]
+        assert (page.total, page.pages) == (3, 1)

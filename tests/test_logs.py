@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+import re
+import sys
+import threading
+import traceback
+import types
+from types import TracebackType
+
+import pytest
 
 from bot import logs
 from tests.fake_telegram import TOKEN
@@ -94,3 +103,120 @@ def test_asyncio_records_keep_only_their_level_logger_and_exception_type() -> No
     lines = out.strip().splitlines()
     assert len(lines) == 3 and all(" ERROR asyncio: " in line for line in lines), out
     assert "[ValueError]" in lines[0] and "[KeyError]" in lines[2]
+
+
+SECRET = "webhook-secret-9f3a1c77"
+
+
+@pytest.fixture
+def hooks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's hooks as they were, once the test is over."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+
+
+def raised(error: BaseException) -> tuple[type[BaseException], BaseException, TracebackType]:
+    try:
+        raise error
+    except BaseException as caught:  # the test hands it to a hook, as Python would
+        assert caught.__traceback__ is not None
+        return type(caught), caught, caught.__traceback__
+
+
+def frames_and_type(kind: type[BaseException], trace: TracebackType) -> str:
+    """Where an exception happened, as Python prints a traceback's frames, and its type."""
+    frames = "".join(traceback.format_list(traceback.extract_tb(trace)))
+    return f"Traceback (most recent call last):\n{frames}{kind.__name__}\n"
+
+
+def test_an_uncaught_error_at_start_up_is_printed_whole_but_for_the_secrets(
+    hooks: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs.install_hooks([SECRET])
+    kind, error, trace = raised(RuntimeError(f"start-up failed: {SECRET} and {TOKEN}"))
+    sys.excepthook(kind, error, trace)
+    printed = capsys.readouterr().err
+    whole = "".join(traceback.format_exception(kind, error, trace))
+    assert printed == whole.replace(SECRET, logs.REDACTED).replace(TOKEN, logs.REDACTED)
+    assert "start-up failed: [redacted] and [redacted]" in printed
+
+
+def test_another_thread_s_error_is_printed_as_frames_and_type_only(
+    hooks: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs.install_hooks([SECRET])
+    kind, error, trace = raised(ValueError("she wrote Yanji-canary-7731"))
+    worker = threading.Thread(name="worker-7")
+    threading.excepthook(threading.ExceptHookArgs((kind, error, trace, worker)))
+    threading.excepthook(threading.ExceptHookArgs((kind, error, trace, None)))
+    threading.excepthook(threading.ExceptHookArgs((*raised(SystemExit(3)), worker)))
+    printed = capsys.readouterr().err
+    assert printed == (
+        f"Exception in thread worker-7:\n{frames_and_type(kind, trace)}"
+        f"Exception in thread unknown:\n{frames_and_type(kind, trace)}"
+    )  # and a thread's SystemExit is no error: nothing
+
+
+def test_an_error_python_cannot_raise_names_the_object_by_its_type_only(
+    hooks: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    class Message:
+        def __repr__(self) -> str:
+            return "Message(text='Yanji-canary-7731')"
+
+    logs.install_hooks([SECRET])
+    kind, error, trace = raised(KeyError("Yanji-canary-7731"))
+    for err_msg, what in ((None, Message()), ("Exception ignored while closing", None)):
+        sys.unraisablehook(
+            types.SimpleNamespace(
+                exc_type=kind, exc_value=error, exc_traceback=trace, err_msg=err_msg, object=what
+            )  # type: ignore[arg-type]
+        )
+    sys.unraisablehook(
+        types.SimpleNamespace(
+            exc_type=kind, exc_value=error, exc_traceback=None, err_msg=None, object=None
+        )  # type: ignore[arg-type]
+    )
+    printed = capsys.readouterr().err
+    assert printed == (
+        f"Exception ignored in: a Message\n{frames_and_type(kind, trace)}"
+        f"Exception ignored while closing: a unknown\n{frames_and_type(kind, trace)}"
+        "Exception ignored in: a unknown\nTraceback (most recent call last):\nKeyError\n"
+    )
+
+
+def test_json_lines_carry_the_same_filtered_records() -> None:
+    stream = io.StringIO()
+    logs.configure("INFO", stream, secrets=[SECRET], fmt="json")
+    own = logging.getLogger("bot.json")
+    own.warning("update %s failed in 쉼터", 12)
+    try:
+        raise OSError("disk full")
+    except OSError:
+        own.exception("could not write")
+    try:
+        raise OSError(f"refused {SECRET}")
+    except OSError:
+        own.error("could not connect", exc_info=True)
+    logging.getLogger("httpx").warning("HTTP Request: %s", f"https://x/bot{TOKEN}/getMe")
+    lines = stream.getvalue().splitlines()
+    assert "쉼터" in lines[0]  # written as it is, not as \\u escapes
+    records = [json.loads(line) for line in lines]
+    assert [set(r) for r in records] == [
+        {"time", "level", "logger", "message"},
+        {"time", "level", "logger", "message", "exception"},
+        {"time", "level", "logger", "message", "exception"},
+        {"time", "level", "logger", "message"},
+    ]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}", r["time"]) for r in records)
+    assert [(r["level"], r["logger"], r["message"]) for r in records] == [
+        ("WARNING", "bot.json", "update 12 failed in 쉼터"),
+        ("ERROR", "bot.json", "could not write"),
+        ("ERROR", "bot.json", "could not connect"),
+        ("WARNING", "httpx", "HTTP Request: %s"),
+    ]
+    assert records[1]["exception"].startswith("Traceback (most recent call last):")
+    assert records[1]["exception"].endswith("OSError: disk full")
+    assert records[2]["exception"].endswith(f"OSError: refused {logs.REDACTED}")
+    assert SECRET not in stream.getvalue() and TOKEN not in stream.getvalue()

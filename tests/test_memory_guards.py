@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
 from bot.erase import BATCH, ERASABLE_SECONDS, WALK_BACK, EraseMemory
-from bot.flood import FloodGuard, Verdict
+from bot.flood import MAX_RUNS, FloodGuard, Held, Verdict
 
 
 class Clock:
@@ -150,3 +152,46 @@ def test_only_the_newest_held_tap_is_answered() -> None:
     guard.hold_tap(1, "c", order=9)
     held = guard.take_held(1)
     assert held is not None and held.tap == "c"
+
+
+def blocks(ids: set[int]) -> list[tuple[int, int]]:
+    """The ids as maximal runs of consecutive numbers, lowest first."""
+    found: list[tuple[int, int]] = []
+    for i in sorted(ids):
+        if found and found[-1][1] == i - 1:
+            found[-1] = (found[-1][0], i)
+        else:
+            found.append((i, i))
+    return found
+
+
+def test_held_ids_are_exactly_what_was_held_in_as_few_runs_as_they_make() -> None:
+    """However her messages arrive, and whatever an erase deleted meanwhile, the tidy-up
+    deletes each held id once and nothing else, and memory holds one run per block."""
+    rng = random.Random(20261130)
+    for _ in range(300):
+        held, expected = Held(), set()
+        for _ in range(rng.randint(1, 40)):
+            if expected and rng.random() < 0.2:
+                low = rng.randint(0, 62)
+                high = rng.randint(low, 63)
+                held.drop_messages(low, high)
+                expected -= set(range(low, high + 1))
+            else:
+                message_id = rng.randint(1, 60)
+                if len(blocks(expected | {message_id})) > MAX_RUNS:
+                    continue  # joining runs is tested below
+                held.add_message(message_id)
+                expected.add(message_id)
+            assert held.runs == blocks(expected)
+        assert flatten(list(held.batches())) == sorted(expected, reverse=True)
+
+
+def test_beyond_the_run_limit_the_closest_two_runs_are_joined() -> None:
+    held = Held()
+    singles = [1, 3, *range(10, 160, 10)]  # 17 runs; 1 and 3 are the closest
+    for message_id in reversed(singles):
+        held.add_message(message_id)
+    assert held.runs == [(1, 3), *((i, i) for i in range(10, 160, 10))]
+    assert len(held.runs) == MAX_RUNS
+    assert flatten(list(held.batches()))[-3:] == [3, 2, 1]  # the id between is taken in

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot import database, stats, stats_publish
-from bot.models import PublishedCell
+from bot.models import DailyCount, PublishedCell, WeeklyNeedPlace
 from bot.stats_periods import GRACE, Kind, month, month_of, over_since, parse, week_of, weeks_of
 from tests import databases
 
@@ -107,5 +107,81 @@ async def test_a_published_week_never_changes(tmp_path: Path) -> None:
         async with sessions() as session:
             total = await session.scalar(select(func.count()).select_from(PublishedCell))
         assert total == len(again)
+    finally:
+        await engine.dispose()
+
+
+async def test_published_periods_are_read_by_kind_and_dates_and_go_with_their_retention(
+    tmp_path: Path,
+) -> None:
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    november, weeks = month(2026, 11), weeks_of(month(2026, 11))
+    try:
+        for week in weeks:
+            noon = dt.datetime.combine(week.first, dt.time(12), tzinfo=dt.UTC)
+            counter = stats.UsageCounter(clock=lambda noon=noon: noon)  # type: ignore[misc]
+            for person in range(12):
+                counter.add("sessions", by=person)
+                counter.add_need_in_place("shelter", "CN", by=person)
+            await stats.flush(counter, sessions, everything=True)
+        after = dt.datetime.combine(november.last, dt.time(2), dt.UTC) + dt.timedelta(days=1)
+        await stats_publish.publish(sessions, weeks[2], 10)  # one published ahead of its turn
+        await stats_publish.publish_due(sessions, after, 10, 730)
+
+        async with sessions() as session:
+            inside = await stats_publish.published(
+                session, Kind.WEEK, weeks[1].first, weeks[-1].last - dt.timedelta(days=1)
+            )
+            months = await stats_publish.published(
+                session, Kind.MONTH, november.first, after.date()
+            )
+        # Only the weeks lying wholly in the dates, oldest first; no month among them.
+        assert [p.period for p in inside] == weeks[1:-1]
+        assert [p.period for p in months] == [november]
+        assert all(p.min_count == 10 for p in [*inside, *months])
+        assert inside[0].shown(("need", "shelter")) == 12
+        assert inside[0].shown(("day", weeks[1].first.isoformat())) == 12
+        assert months[0].shown(("need", "shelter")) == 12 * len(weeks)
+        # A month is published by its totals and groups; its days are its weeks' to show.
+        assert not [name for name in months[0].cells if name[0] == "day"]
+
+        await stats_publish.delete_published_before(sessions, weeks[1].last)
+        async with sessions() as session:
+            kept = await stats_publish.published(session, Kind.WEEK, november.first, november.last)
+            cells = await session.scalar(
+                select(func.count())
+                .select_from(PublishedCell)
+                .where(PublishedCell.period == weeks[0].label)
+            )
+        assert [p.period for p in kept] == weeks[1:]  # the one ending that day stays
+        assert cells == 0  # a period's numbers go with it
+    finally:
+        await engine.dispose()
+
+
+async def test_daily_counts_are_kept_for_the_retention_and_weekly_ones_by_their_week(
+    tmp_path: Path,
+) -> None:
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    today = dt.date(2026, 11, 30)
+    oldest = today - dt.timedelta(days=30)  # a Saturday, in week 2026-W44
+    try:
+        async with sessions() as session, session.begin():
+            for day in (oldest - dt.timedelta(days=1), oldest, today):
+                session.add(DailyCount(day=day, metric="sessions", key="", count=11))
+            for week in ("2026-W43", "2026-W44", "2026-W49"):
+                session.add(WeeklyNeedPlace(week=week, need="shelter", place="CN", count=11))
+        await stats.delete_older_than(sessions, today, 30)
+        async with sessions() as session:
+            days = list(await session.scalars(select(DailyCount.day).order_by(DailyCount.day)))
+            weeks = list(
+                await session.scalars(select(WeeklyNeedPlace.week).order_by(WeeklyNeedPlace.week))
+            )
+        assert days == [oldest, today]
+        assert weeks == ["2026-W44", "2026-W49"]  # a week goes once all of it is too old
     finally:
         await engine.dispose()

@@ -1,0 +1,128 @@
+"""Importing over a directory: what is added, updated, removed and left alone, and the audit
+trail it writes, in the core and on a real database (the CLI's `directory import`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import database, directory, directory_file
+from bot.models import AuditRecord
+from tests import databases
+from tests.directory_data import TODAY, as_yaml, entry, standard_entries
+from tests.harness import load_directory
+
+Sessions = async_sessionmaker[AsyncSession]
+NOTE = "Ask the coordinator; checked by phone (staff-only-note-7731)"
+
+
+@pytest.fixture
+async def sessions(tmp_path: Path) -> AsyncIterator[Sessions]:
+    url = databases.url_for(tmp_path)
+    await load_directory(url, as_yaml(standard_entries()))
+    engine = database.make_engine(url)
+    try:
+        yield database.make_sessionmaker(engine)
+    finally:
+        await engine.dispose()
+
+
+def changed(entries: list[dict[str, Any]], entry_id: str, **fields: Any) -> list[dict[str, Any]]:
+    return [{**e, **fields} if e["id"] == entry_id else e for e in entries]
+
+
+async def import_file(sessions: Sessions, entries: list[dict[str, Any]]) -> directory.ImportPlan:
+    parsed = directory_file.parse(as_yaml(entries))
+    async with sessions() as session:
+        dry_run = directory.plan_import(await directory.all_entries(session), parsed)
+    async with sessions() as session, session.begin():
+        plan = await directory.replace_all(session, parsed)
+    assert plan == dry_run  # the dry run says exactly what the import then does
+    return plan
+
+
+async def trail(sessions: Sessions) -> list[tuple[str, str, str, str, str]]:
+    async with sessions() as session:
+        rows = await session.scalars(select(AuditRecord).order_by(AuditRecord.id))
+        return [(r.actor, r.action, r.entry_id, r.old, r.new) for r in rows]
+
+
+async def note_of(sessions: Sessions, entry_id: str) -> str | None:
+    async with sessions() as session:
+        found = {e.id: e for e in await directory.all_entries(session)}
+        return found[entry_id].internal_note
+
+
+async def test_an_import_changes_only_what_differs_and_records_each_change(
+    sessions: Sessions,
+) -> None:
+    before = await trail(sessions)
+    entries = [e for e in standard_entries() if e["id"] != "cn-shelter-zh"]
+    entries = changed(entries, "cn-shelter-ko", name={"en": "Renamed Shelter"})
+    entries = [e for e in entries if e["id"] != "cn-shelter-all"] + [
+        {k: v for k, v in e.items() if k != "internal_note"}  # says nothing of its note
+        for e in entries
+        if e["id"] == "cn-shelter-all"
+    ]
+    entries = changed(entries, "kr-settlement", internal_note="")  # had none: no change
+    entries.append(entry("new-clinic", name={"en": "New Clinic"}))
+
+    plan = await import_file(sessions, entries)
+
+    assert plan.added == ["new-clinic"]
+    assert plan.updated == ["cn-shelter-ko"]
+    assert plan.removed == ["cn-shelter-zh"]
+    assert plan.unchanged == len(standard_entries()) - 2
+    records = (await trail(sessions))[len(before) :]
+    assert [(actor, action, entry_id) for actor, action, entry_id, _, _ in records] == [
+        ("cli", "added", "new-clinic"),
+        ("cli", "updated", "cn-shelter-ko"),
+        ("cli", "removed", "cn-shelter-zh"),
+    ]
+    added, updated, removed = records
+    assert added[3] == "" and "id: new-clinic" in added[4] and "New Clinic" in added[4]
+    assert "Bravo Shelter" in updated[3] and "Renamed Shelter" in updated[4]
+    assert "Renamed Shelter" not in updated[3] and "Bravo Shelter" not in updated[4]
+    assert "id: cn-shelter-zh" in removed[3] and removed[4] == ""
+    assert await note_of(sessions, "cn-shelter-all") == NOTE  # kept, though the file omits it
+
+    async with sessions() as session:
+        seen = {
+            e.id
+            for e in (
+                await directory.list_for_need(
+                    session,
+                    need="shelter",
+                    place="CN",
+                    lang="en",
+                    page=0,
+                    today=TODAY,
+                    max_age_days=180,
+                )
+            ).entries
+        }
+        renamed = await directory.visible_entry(
+            session, "cn-shelter-ko", today=TODAY, max_age_days=180
+        )
+    assert {"new-clinic", "cn-shelter-ko"} <= seen and "cn-shelter-zh" not in seen
+    assert renamed is not None and renamed.name == {"en": "Renamed Shelter"}
+
+    again = await import_file(sessions, entries)  # the same file once more: nothing to do
+    assert (again.added, again.updated, again.removed) == ([], [], [])
+    assert again.unchanged == len(entries)
+    assert len(await trail(sessions)) == len(before) + 3
+
+
+async def test_an_empty_note_in_the_file_clears_the_note(sessions: Sessions) -> None:
+    entries = changed(standard_entries(), "cn-shelter-all", internal_note="")
+    plan = await import_file(sessions, entries)
+    assert plan.updated == ["cn-shelter-all"] and plan.added == plan.removed == []
+    assert not await note_of(sessions, "cn-shelter-all")
+    (record,) = (await trail(sessions))[-1:]
+    assert record[1:3] == ("updated", "cn-shelter-all")
+    assert "staff-only-note-7731" in record[3] and "staff-only-note-7731" not in record[4]

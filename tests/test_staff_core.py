@@ -1,0 +1,160 @@
+"""Staff and proposals in the core, on a real database: whose drafts go with whom, who may
+take an entry id, and what a rejection or a discard touches.
+
+Through the bot the same rules are driven in tests/test_volunteer_e2e.py; here each is pinned
+with the other members' proposals lying next to the ones acted on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import database, proposals, staff
+from bot.models import Proposal
+from tests import databases
+from tests.directory_data import TODAY, as_yaml, entry
+from tests.harness import load_directory
+
+Sessions = async_sessionmaker[AsyncSession]
+ANNA, BORA, CHOI = 5_000_101, 5_000_102, 5_000_103
+
+
+@pytest.fixture
+async def sessions(tmp_path: Path) -> AsyncIterator[Sessions]:
+    url = databases.url_for(tmp_path)
+    await load_directory(url, as_yaml([entry("cn-shelter"), entry("kr-clinic", regions=["KR"])]))
+    engine = database.make_engine(url)
+    made = database.make_sessionmaker(engine)
+    # Added out of order, so that the listing's order is its own doing (on PostgreSQL).
+    for user_id, role in ((BORA, "volunteer"), (CHOI, "admin"), (ANNA, "volunteer")):
+        await staff.add(made, user_id, role, TODAY)
+    try:
+        yield made
+    finally:
+        await engine.dispose()
+
+
+async def states(sessions: Sessions) -> dict[int, tuple[int, str, str]]:
+    """Every proposal: id -> (author, state, entry id)."""
+    async with sessions() as session:
+        rows = await session.scalars(select(Proposal))
+        return {p.id: (p.author, p.state, p.entry_id) for p in rows}
+
+
+async def change(sessions: Sessions, author: int, entry_id: str, *, submit: bool) -> int:
+    async with sessions() as session, session.begin():
+        draft = await proposals.start_change(session, author, entry_id, TODAY)
+        assert draft is not None
+        if submit:
+            sent = await proposals.submit(session, author, draft.batch)
+            assert [p.id for p in sent if isinstance(p, Proposal)] == [draft.id]
+        return draft.id
+
+
+async def test_staff_are_listed_by_role_then_id_and_removed_with_their_drafts_only(
+    sessions: Sessions,
+) -> None:
+    assert [(m.user_id, m.role) for m in await staff.members(sessions)] == [
+        (CHOI, "admin"),
+        (ANNA, "volunteer"),
+        (BORA, "volunteer"),
+    ]
+    anna_draft = await change(sessions, ANNA, "cn-shelter", submit=False)
+    anna_open = await change(sessions, ANNA, "kr-clinic", submit=True)
+    bora_draft = await change(sessions, BORA, "cn-shelter", submit=False)
+
+    assert await staff.remove(sessions, ANNA) is True
+    assert await staff.remove(sessions, ANNA) is False  # nobody left to remove
+    left = await states(sessions)
+    assert anna_draft not in left  # her unfinished work goes with her
+    assert left[anna_open] == (ANNA, proposals.OPEN, "kr-clinic")  # what she sent stays
+    assert left[bora_draft] == (BORA, proposals.DRAFT, "cn-shelter")  # another's is untouched
+    assert [m.user_id for m in await staff.members(sessions)] == [CHOI, BORA]
+
+
+async def test_a_new_entry_id_is_hers_unless_an_entry_or_another_s_live_draft_has_it(
+    sessions: Sessions,
+) -> None:
+    async with sessions() as session, session.begin():
+        assert await proposals.start_new(session, ANNA, "cn-shelter", TODAY) is None  # an entry
+        first = await proposals.start_new(session, ANNA, "new-clinic", TODAY)
+        assert first is not None and first.kind == proposals.NEW
+        again = await proposals.start_new(session, ANNA, "new-clinic", TODAY)
+        assert again is not None and again.id == first.id  # her own draft, not a second one
+        assert await proposals.start_new(session, BORA, "new-clinic", TODAY) is None  # hers
+        rejected = await proposals.start_new(session, BORA, "old-idea", TODAY)
+        assert rejected is not None
+        rejected.state = proposals.REJECTED
+        # A rejected proposal holds no id, and a change to an entry since removed is no
+        # claim on its id either.
+        session.add(
+            Proposal(
+                batch=0,
+                author=BORA,
+                state=proposals.DRAFT,
+                kind=proposals.CHANGE,
+                entry_id="gone-entry",
+                base="id: gone-entry\n",
+                proposed="id: gone-entry\n",
+                created_at=first.created_at,
+                reason="",
+            )
+        )
+        await session.flush()
+        for entry_id in ("old-idea", "gone-entry"):
+            mine = await proposals.start_new(session, ANNA, entry_id, TODAY)
+            assert mine is not None and mine.author == ANNA and mine.kind == proposals.NEW
+    authors_of_new = {
+        (author, entry_id)
+        for author, state, entry_id in (await states(sessions)).values()
+        if state == proposals.DRAFT
+    }
+    assert (ANNA, "new-clinic") in authors_of_new and (BORA, "new-clinic") not in authors_of_new
+
+
+async def test_a_discard_or_a_rejection_touches_that_one_batch_or_proposal_only(
+    sessions: Sessions,
+) -> None:
+    anna = await change(sessions, ANNA, "cn-shelter", submit=False)
+    async with sessions() as session:
+        batch_of_anna = (await proposals.get(session, anna)).batch  # type: ignore[union-attr]
+    async with sessions() as session, session.begin():
+        assert await proposals.discard(session, BORA, batch_of_anna) == 0  # not hers to drop
+    assert (await states(sessions))[anna] == (ANNA, proposals.DRAFT, "cn-shelter")
+    async with sessions() as session, session.begin():
+        assert await proposals.discard(session, ANNA, batch_of_anna) == 1
+    assert anna not in await states(sessions)
+    sent = await change(sessions, ANNA, "cn-shelter", submit=True)
+    async with sessions() as session:
+        batch_sent = (await proposals.get(session, sent)).batch  # type: ignore[union-attr]
+    async with sessions() as session, session.begin():
+        assert await proposals.discard(session, ANNA, batch_sent) == 0  # sent: not a draft
+    assert (await states(sessions))[sent] == (ANNA, proposals.OPEN, "cn-shelter")
+    async with sessions() as session, session.begin():
+        assert await proposals.reject(session, sent, BORA, "later", second_review=True)
+
+    first = await change(sessions, ANNA, "cn-shelter", submit=True)
+    second = await change(sessions, ANNA, "kr-clinic", submit=True)
+    async with sessions() as session, session.begin():
+        assert (
+            await proposals.reject(session, first, ANNA, "own", second_review=True)
+        ) is None  # her own, where a second member of staff must review
+        rejected = await proposals.reject(session, first, BORA, "outdated", second_review=True)
+        assert rejected is not None and rejected.id == first
+    async with sessions() as session:
+        done = await proposals.get(session, first)
+        other = await proposals.get(session, second)
+    assert done is not None and other is not None
+    assert (done.state, done.reviewer, done.reason) == (proposals.REJECTED, BORA, "outdated")
+    assert done.reviewed_at is not None
+    assert (other.state, other.reviewer, other.reason) == (proposals.OPEN, None, "")
+    async with sessions() as session, session.begin():
+        assert await proposals.reject(session, first, CHOI, "again", second_review=True) is None
+    async with sessions() as session:
+        done = await proposals.get(session, first)
+    assert done is not None and (done.reviewer, done.reason) == (BORA, "outdated")  # decided once
