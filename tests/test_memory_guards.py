@@ -195,3 +195,23 @@ def test_beyond_the_run_limit_the_closest_two_runs_are_joined() -> None:
     assert held.runs == [(1, 3), *((i, i) for i in range(10, 160, 10))]
     assert len(held.runs) == MAX_RUNS
     assert flatten(list(held.batches()))[-3:] == [3, 2, 1]  # the id between is taken in
+
+
+def test_forgetting_a_chat_drops_its_ids_and_an_unknown_chat_is_no_error() -> None:
+    memory = EraseMemory()
+    memory.saw(9, 10)
+    memory.saw(8, 20)
+    memory.forget(9)
+    memory.forget(7)  # never seen
+    assert memory.highest(9) is None and memory.highest(8) == 20 and len(memory) == 1
+
+
+def test_ids_go_at_48_hours_to_the_second_even_between_tidy_ups() -> None:
+    """The whole memory is tidied at most once a second; a chat that is erased in between
+    still has nothing past 48 hours."""
+    clock = Clock()
+    memory = EraseMemory(clock)
+    memory.saw(9, 10, sent_at=clock.now - ERASABLE_SECONDS + 0.5)  # tidied up just now
+    clock.now += 0.6  # the message is now over 48 hours old; the next tidy-up is not due
+    assert flatten(memory.batches(9, newest=30)) == list(range(30, 0, -1))  # a plain walk
+    assert memory.highest(9) is None and len(memory) == 0

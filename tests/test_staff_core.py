@@ -158,3 +158,23 @@ async def test_a_discard_or_a_rejection_touches_that_one_batch_or_proposal_only(
     async with sessions() as session:
         done = await proposals.get(session, first)
     assert done is not None and (done.reviewer, done.reason) == (BORA, "outdated")  # decided once
+
+
+async def test_an_entry_s_waiting_re_check_is_its_own_open_one_only(sessions: Sessions) -> None:
+    async with sessions() as session, session.begin():
+        shelter = await proposals.current(session, "cn-shelter")
+        clinic = await proposals.current(session, "kr-clinic")
+        assert shelter is not None and clinic is not None
+        done = await proposals.start_recheck(session, ANNA, clinic, TODAY)
+        done.state = proposals.REJECTED  # reviewed already: no longer waiting
+    await change(sessions, BORA, "kr-clinic", submit=True)  # open, but a change
+    async with sessions() as session:
+        assert await proposals.open_recheck(session, "kr-clinic") is None
+    async with sessions() as session, session.begin():
+        shelter = await proposals.current(session, "cn-shelter")
+        assert shelter is not None
+        waiting = await proposals.start_recheck(session, ANNA, shelter, TODAY)
+    async with sessions() as session:
+        found = await proposals.open_recheck(session, "cn-shelter")
+        assert found is not None and found.id == waiting.id
+        assert await proposals.open_recheck(session, "kr-clinic") is None
