@@ -107,6 +107,15 @@ async def test_pages_of_five_in_order_with_the_total_and_the_last_page_for_one_p
     assert (second.page, second.pages, second.total) == (1, 2, 7)
     assert past == second  # an old or forged button past the end shows the last page
 
+    # Names in the opposite order to the ids: the page is cut by name, not by id.
+    entries = [entry(f"legal-{i}", name={"en": f"Name {9 - i}"}) for i in range(7)]
+    (tmp_path / "reversed").mkdir()
+    first, second = await pages(
+        tmp_path / "reversed", entries, "en", (0, 1), need="shelter", place="CN"
+    )
+    assert [e.id for e in first.entries] == [f"legal-{i}" for i in (6, 5, 4, 3, 2)]
+    assert [e.id for e in second.entries] == ["legal-1", "legal-0"]
+
 
 async def test_each_language_has_its_own_order_and_the_anywhere_list_every_need(
     tmp_path: Path,

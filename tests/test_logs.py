@@ -117,8 +117,11 @@ def hooks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def raised(error: BaseException) -> tuple[type[BaseException], BaseException, TracebackType]:
-    try:
+    def deeper() -> None:
         raise error
+
+    try:
+        deeper()
     except BaseException as caught:  # the test hands it to a hook, as Python would
         assert caught.__traceback__ is not None
         return type(caught), caught, caught.__traceback__

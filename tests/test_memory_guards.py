@@ -188,13 +188,24 @@ def test_held_ids_are_exactly_what_was_held_in_as_few_runs_as_they_make() -> Non
 
 
 def test_beyond_the_run_limit_the_closest_two_runs_are_joined() -> None:
-    held = Held()
-    singles = [1, 3, *range(10, 160, 10)]  # 17 runs; 1 and 3 are the closest
-    for message_id in reversed(singles):
-        held.add_message(message_id)
-    assert held.runs == [(1, 3), *((i, i) for i in range(10, 160, 10))]
+    def held_in_order(runs: list[tuple[int, int]]) -> Held:
+        held = Held()
+        for first, last in runs:
+            for message_id in range(first, last + 1):
+                held.add_message(message_id)
+        return held
+
+    singles = [(i, i) for i in (10, 20, 30, 40, 50, 60)]
+    later = [(i, i) for i in (90, 100, 110, 120, 123, 140, 150, 160, 170)]
+    # 17 runs: 72 to 74 is the closest gap (120 to 123 the next), in the middle.
+    held = held_in_order([*singles, (70, 72), (74, 76), *later])
+    assert held.runs == [*singles, (70, 76), *later]
     assert len(held.runs) == MAX_RUNS
-    assert flatten(list(held.batches()))[-3:] == [3, 2, 1]  # the id between is taken in
+    assert 73 in flatten(list(held.batches()))  # the id between is taken in
+
+    # And when the closest two are the newest ones.
+    held = held_in_order([(i, i) for i in range(10, 170, 10)] + [(162, 162)])
+    assert held.runs == [(i, i) for i in range(10, 160, 10)] + [(160, 162)]
 
 
 def test_forgetting_a_chat_drops_its_ids_and_an_unknown_chat_is_no_error() -> None:

@@ -178,3 +178,24 @@ async def test_an_entry_s_waiting_re_check_is_its_own_open_one_only(sessions: Se
         found = await proposals.open_recheck(session, "cn-shelter")
         assert found is not None and found.id == waiting.id
         assert await proposals.open_recheck(session, "kr-clinic") is None
+
+
+async def test_the_review_queue_is_oldest_sent_first_and_never_her_own(sessions: Sessions) -> None:
+    async with sessions() as session, session.begin():
+        shelter = await proposals.start_change(session, ANNA, "cn-shelter", TODAY)
+        clinic = await proposals.start_change(session, ANNA, "kr-clinic", TODAY)
+        assert shelter is not None and clinic is not None
+        ids = (shelter.id, clinic.id)
+    for proposal_id in reversed(ids):  # the later draft is sent first
+        async with sessions() as session, session.begin():
+            batch = (await proposals.get(session, proposal_id)).batch  # type: ignore[union-attr]
+            await proposals.submit(session, ANNA, batch)
+    bora_own = await change(sessions, BORA, "cn-shelter", submit=True)
+    async with sessions() as session:
+        for_bora = await proposals.review_queue(session, BORA, second_review=True)
+        for_anna = await proposals.review_queue(session, ANNA, second_review=True)
+        for_anyone = await proposals.review_queue(session, ANNA, second_review=False)
+        waiting = await proposals.waiting_count(session, BORA, second_review=True)
+    assert [p.id for p in for_bora] == [ids[1], ids[0]] and waiting == 2
+    assert [p.id for p in for_anna] == [bora_own]
+    assert [p.id for p in for_anyone] == [ids[1], ids[0], bora_own]
