@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import database, proposals, staff
+from bot import database, directory, directory_file, proposals, staff
 from bot.models import Proposal
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry
@@ -199,3 +199,31 @@ async def test_the_review_queue_is_oldest_sent_first_and_never_her_own(sessions:
     assert [p.id for p in for_bora] == [ids[1], ids[0]] and waiting == 2
     assert [p.id for p in for_anna] == [bora_own]
     assert [p.id for p in for_anyone] == [ids[1], ids[0], bora_own]
+
+
+async def test_an_uploaded_file_keeps_notes_it_says_nothing_of_and_drafts_only_changes(
+    sessions: Sessions,
+) -> None:
+    noted = [entry("cn-shelter", internal_note="n1"), entry("kr-clinic", regions=["KR"])]
+    async with sessions() as session, session.begin():
+        await directory.replace_all(session, directory_file.parse(as_yaml(noted)))
+    same = [entry("cn-shelter"), entry("kr-clinic", regions=["KR"])]  # no notes in the file
+    renoted = [entry("cn-shelter", internal_note="n2"), entry("kr-clinic", regions=["KR"])]
+    async with sessions() as session, session.begin():
+        made = await proposals.from_file(session, ANNA, directory_file.parse(as_yaml(same)))
+        assert made.proposals == [] and made.unchanged == ["cn-shelter", "kr-clinic"]
+        made = await proposals.from_file(session, ANNA, directory_file.parse(as_yaml(renoted)))
+        assert [p.entry_id for p in made.proposals] == ["cn-shelter"]
+        assert "n2" in made.proposals[0].proposed and "n1" in made.proposals[0].base
+        assert made.unchanged == ["kr-clinic"]
+
+
+async def test_a_draft_is_hers_to_edit_only_while_it_is_a_draft(sessions: Sessions) -> None:
+    mine = await change(sessions, ANNA, "cn-shelter", submit=False)
+    sent = await change(sessions, ANNA, "kr-clinic", submit=True)
+    async with sessions() as session:
+        found = await proposals.own(session, ANNA, mine)
+        assert found is not None and found.id == mine
+        assert await proposals.own(session, BORA, mine) is None  # another's draft
+        assert await proposals.own(session, ANNA, sent) is None  # sent for review
+        assert await proposals.own(session, ANNA, 999_999) is None  # never there
