@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from bot import database, stats, stats_publish
 from bot.models import DailyCount, PublishedCell, WeeklyNeedPlace
 from bot.stats_periods import GRACE, Kind, month, month_of, over_since, parse, week_of, weeks_of
+from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
 
 days = st.dates(min_value=dt.date(2001, 1, 1), max_value=dt.date(2099, 12, 31))
@@ -185,3 +186,37 @@ async def test_daily_counts_are_kept_for_the_retention_and_weekly_ones_by_their_
         assert weeks == ["2026-W44", "2026-W49"]  # a week goes once all of it is too old
     finally:
         await engine.dispose()
+
+
+async def test_a_week_is_published_with_every_number_it_has_named_once(tmp_path: Path) -> None:
+    """Every total, language, place, need, need x place and day, zero or not; a number the
+    week never had (a contact nobody opened) reads as hidden, like a small one."""
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    week = week_of(dt.date(2026, 11, 18))
+    wednesday = dt.datetime.combine(dt.date(2026, 11, 18), dt.time(12), tzinfo=dt.UTC)
+    try:
+        counter = stats.UsageCounter(clock=lambda: wednesday)
+        for person in range(12):
+            counter.add("sessions", by=person)
+            counter.add_need_in_place("shelter", "CN", by=person)
+        await stats.flush(counter, sessions, everything=True)
+        assert await stats_publish.publish(sessions, week, 10)
+        async with sessions() as session:
+            (published,) = (await stats_publish.published_labels(session, [week.label])).values()
+    finally:
+        await engine.dispose()
+    expected = {
+        *(("total", name) for name in ("sessions", "unique_users", "erases")),
+        *(("language", lang) for lang in USER_LANGUAGES),
+        *(("place", place) for place in PLACES),
+        *(("need", need) for need in NEEDS),
+        *(("need_place", need, place) for need in NEEDS for place in PLACES),
+        *(("day", day.isoformat()) for day in week.days()),
+    }
+    assert set(published.cells) == expected
+    assert published.shown(("day", "2026-11-18")) == 12
+    assert published.cells[("day", "2026-11-17")] == (0, True)
+    assert published.shown(("need", "shelter")) == 12
+    assert published.shown(("opened", "no-such-entry")) is None
