@@ -29,6 +29,9 @@ HEAD = "0011"
 
 
 SQLITE_CONNECTIONS = 4
+# PostgreSQL advisory lock held while migrating ("help" in ASCII): any number for this
+# database, as long as nothing else in it uses the same one.
+MIGRATION_LOCK = 0x68656C70
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -89,6 +92,14 @@ async def upgrade(engine: AsyncEngine) -> None:
             return
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # One migration at a time: two instances starting together (or an admin's
+            # `db upgrade` beside a starting service) would otherwise both create the first
+            # tables, and one fail. The other waits here, then finds nothing left to do:
+            # Alembic reads the revision again inside this transaction, after the lock.
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
         await connection.run_sync(_upgrade, config)
 
 
