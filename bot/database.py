@@ -126,6 +126,22 @@ async def has_schema(url: str) -> bool:
         await engine.dispose()
 
 
+def describe(url: str) -> str:
+    """The URL as an admin should see it: the password hidden, and a SQLite file by its full
+    path, saying so when there is no such file yet (the command is about to make it)."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
+        return parsed.render_as_string(hide_password=True)
+    full = Path(name).absolute()
+    shown = parsed.set(database=str(full)).render_as_string(hide_password=True)
+    try:
+        exists = full.is_file()
+    except OSError:  # a folder this user may not look into: say nothing either way
+        return shown
+    return shown if exists else f"{shown}, a new file"
+
+
 def upgrade_url(url: str) -> None:
     """Synchronous entry point for `helpline db upgrade`."""
 
@@ -139,4 +155,4 @@ def upgrade_url(url: str) -> None:
     asyncio.run(run())
 
 
-__all__ = ["Engine", "make_engine", "make_sessionmaker", "upgrade", "upgrade_url"]
+__all__ = ["Engine", "describe", "make_engine", "make_sessionmaker", "upgrade", "upgrade_url"]
