@@ -264,3 +264,24 @@ def test_the_password_file_from_the_settings_file_is_never_printed(
     assert "helpline:***@127.0.0.1:9/helpline" in first_line(result)
     for secret in (PASSWORD, "p@ss", TOKEN.split(":")[1]):
         assert secret not in result.stderr + result.stdout
+
+
+def test_a_directory_file_may_come_on_standard_input(folders: tuple[Path, Path]) -> None:
+    """The service's user cannot open a file in the admin's home: `import - < FILE`."""
+    from tests.directory_data import as_yaml, standard_entries
+
+    etc, work = folders
+    settings = write_settings(etc / "helpline.env", f"DATABASE_URL={sqlite_url(etc / 'in.db')}\n")
+    text = as_yaml(standard_entries())
+    for args in (["validate", "-"], ["import", "-"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "--env-file", str(settings), "directory", *args],
+            cwd=work,
+            input=text,
+            capture_output=True,
+            text=True,
+            env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PROJECT)},
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+    assert f"{len(standard_entries())} were added" in result.stdout
