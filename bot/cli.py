@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import (
@@ -214,6 +214,8 @@ def _database_problem(exc: BaseException, url: str) -> str | None:
     opened; None for anything else (a bug keeps its traceback)."""
     if isinstance(exc, OperationalError | InterfaceError):
         cause: BaseException = exc.orig if exc.orig is not None else exc
+    elif isinstance(exc, DBAPIError) and _refused_at_login(exc):
+        cause = exc.orig if exc.orig is not None else exc
     elif isinstance(exc, OSError | TimeoutError) or type(exc).__module__.startswith("asyncpg"):
         cause = exc
     else:
@@ -221,7 +223,21 @@ def _database_problem(exc: BaseException, url: str) -> str | None:
     text = str(cause).strip()
     detail = text.splitlines()[0][:200] if text else ""
     reason = f"{type(cause).__name__}: {detail}" if detail else type(cause).__name__
-    return f"the database {database.describe(url)} could not be reached or opened ({reason})"
+    hint = ""
+    if "Peer authentication failed" in text:
+        # PostgreSQL's local login takes the system user's name for the role's.
+        hint = "; over the local socket, run it as the system user of the same name"
+    return f"the database {database.describe(url)} could not be reached or opened ({reason}){hint}"
+
+
+# SQLSTATE classes of a database that refuses the connection itself: 08 connection, 28 login,
+# 3D no such database, 53 too many connections, 57 shutting down or starting up.
+LOGIN_REFUSED = ("08", "28", "3D", "53", "57")
+
+
+def _refused_at_login(exc: DBAPIError) -> bool:
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(state, str) and state[:2] in LOGIN_REFUSED
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -132,7 +133,9 @@ def describe(url: str) -> str:
     parsed = make_url(url)
     name = parsed.database or ""
     if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
-        return parsed.render_as_string(hide_password=True)
+        # The query as written (?host=/run/postgresql), not %-escaped; it holds no password.
+        base, mark, query = parsed.render_as_string(hide_password=True).partition("?")
+        return base + mark + urllib.parse.unquote(query)
     full = Path(name).absolute()
     shown = parsed.set(database=str(full)).render_as_string(hide_password=True)
     try:

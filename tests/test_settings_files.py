@@ -285,3 +285,25 @@ def test_a_directory_file_may_come_on_standard_input(folders: tuple[Path, Path])
         )
         assert result.returncode == 0, result.stderr
     assert f"{len(standard_entries())} were added" in result.stdout
+
+
+def test_a_database_that_refuses_the_login_is_one_line(
+    folders: tuple[Path, Path], postgres: str
+) -> None:
+    """A database that does not exist on a server that answers: named, not a traceback."""
+    etc, work = folders
+    missing = make_url(postgres).set(database="no_such_database_5517")
+    url = missing.render_as_string(hide_password=False)
+    settings = write_settings(etc / "helpline.env", f"DATABASE_URL={url}\n")
+    result = helpline("--env-file", str(settings), "staff", "list", cwd=work)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and "no_such_database_5517" in lines[1], result.stderr
+    assert "does not exist" in lines[1] and "Traceback" not in result.stderr
+
+
+def test_a_socket_url_is_shown_as_written() -> None:
+    from bot import database
+
+    url = "postgresql+asyncpg://helpline@/helpline?host=/run/postgresql"
+    assert database.describe(url) == url
