@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(env_file, **overrides)
     except SettingsError as exc:
         print(f"helpline: setting error: {logs.Redactor()(str(exc))}", file=sys.stderr)
-        _warn_if_others_can_read(choose_env_file_quietly(args.env_file))
+        _warn_if_others_can_read(_env_file_or_none(args.env_file))
         return 2
     if settings.pgpassfile:  # read by the PostgreSQL driver from the environment
         os.environ["PGPASSFILE"] = settings.pgpassfile
@@ -253,7 +253,8 @@ def _reaching(url: str) -> Iterator[None]:
         raise DatabaseUnavailable(problem) from None
 
 
-def choose_env_file_quietly(option: str | None) -> EnvFile:
+def _env_file_or_none(option: str | None) -> EnvFile:
+    """The settings file to warn about after a setting error, if it could be read at all."""
     try:
         return choose_env_file(option)
     except SettingsError:

@@ -307,3 +307,45 @@ def test_a_socket_url_is_shown_as_written() -> None:
 
     url = "postgresql+asyncpg://helpline@/helpline?host=/run/postgresql"
     assert database.describe(url) == url
+
+
+def test_a_libpq_password_file_from_the_settings_reaches_the_driver(
+    folders: tuple[Path, Path],
+) -> None:
+    """asyncpg reads PGPASSFILE from the environment; in the settings file it is exported
+    for it. One that cannot be read is named, as DATABASE_PASSWORD_FILE is."""
+    etc, work = folders
+    passfile = etc / "pgpass"
+    passfile.write_text("127.0.0.1:5432:helpline:helpline:p@ss:word\n", "utf-8")
+    passfile.chmod(0o600)
+    directory = work / "directory.yaml"
+    directory.write_text("version: 1\nentries: []\n", "utf-8")
+    settings = write_settings(etc / "helpline.env", f"PGPASSFILE={passfile}\n")
+    probe = (
+        "import os, sys\n"
+        "from bot import cli\n"
+        "code = cli.main(sys.argv[1:])\n"
+        "print(code, os.environ.get('PGPASSFILE'))\n"
+    )
+    seen = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            probe,
+            "--env-file",
+            str(settings),
+            "directory",
+            "validate",
+            str(directory),
+        ],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(PROJECT)},
+        timeout=120,
+    )
+    assert seen.stdout.strip().splitlines()[-1].split() == ["0", str(passfile)], seen.stderr
+
+    write_settings(settings, f"PGPASSFILE={etc / 'nowhere'}\n")
+    result = helpline("--env-file", str(settings), "staff", "list", cwd=work)
+    assert result.returncode == 2 and "PGPASSFILE" in result.stderr and "nowhere" in result.stderr
