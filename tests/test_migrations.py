@@ -185,3 +185,31 @@ def test_a_current_database_is_opened_without_alembic(tmp_path: Path) -> None:
         [sys.executable, "-c", probe, url], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_two_upgrades_at_once_on_a_fresh_postgresql_database(tmp_path: Path, postgres: str) -> None:
+    """Two processes started together (two instances' ExecStartPre, or an admin's command
+    beside a starting service) migrate a new database once between them, both exiting 0."""
+    import os
+    import subprocess
+    import sys
+
+    project = Path(__file__).resolve().parent.parent
+    for attempt in range(3):  # the race is the whole first migration: each round must pass
+        url = databases.database_on(postgres, f"race{attempt}")
+        env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(project)}
+        env.pop("HELPLINE_ENV_FILE", None)
+        started = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", "db", "upgrade"],
+                cwd=tmp_path,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        results = [(p.wait(120), *p.communicate()) for p in started]
+        assert [code for code, _out, _err in results] == [0, 0], results
+        assert databases.schema_exists(url)
