@@ -43,7 +43,7 @@ from bot.navigation import Core
 from bot.processing import HelplineApplication, OneChatAtATime
 from bot.settings import Settings
 from bot.taxonomy import USER_LANGUAGES
-from bot.telegram_request import RetryingRequest
+from bot.telegram_request import BotApiStatus, RetryingRequest
 from handlers import commands, errors, groups, guard, menu, volunteer
 from handlers import stats as stats_handlers
 
@@ -182,10 +182,13 @@ def build_application(
     else:
         # Two connections for each update handled at once, and a patient wait for a free one
         # under load rather than a failed call; getUpdates has its own connection.
+        status = BotApiStatus()  # every call's outcome, for /healthz
         builder = builder.request(
-            RetryingRequest(connection_pool_size=128, pool_timeout=10.0)
-        ).get_updates_request(RetryingRequest(connection_pool_size=1))
+            RetryingRequest(connection_pool_size=128, pool_timeout=10.0, status=status)
+        ).get_updates_request(RetryingRequest(connection_pool_size=1, status=status))
     application = builder.build()
+    if request is None:
+        application.bot_data["bot_api"] = status
     register(application)
     return application
 

@@ -9,12 +9,14 @@ import datetime as dt
 import importlib
 import logging
 import os
+import signal
 import stat
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import (
@@ -31,7 +33,7 @@ from bot import (
 from bot.clock import utc_now, utc_today
 from bot.directory_file import DirectoryFileInvalid
 from bot.i18n import CatalogError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import EnvFile, Settings, SettingsError, choose_env_file, load_settings
 from bot.stats_periods import Kind
 
 log = logging.getLogger("bot")
@@ -43,40 +45,63 @@ class CommandError(Exception):
     """Something the operator can fix; printed as one line."""
 
 
+ENV_FILE_HELP = (
+    "read the settings from this file (default: the file named by HELPLINE_ENV_FILE, else"
+    " ./.env if there is one); variables set in the environment win over it"
+)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="helpline", description=__doc__)
+    parser.add_argument("--env-file", metavar="PATH", help=ENV_FILE_HELP)
+    # The same option after the command too (`helpline db upgrade --env-file ...`), where it
+    # is as easily typed; given in both places, the later one counts.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument(
+        "--env-file", metavar="PATH", default=argparse.SUPPRESS, help="as before the command"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = commands.add_parser(
-        "run", help="run the bot (long polling, or a webhook); migrates the database first"
+    def command(
+        group: argparse._SubParsersAction[argparse.ArgumentParser], name: str, **kw: Any
+    ) -> argparse.ArgumentParser:
+        return group.add_parser(name, parents=[after], **kw)
+
+    run = command(
+        commands,
+        "run",
+        help="run the bot (long polling, or a webhook); migrates the database first",
     )
     run.add_argument(
         "--webhook",
         action="store_true",
         help="serve Telegram's webhook (also when WEBHOOK_URL is set); needs WEBHOOK_URL",
     )
+    run.add_argument(
+        "--listen",
+        metavar="HOST:PORT",
+        help="where the webhook server listens, over WEBHOOK_LISTEN (one per process)",
+    )
 
-    demo = commands.add_parser("demo", help="chat with the bot in the terminal, offline")
+    demo = command(commands, "demo", help="chat with the bot in the terminal, offline")
     demo.add_argument("--lang", default="en", help="the simulated user's Telegram language code")
 
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
-    db_commands.add_parser("upgrade", help="migrate the database to the newest schema")
+    command(db_commands, "upgrade", help="migrate the database to the newest schema")
 
     dirs = commands.add_parser("directory", help="the directory of support contacts")
     dir_commands = dirs.add_subparsers(dest="directory_command", required=True, metavar="ACTION")
-    validate = dir_commands.add_parser("validate", help="check a directory file")
+    validate = command(dir_commands, "validate", help="check a directory file, or - for stdin")
     validate.add_argument("file", type=Path)
-    load = dir_commands.add_parser("import", help="replace the directory from a file")
+    load = command(dir_commands, "import", help="replace the directory from a file, or - for stdin")
     load.add_argument("file", type=Path)
     load.add_argument(
         "--dry-run", action="store_true", help="say what would change, change nothing"
     )
-    past = dir_commands.add_parser("history", help="every recorded change to one entry")
+    past = command(dir_commands, "history", help="every recorded change to one entry")
     past.add_argument("entry_id")
-    export = dir_commands.add_parser(
-        "export", help="write the directory to a file, or - for stdout"
-    )
+    export = command(dir_commands, "export", help="write the directory to a file, or - for stdout")
     export.add_argument("file")
     export.add_argument("--format", choices=("yaml", "csv", "hsds"), default="yaml")
     export.add_argument(
@@ -85,15 +110,17 @@ def _parser() -> argparse.ArgumentParser:
 
     team = commands.add_parser("staff", help="who is a volunteer or an admin")
     team_commands = team.add_subparsers(dest="staff_command", required=True, metavar="ACTION")
-    add = team_commands.add_parser("add", help="make a Telegram user id a volunteer or admin")
+    add = command(team_commands, "add", help="make a Telegram user id a volunteer or admin")
     add.add_argument("user_id", type=_user_id)
     add.add_argument("--role", choices=staff.ROLES, required=True)
-    drop = team_commands.add_parser("remove", help="remove a member of staff")
+    drop = command(team_commands, "remove", help="remove a member of staff")
     drop.add_argument("user_id", type=_user_id)
-    team_commands.add_parser("list", help="list staff")
+    command(team_commands, "list", help="list staff")
 
-    stats = commands.add_parser(
-        "stats", help="anonymised usage counts by complete weeks or months, small counts hidden"
+    stats = command(
+        commands,
+        "stats",
+        help="anonymised usage counts by complete weeks or months, small counts hidden",
     )
     stats.add_argument(
         "--period", choices=[k.value for k in Kind], default=Kind.WEEK.value, help="week or month"
@@ -129,12 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     # blanked, and the configured secrets too as soon as they are known.
     logs.install_hooks()
     args = _parser().parse_args(argv)
-    _warn_if_others_can_read(Path(".env"))
+    overrides = {"webhook_listen": args.listen} if getattr(args, "listen", None) else {}
     try:
-        settings = load_settings()
+        env_file = choose_env_file(args.env_file)
+        settings = load_settings(env_file, **overrides)
     except SettingsError as exc:
         print(f"helpline: setting error: {logs.Redactor()(str(exc))}", file=sys.stderr)
+        _warn_if_others_can_read(_env_file_or_none(args.env_file))
         return 2
+    if settings.pgpassfile:  # read by the PostgreSQL driver from the environment
+        os.environ["PGPASSFILE"] = settings.pgpassfile
     secrets = settings.secrets()
     logs.install_hooks(secrets)
     logs.configure(settings.log_level, secrets=secrets, fmt=settings.log_format)
@@ -142,24 +173,111 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if _uses_database(args):
             _require_driver(settings.database_url)
+            if args.command != "run":  # `run` logs it, as one of its log lines
+                print(f"helpline: {_which_database(settings, env_file)}", file=sys.stderr)
+        if args.command != "run":  # `run` warns after its first line
+            _warn_if_others_can_read(env_file)
+        args.settings_file = env_file  # for `run`, which names it in its log
         return _dispatch(args, settings)
     except (SettingsError, CatalogError, CommandError) as exc:
         print(f"helpline: {clean(str(exc))}", file=sys.stderr)
         return 2
+    except (StartupFailed, DatabaseUnavailable) as exc:
+        print(f"helpline: {clean(str(exc))}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
 
-def _warn_if_others_can_read(dotenv: Path) -> None:
-    """`.env` holds the bot token: say so when other users of the machine can read it."""
+class StartupFailed(Exception):
+    """`run` could not start for a reason that may pass (the Bot API out of reach): exit 1,
+    so that systemd tries again later, where a setting error (exit 2) would not be."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database could not be reached or opened; the message says which, without its
+    password."""
+
+
+def _which_database(settings: Settings, env_file: EnvFile) -> str:
+    """The first line of every command that uses the database: which one (password hidden;
+    a SQLite file by its full path, saying so when it is about to be made) and where the
+    settings came from. An admin in the wrong folder, or without the settings file, sees it
+    before anything is written."""
+    shown = database.describe(settings.database_url)
+    default = "" if "database_url" in settings.model_fields_set else ", DATABASE_URL not set"
+    return f"database {shown} ({env_file.describe()}{default})"
+
+
+def _database_problem(exc: BaseException, url: str) -> str | None:
+    """One line for a database that cannot be reached, refuses the login, or cannot be
+    opened; None for anything else (a bug keeps its traceback)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        cause: BaseException = exc.orig if exc.orig is not None else exc
+    elif isinstance(exc, DBAPIError) and _refused_at_login(exc):
+        cause = exc.orig if exc.orig is not None else exc
+    elif isinstance(exc, OSError | TimeoutError) or type(exc).__module__.startswith("asyncpg"):
+        cause = exc
+    else:
+        return None
+    text = str(cause).strip()
+    detail = text.splitlines()[0][:200] if text else ""
+    reason = f"{type(cause).__name__}: {detail}" if detail else type(cause).__name__
+    hint = ""
+    if "Peer authentication failed" in text:
+        # PostgreSQL's local login takes the system user's name for the role's.
+        hint = "; over the local socket, run it as the system user of the same name"
+    return f"the database {database.describe(url)} could not be reached or opened ({reason}){hint}"
+
+
+# SQLSTATE classes of a database that refuses the connection itself: 08 connection, 28 login,
+# 3D no such database, 53 too many connections, 57 shutting down or starting up.
+LOGIN_REFUSED = ("08", "28", "3D", "53", "57")
+
+
+def _refused_at_login(exc: DBAPIError) -> bool:
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(state, str) and state[:2] in LOGIN_REFUSED
+
+
+@contextlib.contextmanager
+def _reaching(url: str) -> Iterator[None]:
+    """Turn a database that cannot be reached (refused, unknown host, wrong password, a
+    SQLite file in a folder it cannot write) into one line and exit 1."""
     try:
-        mode = stat.S_IMODE(dotenv.stat().st_mode)
+        yield
+    except (OSError, SQLAlchemyError) as exc:
+        problem = _database_problem(exc, url)
+        if problem is None:
+            raise
+        raise DatabaseUnavailable(problem) from None
+
+
+def _env_file_or_none(option: str | None) -> EnvFile:
+    """The settings file to warn about after a setting error, if it could be read at all."""
+    try:
+        return choose_env_file(option)
+    except SettingsError:
+        return EnvFile(None, "")
+
+
+def _warn_if_others_can_read(env_file: EnvFile) -> None:
+    """The settings file holds the bot token: say so when other users of the machine can
+    read it. A `./.env` should be its owner's alone; a file named with --env-file or
+    HELPLINE_ENV_FILE may be readable by the service's group (/etc/helpline/helpline.env is
+    root:helpline 0640), but never by everyone."""
+    if env_file.path is None:
+        return
+    try:
+        mode = stat.S_IMODE(env_file.path.stat().st_mode)
     except OSError:
         return
-    if mode & (stat.S_IRGRP | stat.S_IROTH):
+    loose = stat.S_IROTH | (stat.S_IRGRP if env_file.named_by == "./.env" else 0)
+    if mode & loose:
         print(
-            f"helpline: warning: {dotenv} can be read by other users of this machine"
-            f" (mode {mode:04o}) and holds the bot's secrets: chmod 600 {dotenv}",
+            f"helpline: warning: {env_file.path} can be read by other users of this machine"
+            f" (mode {mode:04o}) and holds the bot's secrets:"
+            f" chmod {'600' if env_file.named_by == './.env' else 'o-rwx'} {env_file.path}",
             file=sys.stderr,
         )
 
@@ -188,13 +306,14 @@ def _require_driver(url: str) -> None:
 def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     match args.command:
         case "run":
-            return _run(settings, webhook=args.webhook)
+            return _run(settings, args.settings_file, webhook=args.webhook)
         case "demo":
             from bot import demo
 
             return demo.main(settings, args.lang)
         case "db":
-            database.upgrade_url(settings.database_url)
+            with _reaching(settings.database_url):
+                database.upgrade_url(settings.database_url)
             print("database is at the newest schema")
             return 0
         case "directory":
@@ -206,7 +325,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     raise AssertionError(args.command)
 
 
-def _run(settings: Settings, *, webhook: bool = False) -> int:
+def _run(settings: Settings, env_file: EnvFile, *, webhook: bool = False) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     token = settings.token()
@@ -216,31 +335,93 @@ def _run(settings: Settings, *, webhook: bool = False) -> int:
         from bot import webhook as webhook_mode
 
         webhook_mode.require_secret(settings)
+    log.info("%s", _which_database(settings, env_file))
+    _warn_if_others_can_read(env_file)
+    api = settings.telegram_api_url
     try:
-        asyncio.run(_check_token(settings, token))
-        return _serve(settings, token)
+        if not asyncio.run(_wait_for_bot_api(settings, token)):
+            return 0  # stopped while waiting
+        with _reaching(settings.database_url):
+            return _serve(settings, token)
     except InvalidToken:
         # The library's message holds the whole token: never shown, not even chained.
         raise CommandError(
-            f"the Bot API at {settings.telegram_api_url} refused BOT_TOKEN: check the token"
-            " with @BotFather, and TELEGRAM_API_URL"
+            f"the Bot API at {api} refused BOT_TOKEN: check the token with @BotFather,"
+            " and TELEGRAM_API_URL"
         ) from None
     except NetworkError as exc:
-        raise CommandError(
-            f"the Bot API at {settings.telegram_api_url} could not be reached"
-            f" ({exc.__class__.__name__}: {exc.message})"
+        raise StartupFailed(
+            f"the Bot API at {api} could not be reached while starting ({_reason(exc)})"
         ) from None
+    except DatabaseUnavailable as exc:
+        raise StartupFailed(str(exc)) from None
+
+
+def _reason(exc: Exception) -> str:
+    """A network error in a few words: its type, and the library's message cut short (a
+    proxy's error page can be long)."""
+    message = str(getattr(exc, "message", "") or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {message[0][:160]}" if message else type(exc).__name__
+
+
+# Pauses between tries to reach the Bot API at start: doubled each time, up to this.
+FIRST_PAUSE = 1.0
+LONGEST_PAUSE = 60.0
+
+
+async def _wait_for_bot_api(settings: Settings, token: str) -> bool:
+    """Ask the Bot API who the bot is until it answers, for up to BOT_API_WAIT_SECONDS,
+    pausing longer after each try: a server that boots before its network, or a Telegram
+    outage, is waited out with one line per try instead of a crash. False when SIGTERM or
+    Ctrl-C came while waiting. A refused token is not tried again."""
+    from telegram.error import NetworkError
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    deadline = loop.time() + settings.bot_api_wait_seconds
+    pause = FIRST_PAUSE
+    try:
+        while True:
+            try:
+                await _check_token(settings, token)
+                return True
+            except NetworkError as exc:
+                left = deadline - loop.time()
+                if left < 1:
+                    raise StartupFailed(
+                        f"the Bot API at {settings.telegram_api_url} could not be reached"
+                        f" ({_reason(exc)}); gave up after {settings.bot_api_wait_seconds} s"
+                        " (BOT_API_WAIT_SECONDS)"
+                    ) from None
+                wait = int(min(pause, left))
+                log.warning(
+                    "the Bot API at %s could not be reached (%s); trying again in %d s",
+                    settings.telegram_api_url,
+                    _reason(exc),
+                    wait,
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
+                if stop.is_set():
+                    log.info("stopped while waiting for the Bot API")
+                    return False
+                pause = min(pause * 2, LONGEST_PAUSE)
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
 
 
 async def _check_token(settings: Settings, token: str) -> None:
-    """Ask the Bot API who the bot is before anything starts, on a connection closed again
-    whatever the answer: a refused token is then one line, with nothing left half-open
-    behind it for the event loop to complain about."""
+    """Ask the Bot API who the bot is, once, on a connection closed again whatever the
+    answer: a refused token is then one line, with nothing left half-open behind it for the
+    event loop to complain about."""
     from telegram import Bot
 
-    from bot.telegram_request import RetryingRequest
+    from bot.telegram_request import AiohttpRequest
 
-    request = RetryingRequest()
+    request = AiohttpRequest()
     bot = Bot(
         token,
         base_url=f"{settings.telegram_api_url}/bot",
@@ -264,13 +445,29 @@ def _serve(settings: Settings, token: str) -> int:
         asyncio.run(webhook_mode.serve(application, settings, ALLOWED_UPDATES))
     else:
         log.info("starting (long polling)")
-        application.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
+        # A loop of our own, closed only after the bot's connections: if start-up fails in
+        # getMe, python-telegram-bot's shutdown skips them (the bot never counted as
+        # initialised) and they would be left open.
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            application.run_polling(
+                allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, close_loop=False
+            )
+        finally:
+            loop.run_until_complete(application.bot.shutdown())
+            loop.close()
+            asyncio.set_event_loop(None)
     log.info("stopped")
     return 0
 
 
 def _read(path: Path) -> str | None:
+    """A directory file's text; `-` is standard input (the service's user may not be able to
+    open a file in the admin's home folder: `helpline directory import - < FILE`)."""
     try:
+        if str(path) == "-":
+            return sys.stdin.buffer.read().decode("utf-8")
         return path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         print(f"helpline: cannot read {path}: {exc.__class__.__name__}", file=sys.stderr)
@@ -304,20 +501,23 @@ async def _database(
 ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
     """The database at the newest schema, for one command. With `missing`, a database that
     does not exist yet is an error with that message instead of being created."""
-    if missing is not None and not await database.has_schema(settings.database_url):
-        raise CommandError(missing)
-    engine = database.make_engine(settings.database_url)
-    try:
-        await database.upgrade(engine)
-        yield database.make_sessionmaker(engine)
-    finally:
-        await engine.dispose()
+    with _reaching(settings.database_url):
+        if missing is not None and not await database.has_schema(settings.database_url):
+            raise CommandError(missing)
+        engine = database.make_engine(settings.database_url)
+        try:
+            await database.upgrade(engine)
+            yield database.make_sessionmaker(engine)
+        finally:
+            await engine.dispose()
 
 
 async def _import(
     settings: Settings, parsed: directory_file.DirectoryFile, *, dry_run: bool
 ) -> int:
-    if dry_run and not await database.has_schema(settings.database_url):
+    with _reaching(settings.database_url):
+        new_database = not await database.has_schema(settings.database_url)
+    if dry_run and new_database:
         _print_plan(directory.plan_import([], parsed), dry_run=True)  # nothing is created
         return 0
     async with _database(settings) as sessions, sessions() as session:
@@ -358,7 +558,12 @@ def _export(settings: Settings, target: str, fmt: str, *, internal: bool = False
     if target == "-":
         sys.stdout.write(text)
     else:
-        Path(target).write_text(text, "utf-8")
+        try:
+            Path(target).write_text(text, "utf-8")
+        except OSError as exc:
+            raise CommandError(
+                f"cannot write {target}: {exc.strerror or type(exc).__name__}"
+            ) from None
         print(f"wrote {len(entries)} entries to {target}", file=sys.stderr)
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import urllib.parse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,9 @@ HEAD = "0011"
 
 
 SQLITE_CONNECTIONS = 4
+# PostgreSQL advisory lock held while migrating ("help" in ASCII): any number for this
+# database, as long as nothing else in it uses the same one.
+MIGRATION_LOCK = 0x68656C70
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -89,6 +93,14 @@ async def upgrade(engine: AsyncEngine) -> None:
             return
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     async with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # One migration at a time: two instances starting together (or an admin's
+            # `db upgrade` beside a starting service) would otherwise both create the first
+            # tables, and one fail. The other waits here, then finds nothing left to do:
+            # Alembic reads the revision again inside this transaction, after the lock.
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK}
+            )
         await connection.run_sync(_upgrade, config)
 
 
@@ -115,6 +127,24 @@ async def has_schema(url: str) -> bool:
         await engine.dispose()
 
 
+def describe(url: str) -> str:
+    """The URL as an admin should see it: the password hidden, and a SQLite file by its full
+    path, saying so when there is no such file yet (the command is about to make it)."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or name in ("", ":memory:"):
+        # The query as written (?host=/run/postgresql), not %-escaped; it holds no password.
+        base, mark, query = parsed.render_as_string(hide_password=True).partition("?")
+        return base + mark + urllib.parse.unquote(query)
+    full = Path(name).absolute()
+    shown = parsed.set(database=str(full)).render_as_string(hide_password=True)
+    try:
+        exists = full.is_file()
+    except OSError:  # a folder this user may not look into: say nothing either way
+        return shown
+    return shown if exists else f"{shown}, a new file"
+
+
 def upgrade_url(url: str) -> None:
     """Synchronous entry point for `helpline db upgrade`."""
 
@@ -128,4 +158,4 @@ def upgrade_url(url: str) -> None:
     asyncio.run(run())
 
 
-__all__ = ["Engine", "make_engine", "make_sessionmaker", "upgrade", "upgrade_url"]
+__all__ = ["Engine", "describe", "make_engine", "make_sessionmaker", "upgrade", "upgrade_url"]

@@ -1,23 +1,39 @@
-"""Settings from the environment and `.env`, checked once at start-up.
+"""Settings from the environment and one settings file, checked once at start-up.
 
 A wrong setting must stop the bot with one line that names it: an operator reading a traceback
 at 3 a.m. may "fix" the wrong thing, and a silently ignored setting (a typo in a retention
-period, say) is worse than none.
+period, say) is worse than none. The same goes for the file itself: a settings file that is
+named and cannot be read stops every command, rather than leaving it to run on the defaults
+(a new, empty SQLite database in whatever folder the shell was in).
+
+Which file: `--env-file PATH`, else the file named by `HELPLINE_ENV_FILE`, else `./.env` if
+there is one; only that one file is read. A variable set in the environment wins over the same
+name in the file (the systemd units give each process its own listen address that way).
 """
 
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import urllib.parse
-from typing import Annotated
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy import make_url
+
+ENV_FILE_VARIABLE = "HELPLINE_ENV_FILE"
+DOTENV = Path(".env")
 
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+# In a URL's user:password part, these end the password early or change its meaning.
+_URL_BREAKING = re.compile(r"[@/?#]|%(?![0-9A-Fa-f]{2})")
 
 
 def _loopback(host: str | None) -> bool:
@@ -34,6 +50,51 @@ def _loopback(host: str | None) -> bool:
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class EnvFile:
+    """The settings file a command reads, if any, and what named it."""
+
+    path: Path | None
+    named_by: str  # "--env-file", ENV_FILE_VARIABLE, "./.env", or "" with no file
+
+    def describe(self) -> str:
+        if self.path is None:
+            return "no settings file: the environment only"
+        return f"settings from {self.path}"
+
+
+def choose_env_file(option: str | None, environ: Mapping[str, str] | None = None) -> EnvFile:
+    """--env-file, else HELPLINE_ENV_FILE, else ./.env when there is one. A file that is
+    named (or a ./.env that exists) and cannot be read is a SettingsError naming it."""
+    environ = os.environ if environ is None else environ
+    variable = environ.get(ENV_FILE_VARIABLE, "").strip()
+    if option:
+        chosen = EnvFile(Path(option), "--env-file")
+    elif variable:
+        chosen = EnvFile(Path(variable), ENV_FILE_VARIABLE)
+    elif os.path.lexists(DOTENV):
+        chosen = EnvFile(DOTENV, "./.env")
+    else:
+        return EnvFile(None, "")
+    assert chosen.path is not None
+    _check_readable(chosen.path, chosen.named_by)
+    return chosen
+
+
+def _check_readable(path: Path, named_by: str) -> None:
+    try:
+        path.read_text("utf-8")
+    except UnicodeDecodeError:
+        raise SettingsError(
+            f"the settings file {path} (from {named_by}) is not UTF-8 text"
+        ) from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SettingsError(
+            f"the settings file {path} (from {named_by}) cannot be read: {reason}"
+        ) from None
 
 
 class Settings(BaseSettings):
@@ -59,6 +120,9 @@ class Settings(BaseSettings):
     webhook_url: str = ""
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1:8080"
+    database_password_file: str = ""
+    pgpassfile: str = ""
+    bot_api_wait_seconds: int = Field(default=300, ge=0, le=86400)
 
     @field_validator("bot_token", mode="after")
     @classmethod
@@ -74,6 +138,16 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        userinfo, at, _rest = value.partition("://")[2].rpartition("@")
+        if at and value.startswith("postgresql") and _URL_BREAKING.search(userinfo):
+            # Unescaped, `p@ss` makes `ss@127.0.0.1` the host and `p%41` the password `pA`:
+            # the bot would connect elsewhere, or fail to log in, with no word of why.
+            raise ValueError(
+                "holds a user or password with a character a URL reads otherwise"
+                " (@ / ? # or a % not followed by two hex digits): write @ as %40, / as %2F,"
+                " ? as %3F, # as %23 and % as %25, or leave the password out of the URL and"
+                " put it in a file named by DATABASE_PASSWORD_FILE"
+            )
         return value
 
     @field_validator("telegram_api_url")
@@ -157,6 +231,36 @@ class Settings(BaseSettings):
             raise ValueError("must be HOST:PORT, such as 127.0.0.1:8080")
         return value
 
+    @field_validator("pgpassfile")
+    @classmethod
+    def _pgpassfile(cls, value: str) -> str:
+        value = value.strip()
+        if value and not os.access(value, os.R_OK):
+            raise ValueError(f"names {value}, which cannot be read")
+        return value
+
+    @model_validator(mode="after")
+    def _password_from_file(self) -> Self:
+        """The database password, from a file of its own: no URL escaping to get wrong."""
+        name = self.database_password_file.strip()
+        if not name:
+            return self
+        try:
+            password = Path(name).read_text("utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+            raise ValueError(f"DATABASE_PASSWORD_FILE {name} cannot be read: {reason}") from None
+        if not password:
+            raise ValueError(f"DATABASE_PASSWORD_FILE {name} is empty")
+        url = make_url(self.database_url)
+        if url.password is not None:
+            raise ValueError(
+                "DATABASE_PASSWORD_FILE is set and DATABASE_URL has a password too:"
+                " leave the password out of DATABASE_URL"
+            )
+        self.database_url = url.set(password=password).render_as_string(hide_password=False)
+        return self
+
     def secrets(self) -> list[str]:
         """Every secret value among the settings, to be blanked from logs and tracebacks: the
         bot token, the webhook secret and the database password (as given and decoded)."""
@@ -176,14 +280,15 @@ class Settings(BaseSettings):
         return self.bot_token.get_secret_value()
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning pydantic's report into one line per bad setting."""
+def load_settings(env_file: EnvFile | None = None, **overrides: object) -> Settings:
+    """Read the settings (from `env_file`, else as `choose_env_file` picks with no option),
+    turning pydantic's report into one line per bad setting."""
+    chosen = env_file if env_file is not None else choose_env_file(None)
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(_env_file=chosen.path, **overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            name = str(error["loc"][0]).upper() if error["loc"] else "settings"
             message = str(error["msg"]).removeprefix("Value error, ")
-            lines.append(f"{name} {message}")
+            lines.append(f"{str(error['loc'][0]).upper()} {message}" if error["loc"] else message)
         raise SettingsError("; ".join(lines)) from None

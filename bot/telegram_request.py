@@ -55,6 +55,43 @@ PAUSE = 0.5  # seconds, doubled after each failed attempt
 
 
 TRANSIENT_STATUS = frozenset({500, 502, 503, 504})
+# What the Bot API answers a token it does not know (revoked, or never issued).
+REFUSED_STATUS = frozenset({401, 404})
+
+
+class BotApiStatus:
+    """Whether the Bot API accepted the token at the last attempt to reach it, for /healthz.
+
+    Every call's outcome is noted here, so that a revoked token turns the health check red at
+    the next call, and a probe is needed only when the bot has been quiet. A change is logged
+    once, without the token."""
+
+    def __init__(self) -> None:
+        self.outcome = "not asked"  # "accepted", "refused" or "no answer" once asked
+        self.at = float("-inf")  # loop time of the last attempt's outcome
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome == "accepted"
+
+    def noted(self, code: int | None) -> None:
+        if code is None or code in TRANSIENT_STATUS:
+            outcome = "no answer"
+        else:
+            outcome = "refused" if code in REFUSED_STATUS else "accepted"
+        if outcome != self.outcome and self.outcome != "not asked":
+            if outcome == "refused":
+                log.error("the Bot API refused the token: was it revoked at @BotFather?")
+            elif outcome == "accepted":
+                log.info("the Bot API accepts the token again")
+            else:
+                log.warning("the Bot API could not be reached")
+        self.outcome = outcome
+        self.at = asyncio.get_running_loop().time()
+
+    def age(self) -> float:
+        """Seconds since the last attempt's outcome."""
+        return asyncio.get_running_loop().time() - self.at
 
 
 def _readable(payload: bytes) -> bool:
@@ -80,7 +117,14 @@ class AiohttpRequest(BaseRequest):
     become PTB's `TimedOut` and `NetworkError`, named by type only: an aiohttp error's text
     can hold the URL, and the URL holds the bot's token."""
 
-    __slots__ = ("_defaults", "_media_write_timeout", "_pool_size", "_proxies", "_session")
+    __slots__ = (
+        "_defaults",
+        "_media_write_timeout",
+        "_pool_size",
+        "_proxies",
+        "_session",
+        "status",
+    )
 
     def __init__(
         self,
@@ -91,7 +135,9 @@ class AiohttpRequest(BaseRequest):
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
         media_write_timeout: float | None = 20.0,
+        status: BotApiStatus | None = None,
     ) -> None:
+        self.status = status
         self._pool_size = connection_pool_size
         self._defaults = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         self._media_write_timeout = media_write_timeout
@@ -183,11 +229,19 @@ class AiohttpRequest(BaseRequest):
                 allow_redirects=False,
                 proxy=self._proxy_for(url),
             ) as answer:
-                return answer.status, await answer.read()
+                code, payload = answer.status, await answer.read()
         except TimeoutError:
+            self._note(None)
             raise TimedOut from None
         except aiohttp.ClientError as exc:
+            self._note(None)
             raise NetworkError(f"aiohttp.{type(exc).__name__}") from None
+        self._note(code)
+        return code, payload
+
+    def _note(self, code: int | None) -> None:
+        if self.status is not None:
+            self.status.noted(code)
 
 
 class RetryingRequest(AiohttpRequest):

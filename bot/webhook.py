@@ -2,9 +2,10 @@
 
 A custom server rather than python-telegram-bot's built-in one, for three things it lacks: the
 secret header compared in constant time, a `/healthz` that says only whether the database
-answers, and a shutdown that stops taking updates, finishes those in flight and saves the
-counts. Nothing from a request body is ever logged, and there is no access log: the proxy's
-log is the place for addresses, and it never sees the body either.
+answers and whether the Bot API accepted the token at the last attempt, and a shutdown that
+stops taking updates, finishes those in flight and saves the counts. Nothing from a request
+body is ever logged, and there is no access log: the proxy's log is the place for addresses,
+and it never sees the body either.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import asyncio
 import hmac
 import json
 import logging
+import os
 import signal
 from urllib.parse import urlsplit
 
@@ -22,11 +24,20 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.settings import Settings, SettingsError
+from bot.telegram_request import BotApiStatus
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # nosec B105
 MAX_BODY = 1024 * 1024  # Telegram's updates are far smaller
 HEALTH_TIMEOUT = 3.0
+# /healthz asks the Bot API itself (getMe) when no call has had an outcome for this long: a
+# quiet bot would otherwise keep a revoked token's last good answer for ever.
+PROBE_AFTER = 5.0
+
+
+class ListenError(SettingsError):
+    """The webhook server cannot listen where it was told to; the message names the address.
+    A setting to fix (exit 2, which the units do not restart), not a moment to wait out."""
 
 
 def listen_address(settings: Settings) -> tuple[str, int]:
@@ -56,6 +67,7 @@ class WebhookServer:
         self.accepting = True
         self.in_flight = 0
         self._runner: web.AppRunner | None = None
+        self._probing = asyncio.Lock()
         self.port = 0
 
     def web_app(self) -> web.Application:
@@ -69,7 +81,14 @@ class WebhookServer:
         self._runner = web.AppRunner(self.web_app(), access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            reason = os.strerror(exc.errno) if exc.errno else type(exc).__name__
+            raise ListenError(
+                f"cannot listen on {host}:{port} ({reason}): is another process using it?"
+                " (WEBHOOK_LISTEN, or the instance name of helpline@PORT)"
+            ) from None
         server = site._server  # the bound port, when asked for port 0 (tests)
         sockets = getattr(server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else port
@@ -104,7 +123,14 @@ class WebhookServer:
             self.in_flight -= 1
 
     async def health(self, _request: web.Request) -> web.Response:
-        """200 if the database answers, 503 if not; nothing else is said."""
+        """200 if the database answers and the Bot API accepted the token at the last
+        attempt, 503 if not; which of the two failed, and nothing else (no address, no name)."""
+        database, bot_api = await asyncio.gather(self._database_answers(), self._token_accepted())
+        ok = database and bot_api
+        body = {"ok": ok, "database": database, "bot_api": bot_api}
+        return web.json_response(body, status=200 if ok else 503)
+
+    async def _database_answers(self) -> bool:
         engine = self.application.bot_data.get("engine")
         try:
             if engine is None:
@@ -115,8 +141,23 @@ class WebhookServer:
                     await connection.execute(text("SELECT version_num FROM alembic_version"))
         except Exception as exc:
             log.warning("health check: the database does not answer (%s)", type(exc).__name__)
-            return web.json_response({"ok": False}, status=503)
-        return web.json_response({"ok": True})
+            return False
+        return True
+
+    async def _token_accepted(self) -> bool:
+        status: BotApiStatus | None = self.application.bot_data.get("bot_api")
+        if status is None:  # a bot built with another transport: nothing to go by
+            return True
+        async with self._probing:  # one probe at a time, however often monitoring asks
+            if status.age() >= PROBE_AFTER:
+                try:
+                    async with asyncio.timeout(HEALTH_TIMEOUT):
+                        await self.application.bot.get_me()
+                except Exception as exc:  # the outcome, if any, is in `status` now
+                    log.debug("health check: getMe failed (%s)", type(exc).__name__)
+                    if isinstance(exc, TimeoutError):
+                        status.noted(None)
+        return status.accepted
 
 
 async def serve(application: Application, settings: Settings, allowed_updates: list[str]) -> None:  # type: ignore[type-arg]
@@ -126,8 +167,8 @@ async def serve(application: Application, settings: Settings, allowed_updates: l
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     server = WebhookServer(application, settings)
-    await application.initialize()
     try:
+        await application.initialize()
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
@@ -141,13 +182,17 @@ async def serve(application: Application, settings: Settings, allowed_updates: l
         log.info("started (webhook)")
         await stop.wait()
         log.info("stopping: no new updates; finishing those in flight")
+    finally:
+        # Also after a start-up that failed half-way (the Bot API lost, the address taken):
+        # whatever was opened is closed, so nothing is left for the event loop to complain of.
         # The webhook stays registered: another process may be serving it, and Telegram keeps
         # what it cannot deliver for when this one is back.
         await server.stop()
-        await application.stop()
-    finally:
+        if application.running:
+            await application.stop()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
         await application.shutdown()
+        await application.bot.shutdown()  # its connections, if initialize() failed in getMe
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(signum)

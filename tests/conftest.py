@@ -5,10 +5,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
 from tests.harness import Harness
+
+# Random tests draw the same examples on every run of the suite, so that a run fails only for
+# a change in the code, never for a draw; the long fuzz mode (HELPLINE_FUZZ_LONG=1) draws new
+# ones each time, and prints how to reproduce any failure it finds. No examples are saved.
+settings.register_profile("suite", derandomize=True, database=None)
+settings.register_profile("long", derandomize=False, database=None, print_blob=True)
+settings.load_profile("long" if os.environ.get("HELPLINE_FUZZ_LONG") == "1" else "suite")
 
 
 @pytest.fixture(autouse=True, scope="session")

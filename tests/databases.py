@@ -121,6 +121,11 @@ def database_on(server: str, name: str) -> str:
     return make_url(server).set(database=db_name).render_as_string(hide_password=False)
 
 
+def drop_at_end(server: str, name: str) -> None:
+    """A database made by other means (a restore script), dropped at the end of the session."""
+    _created.append((server, name))
+
+
 def drop_created() -> None:
     while _created:
         server, name = _created.pop()

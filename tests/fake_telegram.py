@@ -56,7 +56,8 @@ class FakeTelegram:
         self.content_types: list[str] = []
         self.fail_next: dict[str, int] = {}  # method -> HTTP status to answer it with, once
         # method -> faults to answer its next calls with, in order: "429", "500", "502",
-        # "timeout", "reset", "malformed" (see `_fault`); and what was answered how, when.
+        # "timeout", "reset", "malformed" (see `_fault`), or "ok" for a call answered as usual;
+        # and what was answered how, when.
         self.faults: dict[str, list[str]] = {}
         self.timeline: list[tuple[float, str, str]] = []
         self.timeout_seconds = 6.0
@@ -133,8 +134,9 @@ class FakeTelegram:
             params.setdefault(key, data)
         method = request.match_info["method"]
         planned = self.faults.get(method)
-        if planned:
-            return await self._fault(request, method, params, planned.pop(0))
+        fault = planned.pop(0) if planned else "ok"  # "ok": this one call answered as usual
+        if fault != "ok":
+            return await self._fault(request, method, params, fault)
         self.timeline.append((time.monotonic(), method, "ok"))
         status = self.fail_next.pop(method, None)
         if status is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from hypothesis import strategies as st
@@ -365,7 +366,7 @@ UPDATE_KINDS: dict[str, st.SearchStrategy[Any]] = {
 
 
 @st.composite
-def updates(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
-    """(kind, update) for any kind of update the Bot API defines."""
-    kind = draw(st.sampled_from(sorted(UPDATE_KINDS)))
+def updates(draw: st.DrawFn, kinds: Sequence[str] = ()) -> tuple[str, dict[str, Any]]:
+    """(kind, update) for any kind of update the Bot API defines, or one of `kinds`."""
+    kind = draw(st.sampled_from(sorted(kinds or UPDATE_KINDS)))
     return kind, {"update_id": next(_ids), kind: draw(UPDATE_KINDS[kind])}

@@ -79,7 +79,12 @@ class BotProcess:
 
 
 async def start_bot(
-    tmp_path: Path, name: str, env: dict[str, str], *, webhook: bool = True
+    tmp_path: Path,
+    name: str,
+    env: dict[str, str],
+    *,
+    webhook: bool = True,
+    extra: list[str] | None = None,
 ) -> BotProcess:
     port = free_port() if webhook else 0
     full = {
@@ -97,7 +102,7 @@ async def start_bot(
         }
     log = tmp_path / f"{name}.log"
     handle = log.open("wb")
-    args = [sys.executable, "-m", "bot", "run", *(["--webhook"] if webhook else [])]
+    args = [sys.executable, "-m", "bot", "run", *(["--webhook"] if webhook else []), *(extra or [])]
     process = await asyncio.create_subprocess_exec(
         *args, cwd=tmp_path, env=full, stdout=handle, stderr=handle
     )

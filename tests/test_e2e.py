@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import re
 from collections import deque
+from pathlib import Path
 
 import pytest
 from babel.dates import format_date
@@ -14,7 +15,15 @@ from sqlalchemy import text
 from bot import database
 from bot.callback import Nav, Screen, decode, encode
 from bot.taxonomy import NEEDS, PLACES
-from tests.directory_data import RECENT, STAFF_NOTE_MARK, STANDARD_VISIBLE, standard_entries
+from tests import telegram_html
+from tests.directory_data import (
+    RECENT,
+    STAFF_NOTE_MARK,
+    STANDARD_VISIBLE,
+    as_yaml,
+    entry,
+    standard_entries,
+)
 from tests.harness import Harness, Person, telegram_length
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -68,7 +77,7 @@ def has_nav_row(her: Person) -> bool:
 
 
 def assert_markup_is_safe(text: str) -> None:
-    tags = {m.group(1) for m in re.finditer(r"</?([a-zA-Z]+)", text)}
+    tags = set(telegram_html.parse(text).tags)  # HTML that Telegram takes
     assert tags <= ALLOWED_TAGS, f"unexpected tags {tags - ALLOWED_TAGS}"
     assert telegram_length(text) <= 4096
 
@@ -199,6 +208,103 @@ async def test_directory_text_cannot_inject_markup(bot: Harness) -> None:
     assert_markup_is_safe(text)
     assert "…" in text  # the long description was cut to fit
     assert "https://clinic.example.org/?a=1&amp;b=2" in text
+
+
+# Every text field of an entry, with what Telegram would refuse (tags it does not know, a tag
+# left open, a bare `&`) or would obey (its own tags, an entity): the validator lets all of
+# these through, so only escaping stands between them and her screen.
+HOSTILE = {
+    "name": "<script>alert(1)</script> & Co <b",
+    "description": "<a href='x'>tap</a> &amp; <tg-spoiler>s</tg-spoiler> &#60; <i>it",
+    "hours": "<a href='x'>9-5</a> & <b",
+    "internal_note": '<pre>ask</pre> <span class="tg-spoiler">Min</span> & <code',
+}
+STAFF_ADMIN = 620001
+
+
+def hostile_entry() -> dict[str, object]:
+    return entry(
+        "cn-hostile",
+        categories=["health"],
+        name={"en": HOSTILE["name"]},
+        description={"en": HOSTILE["description"]},
+        hours={"en": HOSTILE["hours"]},
+        internal_note=HOSTILE["internal_note"],
+    )
+
+
+def shown_as_sent(text: str) -> list[str]:
+    """The lines she sees, once Telegram has parsed the HTML; the bot's own tags only."""
+    parsed = telegram_html.parse(text)
+    assert set(parsed.tags) <= {*ALLOWED_TAGS, "pre"}, parsed.tags
+    return parsed.lines
+
+
+async def test_no_text_field_can_inject_markup_on_any_screen(tmp_path: Path) -> None:
+    """The card users see and the staff screens (the entry with its note, the note being
+    changed): each field is shown exactly as written, and the message is HTML Telegram takes."""
+    harness = Harness(tmp_path, admin_ids=str(STAFF_ADMIN))
+    await harness.start(as_yaml([*standard_entries(), hostile_entry()]))
+    try:
+        her = harness.person("en")
+        await her.send("/start")
+        await her.tap("In China")
+        await her.tap("Health, pregnancy")
+        await her.tap(HOSTILE["name"][:20])  # a button's label is plain text
+        card = shown_as_sent(her.screen.text)
+        assert card[0] == HOSTILE["name"]
+        assert HOSTILE["description"] in card
+        assert "Hours: " + HOSTILE["hours"] in card
+        assert not any(HOSTILE["internal_note"] in line for line in card)
+
+        admin = harness.person("en", user_id=STAFF_ADMIN)
+        await admin.send("/volunteer")
+        await admin.tap("Find by id")
+        await admin.send("cn-hostile")
+        staff = shown_as_sent(admin.screen.text)
+        assert "Staff note: " + HOSTILE["internal_note"] in staff
+        assert HOSTILE["name"] in staff and HOSTILE["description"] in staff
+        assert "Hours: " + HOSTILE["hours"] in staff
+        await admin.tap("Needs a change")
+        shown_as_sent(admin.screen.text)
+        await admin.tap("Staff note")
+        assert HOSTILE["internal_note"] in shown_as_sent(admin.screen.text)
+    finally:
+        await harness.stop()
+
+
+@pytest.mark.parametrize(
+    ("sent", "visible"),
+    [
+        ("<b>a &amp; b</b> &#60;&#x3E;&quot;", 'a & b <>"'),
+        ('<pre><code class="language-x">c</code></pre><a href="x">d</a>', "cd"),
+        ("<tg-spoiler>e</tg-spoiler>", "e"),
+    ],
+)
+def test_the_html_check_reads_what_telegram_reads(sent: str, visible: str) -> None:
+    assert telegram_html.parse(sent).visible == visible
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "<script>x</script>",
+        "<b",
+        "a < b",
+        "a > b",
+        "a & b",
+        "&nbsp;",
+        "&#x27",
+        "<b>x",
+        "</b>",
+        "<b><i>x</b></i>",
+        "<i title='t'>x</i>",
+        "<span onclick='x'>y</span>",
+    ],
+)
+def test_the_html_check_refuses_what_telegram_refuses(sent: str) -> None:
+    with pytest.raises(telegram_html.TelegramRefuses):
+        telegram_html.parse(sent)
 
 
 @pytest.mark.parametrize(

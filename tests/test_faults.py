@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import database, stats
-from bot.models import AuditRecord, DailyCount, Entry, EntryText
+from bot import database, directory, directory_file, stats
+from bot.models import DailyCount
 from tests import databases
 from tests.directory_data import as_yaml, entry, standard_entries
 from tests.harness import Harness
@@ -130,60 +130,94 @@ def big_directory(size: int, name: str) -> str:
     return as_yaml([entry(f"bulk-{i}", name={"en": f"{name} {i}"}) for i in range(size)])
 
 
-async def names_and_audit(url: str) -> tuple[set[str], int, int]:
+# Put on PYTHONPATH as `sitecustomize`, Python loads it in the import's process before the
+# command runs: it counts the statements that write, and at the chosen one stops there (as a
+# power cut would) after saying so. Nothing of it is in the application.
+WRITE_WATCH = """
+import os, sys, time
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+STOP_AT = int(os.environ["WRITE_WATCH_STOP_AT"])
+writes = 0
+
+@event.listens_for(Engine, "after_cursor_execute")
+def after(connection, cursor, statement, parameters, context, executemany):
+    global writes
+    if statement.split(None, 1)[0].upper() not in ("INSERT", "UPDATE", "DELETE"):
+        return
+    writes += 1
+    print(f"write {writes}", flush=True)
+    if writes == STOP_AT:
+        print("stopped", flush=True)
+        time.sleep(600)
+"""
+
+
+async def directory_state(url: str) -> tuple[str, list[str]]:
+    """The directory as `helpline directory export --include-internal` writes it, and every
+    row of every table (the audit trail included)."""
     engine = database.make_engine(url)
     try:
-        async with engine.connect() as connection:
-            names = set(
-                (
-                    await connection.execute(
-                        select(EntryText.text).where(EntryText.field == "name")
-                    )
-                ).scalars()
-            )
-            entries = await connection.scalar(select(func.count()).select_from(Entry))
-            records = await connection.scalar(select(func.count()).select_from(AuditRecord))
+        async with database.make_sessionmaker(engine)() as session:
+            exported = directory_file.dump(await directory.all_entries(session), internal=True)
     finally:
         await engine.dispose()
-    return names, int(entries or 0), int(records or 0)
+    return exported, await databases.snapshot(url)
 
 
-async def test_an_import_killed_midway_changes_nothing(tmp_path: Path) -> None:
-    url = databases.url_for(tmp_path)
+async def test_an_import_killed_while_it_writes_changes_nothing(tmp_path: Path) -> None:
+    """The import is stopped at its first write, halfway through its writes and at its last
+    one (only the commit left), and killed there: the directory is the old one every time."""
+    size = 200
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
-    old.write_text(big_directory(1500, "Old"))
-    new.write_text(big_directory(1500, "New"))
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "PYTHONPATH": str(PROJECT),
-        "DATABASE_URL": url,
-    }
+    old.write_text(big_directory(size, "Old"))
+    new.write_text(big_directory(size, "New"))
+    watch = tmp_path / "watch"
+    watch.mkdir()
+    (watch / "sitecustomize.py").write_text(WRITE_WATCH)
 
-    async def helpline(*args: str) -> asyncio.subprocess.Process:
+    async def helpline(url: str, *args: str, stop_at: int = 0) -> asyncio.subprocess.Process:
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(tmp_path),
+            "PYTHONPATH": os.pathsep.join([str(watch), str(PROJECT)]),
+            "DATABASE_URL": url,
+            "WRITE_WATCH_STOP_AT": str(stop_at),
+        }
         return await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", *args, cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
 
-    first = await helpline("directory", "import", str(old))
-    assert await first.wait() == 0
-    before = await names_and_audit(url)
-    assert before[1] == 1500 and before[2] == 1500
-    killed = 0
-    for delay in (0.6, 0.9, 1.2, 1.5, 1.8, 2.2):
-        process = await helpline("directory", "import", str(new))
-        await asyncio.sleep(delay)
-        if process.returncode is None:
-            process.send_signal(signal.SIGKILL)
-            killed += 1
-        code = await process.wait()
-        now = await names_and_audit(url)
-        if code == 0:  # it finished first: the whole of the new file, and its records
-            assert now[0] == {f"New {i}" for i in range(1500)} and now[2] == 3000
-            break
-        assert now == before, f"killed after {delay} s, the directory or its audit changed"
-    assert killed >= 1
+    async def finished(url: str, path: Path) -> list[str]:
+        process = await helpline(url, "directory", "import", str(path))
+        out, _ = await process.communicate()
+        assert process.returncode == 0
+        return out.decode().splitlines()
+
+    # A run to the end, on a database of its own, counts the writes of replacing the old
+    # directory with the new one.
+    trial = databases.url_for(tmp_path, "trial")
+    await finished(trial, old)
+    lines = await finished(trial, new)
+    writes = sum(1 for line in lines if line.startswith("write "))
+    assert f"0 were added, {size} were updated, 0 were removed, 0 unchanged" in lines
+    assert writes >= 3, lines
+
+    url = databases.url_for(tmp_path)
+    await finished(url, old)
+    before = await directory_state(url)
+    assert before[0].count("Old ") == size
+    for stop_at in sorted({1, writes // 2, writes}):
+        process = await helpline(url, "directory", "import", str(new), stop_at=stop_at)
+        assert process.stdout is not None
+        while (line := await process.stdout.readline()) not in (b"stopped\n", b""):
+            pass
+        assert line == b"stopped\n", f"the import ended before its write {stop_at}"
+        process.send_signal(signal.SIGKILL)
+        await process.wait()
+        assert await directory_state(url) == before, f"killed at write {stop_at} of {writes}"
 
 
 APPROVER = """

@@ -9,6 +9,7 @@ from typing import Any
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect
 
 from bot import database
 from bot.models import Base
@@ -32,11 +33,78 @@ async def test_migrations_match_the_models(tmp_path: Path) -> None:
     assert differences == []
 
 
+def _schema(connection: Any) -> dict[str, Any]:
+    """Every table as the database describes it: columns, keys, indexes and constraints."""
+    found = inspect(connection)
+    described: dict[str, Any] = {}
+    for table in sorted(found.get_table_names()):
+        columns = [
+            (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+            for c in found.get_columns(table)
+        ]
+        keys = sorted(
+            (
+                tuple(k["constrained_columns"]),
+                k["referred_table"],
+                tuple(k["referred_columns"]),
+                str(sorted((k.get("options") or {}).items())),  # ON DELETE CASCADE, say
+            )
+            for k in found.get_foreign_keys(table)
+        )
+        indexes = sorted(
+            (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+            for i in found.get_indexes(table)
+        )
+        uniques = sorted(tuple(u["column_names"]) for u in found.get_unique_constraints(table))
+        checks = sorted(" ".join(c["sqltext"].split()) for c in found.get_check_constraints(table))
+        primary = tuple(found.get_pk_constraint(table)["constrained_columns"])
+        described[table] = (columns, primary, keys, indexes, uniques, checks)
+    return described
+
+
+async def _inspected(url: str) -> tuple[dict[str, Any], list[Any]]:
+    engine = database.make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(lambda sync: (_schema(sync), _differences(sync)))
+    finally:
+        await engine.dispose()
+
+
+def _revisions() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(database.alembic_config("sqlite://"))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]  # oldest first
+
+
 def test_every_migration_can_be_undone_and_done_again(tmp_path: Path) -> None:
-    config = database.alembic_config(databases.url_for(tmp_path, "walk"))
+    """Up, then down one migration at a time, then up again. Each step down leaves the schema
+    exactly as going up to that revision made it; at base no table of the application is
+    left; and after going up again the schema is the models' (as Alembic compares them) and
+    the same, table by table, as that of a database that only ever went up."""
+    revisions = _revisions()
+    fresh = databases.url_for(tmp_path, "fresh")
+    going_up = {}
+    for revision in revisions:
+        command.upgrade(database.alembic_config(fresh), revision)
+        going_up[revision] = databases.run(_inspected(fresh))[0]
+    once, differences = databases.run(_inspected(fresh))
+    assert differences == [] and len(once) > 5
+
+    url = databases.url_for(tmp_path, "walk")
+    config = database.alembic_config(url)
     command.upgrade(config, "head")
+    for revision in reversed(revisions[:-1]):
+        command.downgrade(config, revision)
+        assert databases.run(_inspected(url))[0] == going_up[revision], f"down to {revision}"
     command.downgrade(config, "base")
+    emptied, _ = databases.run(_inspected(url))
+    assert set(emptied) <= {"alembic_version"}
     command.upgrade(config, "head")
+    again, differences = databases.run(_inspected(url))
+    assert differences == []
+    assert again == once
 
 
 async def test_entry_documents_are_rebuilt_from_the_tables(tmp_path: Path) -> None:
@@ -117,3 +185,31 @@ def test_a_current_database_is_opened_without_alembic(tmp_path: Path) -> None:
         [sys.executable, "-c", probe, url], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_two_upgrades_at_once_on_a_fresh_postgresql_database(tmp_path: Path, postgres: str) -> None:
+    """Two processes started together (two instances' ExecStartPre, or an admin's command
+    beside a starting service) migrate a new database once between them, both exiting 0."""
+    import os
+    import subprocess
+    import sys
+
+    project = Path(__file__).resolve().parent.parent
+    for attempt in range(3):  # the race is the whole first migration: each round must pass
+        url = databases.database_on(postgres, f"race{attempt}")
+        env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(project)}
+        env.pop("HELPLINE_ENV_FILE", None)
+        started = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", "db", "upgrade"],
+                cwd=tmp_path,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        results = [(p.wait(120), *p.communicate()) for p in started]
+        assert [code for code, _out, _err in results] == [0, 0], results
+        assert databases.schema_exists(url)

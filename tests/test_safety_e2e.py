@@ -164,15 +164,25 @@ async def test_safety_tips_in_every_language(bot: Harness, lang: str) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 async def test_typed_messages_vanish_unless_switched_off(tmp_path: Path, lang: str) -> None:
-    kept = Harness(tmp_path, delete_user_messages=False)
-    await kept.start(as_yaml(standard_entries()))
-    try:
-        her = kept.person(lang)
-        update = await her.send("I am at the market")
-        assert update["message"]["message_id"] in her.api.messages[her.chat_id]
-        assert script_of(her.screen.text) == lang
-    finally:
-        await kept.stop()
+    for delete in (True, False):
+        folder = tmp_path / ("deleting" if delete else "keeping")
+        folder.mkdir()
+        harness = Harness(folder, delete_user_messages=delete)
+        await harness.start(as_yaml(standard_entries()))
+        try:
+            her = harness.person(lang)
+            typed = [await her.send("I am at the market"), await her.send("/start")]
+            await her.tap("🔒")
+            ids = [update["message"]["message_id"] for update in typed]
+            assert script_of(her.screen.text) == lang  # she was answered either way
+            kept = [i for i in ids if i in her.api.messages[her.chat_id]]
+            asked = ids_asked_deleted(her)
+            if delete:  # the default
+                assert (kept, set(ids) <= asked) == ([], True)
+            else:
+                assert (kept, asked) == (ids, set())
+        finally:
+            await harness.stop()
 
 
 class Clock:
@@ -258,6 +268,34 @@ async def test_typing_does_not_switch_auto_erase_off(bot: Harness) -> None:
     await her.tap("In China")
     (job,) = jobs(bot, "auto-erase")
     assert job.data == 30
+
+
+async def test_auto_erase_after_a_flood_takes_her_last_messages_too(tmp_path: Path) -> None:
+    """With her typed messages kept (DELETE_USER_MESSAGES=false), the last ones a flood left
+    unanswered are newer than anything the bot sent: auto-erase must still delete them."""
+    harness = Harness(tmp_path, flood_guard=True, delete_user_messages=False)
+    await harness.start(as_yaml(standard_entries()))
+    assert harness.app is not None
+    harness.app.bot_data["core"].flood = FloodGuard(clock=Clock())
+    try:
+        her = harness.person("en")
+        await her.send("/safety")
+        await her.tap("⏱")
+        await her.tap("10 minutes")
+        typed = []
+        for i in range(25):
+            update = await her.send(f"I am at the bus station {i}")
+            typed.append(update["message"]["message_id"])
+        bots = [m.message_id for m in her.api.messages[her.chat_id].values() if m.from_bot]
+        unanswered = [i for i in typed if i > max(bots)]
+        assert len(unanswered) >= 3, (typed, bots)  # the flood left these without an answer
+        assert set(typed) <= set(her.api.messages[her.chat_id])  # kept, as set
+        await run_jobs(harness, "auto-erase")
+        assert her.api.messages[her.chat_id] == {}
+        assert set(unanswered) <= ids_asked_deleted(her)
+        assert all_ids_ever(her) <= ids_asked_deleted(her)
+    finally:
+        await harness.stop()
 
 
 async def test_erase_gets_through_a_flood_and_typing_is_removed(tmp_path: Path) -> None:

@@ -57,6 +57,16 @@ def test_the_longest_card_fits_one_message() -> None:
         assert "…" in view.text
 
 
+def test_opening_hours_are_escaped_in_every_language() -> None:
+    """The validator lets `<`, `>` and `&` through: hours are free text."""
+    hours = "<a href='x'>9-5</a> & <b"
+    escaped = "&lt;a href=&#x27;x&#x27;&gt;9-5&lt;/a&gt; &amp; &lt;b"
+    for lang in ("ko", "zh", "en"):
+        text = screens.card(Texts(lang), NAV, model(hours={lang: hours})).text
+        assert [line for line in text.splitlines() if line.endswith(escaped)], text
+        assert "<a" not in text and "& " not in text
+
+
 def test_card_back_returns_to_the_same_list_page() -> None:
     nav = Nav(Screen.CARD, "en", "KR", "legal", 3, "x-entry")
     view = screens.card(Texts("en"), nav, model())

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import audit, directory, directory_file, proposals, staff, stats
+from bot import audit, directory, proposals, staff, stats
 from bot.i18n import Texts
 from bot.models import DailyCount, Entry, Proposal
 from bot.staff_callback import Act, Tap, decode, encode
+from tests import telegram_html
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry, standard_entries
 from tests.file_data import hostile_file, large_file
 from tests.harness import Harness, Person, telegram_length
@@ -188,6 +189,53 @@ async def test_self_approval_is_allowed_only_when_second_review_is_off(tmp_path:
         assert "Solo Harbour" in await user_sees(d.user, "In China", "A safe place to stay")
     finally:
         await d.harness.stop()
+
+
+DECISIONS = ("Approve", "Reject")
+YOURS = "You made this proposal. Another volunteer must review it."
+
+
+def offers_a_decision(who: Person) -> bool:
+    return any(word in label for label in who.labels() for word in DECISIONS)
+
+
+async def test_the_author_is_never_offered_approve_or_reject_on_her_own_proposal(
+    desk: Desk,
+) -> None:
+    """The claim in the database refuses her anyway; the screen must not offer what it would
+    refuse. Every way she can reach her own proposal: Back from the refusal, an old Reject
+    button, and her second "still correct" on an entry whose re-check is hers."""
+    await propose_name(desk.anna, "en", "cn-shelter-zh", "Own Harbour")
+    [change] = await desk.proposals()
+    await desk.anna.send("/volunteer")
+    await desk.anna.press(encode(Tap(Act.APPROVE, "en", change.id)))
+    assert "You cannot approve your own proposal." in desk.anna.screen.text
+    await desk.anna.tap("Back")
+    assert "Own Harbour" in html.unescape(desk.anna.screen.text)  # her proposal, for review
+    assert not offers_a_decision(desk.anna), desk.anna.labels()
+    assert YOURS in desk.anna.screen.text
+    await desk.anna.press(encode(Tap(Act.REJECT, "en", change.id)))
+    assert not offers_a_decision(desk.anna), desk.anna.labels()
+    assert YOURS in desk.anna.screen.text
+
+    for _tap in range(2):  # the second tap finds her own re-check waiting
+        await desk.anna.send("/volunteer")
+        await desk.anna.tap("Find by id")
+        await desk.anna.send("cn-stale")
+        await desk.anna.tap("Still correct")
+    recheck = (await desk.proposals())[-1]
+    assert (recheck.kind, recheck.author, recheck.state) == ("recheck", ANNA, "open")
+    assert RECHECK_NOTE in html.unescape(desk.anna.screen.text)
+    assert not offers_a_decision(desk.anna), desk.anna.labels()
+    assert YOURS in desk.anna.screen.text
+
+    # The same screens offer both to another volunteer.
+    for made in (change, recheck):
+        await desk.bora.send("/volunteer")
+        await desk.bora.press(encode(Tap(Act.REVIEW, "en", made.id)))
+        assert YOURS not in desk.bora.screen.text
+        assert "✅ Approve" in desk.bora.labels() and "✖ Reject" in desk.bora.labels()
+    assert [p.state for p in await desk.proposals()] == ["open", "open"]
 
 
 async def test_a_conflicting_approval_is_refused(desk: Desk) -> None:
@@ -455,16 +503,21 @@ async def test_a_new_entry_is_built_with_buttons_and_checked_as_it_is_typed(desk
 
 async def test_a_file_with_an_error_is_refused_with_the_validators_words(desk: Desk) -> None:
     bad = as_yaml([entry("cn-shelter-ko", regions=["MARS"]), entry("Bad Id")])
-    with pytest.raises(directory_file.DirectoryFileInvalid) as expected:
-        directory_file.parse(bad, source="file")
+    expected = [  # each error, in the words `helpline directory validate` uses
+        "entry 'cn-shelter-ko' (number 1, line 3): regions[0]: Input should be 'CN', 'KR',"
+        " 'TRANSIT', 'OTHER' or 'ANY'",
+        "entry 'Bad Id' (number 2, line 17): id: must be lowercase letters, digits and '-',"
+        " starting and ending with a letter or digit, at most 40 characters",
+        "entry 'Bad Id' (number 2, line 17): contacts[0]: value must be an email address such"
+        " as help@example.org",
+    ]
     async with desk.core.sessions() as session:
         before = await directory.all_entries(session)
     await desk.anna.harness.deliver(
         desk.anna.api.user_sends_file(desk.anna.user, "fix.yaml", bad.encode())
     )
-    shown = desk.anna.screen.text
-    for error in expected.value.errors:
-        assert str(error).replace("'", "&#x27;") in shown, str(error)
+    shown = telegram_html.parse(desk.anna.screen.text).lines
+    assert [line for line in shown if line.startswith("entry ")] == expected
     assert await desk.proposals() == []
     async with desk.core.sessions() as session:
         assert await directory.all_entries(session) == before
@@ -566,6 +619,46 @@ async def test_history_is_for_admins(desk: Desk) -> None:
     assert "rechecked  by 610002" in desk.admin.screen.text
     await desk.anna.send("/history cn-shelter-ko")
     assert "only with the buttons" in desk.anna.screen.text
+
+
+def still_in_chat(who: Person, sent: list[dict[str, object]]) -> list[object]:
+    ids = [update["message"]["message_id"] for update in sent]  # type: ignore[index]
+    return [i for i in ids if i in who.api.messages[who.chat_id]]
+
+
+async def test_what_staff_type_or_send_is_deleted_from_the_chat(desk: Desk) -> None:
+    """docs/VOLUNTEERS.md: typed answers and files are deleted after they are read, as users'
+    messages are. Commands, an id, a new name, a reason, a file: none stays in her chat."""
+    anna, admin = desk.anna, desk.admin
+    sent = [await anna.send("/volunteer")]
+    await anna.tap("Find by id")
+    sent.append(await anna.send("cn-shelter-zh"))
+    assert "Alpha Shelter" in anna.screen.text  # the answer was read
+    await anna.tap("Needs a change")
+    await anna.tap("Name")
+    await anna.tap("English")
+    sent.append(await anna.send("Harbour Of Mine"))
+    assert "Harbour Of Mine" in html.unescape(anna.screen.text)
+    upload = as_yaml([*standard_entries(), entry("cn-from-file", name={"en": "From File"})])
+    file = anna.api.user_sends_file(anna.user, "all.yaml", upload.encode())
+    sent.append(await anna.harness.deliver(file))
+    assert "From File" in anna.screen.text
+    sent.append(await admin.send("/history cn-shelter-zh"))
+    assert "cn-shelter-zh" in admin.screen.text
+    assert still_in_chat(anna, sent[:4]) == []
+    assert still_in_chat(admin, sent[4:]) == []
+
+
+async def test_staff_messages_stay_when_deleting_is_switched_off(tmp_path: Path) -> None:
+    d = await open_desk(tmp_path, delete_user_messages="false")
+    try:
+        sent = [await d.anna.send("/volunteer")]
+        await d.anna.tap("Find by id")
+        sent.append(await d.anna.send("cn-shelter-zh"))
+        assert "Alpha Shelter" in d.anna.screen.text
+        assert len(still_in_chat(d.anna, sent)) == 2
+    finally:
+        await d.harness.stop()
 
 
 async def test_a_typed_answer_lapses(desk: Desk) -> None:
@@ -856,8 +949,11 @@ async def test_a_hostile_file_is_refused_at_once_and_never_holds_up_the_bot(desk
             desk.anna.api.user_sends_file(desk.anna.user, "hostile.yaml", content)
         )
     took = time.perf_counter() - started
-    assert took < 1.0, f"the file took {took:.1f} s to refuse"
-    assert lags and max(lags) < 0.1, f"the event loop was held for {max(lags):.2f} s"
+    # Unloaded, the refusal takes 0.2-0.7 s and the loop is never held 0.05 s; before the fix
+    # it took 40 s or more, holding the loop about a second at a time. The bounds leave room
+    # for a shared, loaded machine, where a ticker is late for reasons of its own.
+    assert took < 3.0, f"the file took {took:.1f} s to refuse"
+    assert lags and max(lags) < 0.25, f"the event loop was held for {max(lags):.2f} s"
     shown = html.unescape(desk.anna.screen.text)
     assert "anchor (&e)" in shown and "entry (number 1, line 3)" in shown
     assert await desk.proposals() == []

@@ -83,7 +83,8 @@ async def test_only_telegram_with_the_secret_gets_in(tmp_path: Path) -> None:
             headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
             async with session.post(bot.base + HOOK_PATH, data=broken, headers=headers) as reply:
                 assert reply.status == 400
-            assert await bot.healthy(session) == (200, {"ok": True})
+            healthy = {"ok": True, "database": True, "bot_api": True}
+            assert await bot.healthy(session) == (200, healthy)
         code, took = await bot.terminate()
         assert code == 0 and took < 10
     finally:
@@ -109,13 +110,14 @@ async def test_health_says_when_the_database_is_gone_and_back(tmp_path: Path) ->
                 lock = sqlite3.connect(tmp_path / "helpline.db", isolation_level=None)
                 lock.execute("BEGIN EXCLUSIVE")
             status, body = await bot.healthy(session)
-            assert (status, body) == (503, {"ok": False})
+            assert (status, body) == (503, {"ok": False, "database": False, "bot_api": True})
             if databases.on_postgres():
                 databases.run(databases.allow_connections(db_url, gone))
             else:
                 lock.execute("ROLLBACK")
                 lock.close()
-            assert await bot.healthy(session) == (200, {"ok": True})  # no restart needed
+            healthy = {"ok": True, "database": True, "bot_api": True}
+            assert await bot.healthy(session) == (200, healthy)  # no restart needed
         assert (await bot.terminate())[0] == 0
     finally:
         await bot.kill()
