@@ -19,22 +19,16 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import (
-    audit,
-    database,
-    directory,
-    directory_export,
-    directory_file,
-    logs,
-    staff,
-    stats_publish,
-    stats_report,
-)
+from bot import logs
 from bot.clock import utc_now, utc_today
-from bot.directory_file import DirectoryFileInvalid
+from bot.db import database
+from bot.desk import staff
+from bot.directory import audit, export, file_format, queries
+from bot.directory.file_format import DirectoryFileInvalid
 from bot.i18n import CatalogError
 from bot.settings import EnvFile, Settings, SettingsError, choose_env_file, load_settings
-from bot.stats_periods import Kind
+from bot.stats import publish, report
+from bot.stats.periods import Kind
 
 log = logging.getLogger("bot")
 # The range `helpline stats` shows when none is given: about a quarter of weeks, a year of months.
@@ -308,7 +302,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         case "run":
             return _run(settings, args.settings_file, webhook=args.webhook)
         case "demo":
-            from bot import demo
+            from bot.telegram import demo
 
             return demo.main(settings, args.lang)
         case "db":
@@ -332,9 +326,9 @@ def _run(settings: Settings, env_file: EnvFile, *, webhook: bool = False) -> int
     if webhook and not settings.webhook_url:
         raise SettingsError("--webhook needs WEBHOOK_URL, the public https:// address of the bot")
     if settings.webhook_url:
-        from bot import webhook as webhook_mode
+        from bot.telegram.webhook import require_secret
 
-        webhook_mode.require_secret(settings)
+        require_secret(settings)
     log.info("%s", _which_database(settings, env_file))
     _warn_if_others_can_read(env_file)
     api = settings.telegram_api_url
@@ -419,7 +413,7 @@ async def _check_token(settings: Settings, token: str) -> None:
     event loop to complain about."""
     from telegram import Bot
 
-    from bot.telegram_request import AiohttpRequest
+    from bot.telegram.request import AiohttpRequest
 
     request = AiohttpRequest()
     bot = Bot(
@@ -435,14 +429,14 @@ async def _check_token(settings: Settings, token: str) -> None:
 
 
 def _serve(settings: Settings, token: str) -> int:
-    from bot.app import ALLOWED_UPDATES, build_application
+    from bot.telegram.app import ALLOWED_UPDATES, build_application
 
     application = build_application(settings, token=token)
     if settings.webhook_url:
-        from bot import webhook as webhook_mode
+        from bot.telegram import webhook
 
         log.info("starting (webhook)")
-        asyncio.run(webhook_mode.serve(application, settings, ALLOWED_UPDATES))
+        asyncio.run(webhook.serve(application, settings, ALLOWED_UPDATES))
     else:
         log.info("starting (long polling)")
         # A loop of our own, closed only after the bot's connections: if start-up fails in
@@ -483,7 +477,7 @@ def _directory(args: argparse.Namespace, settings: Settings) -> int:
     if text is None:
         return 1
     try:
-        parsed = directory_file.parse(text, str(args.file))
+        parsed = file_format.parse(text, str(args.file))
     except DirectoryFileInvalid as exc:
         for error in exc.errors:
             print(f"error: {error}", file=sys.stderr)
@@ -512,25 +506,23 @@ async def _database(
             await engine.dispose()
 
 
-async def _import(
-    settings: Settings, parsed: directory_file.DirectoryFile, *, dry_run: bool
-) -> int:
+async def _import(settings: Settings, parsed: file_format.DirectoryFile, *, dry_run: bool) -> int:
     with _reaching(settings.database_url):
         new_database = not await database.has_schema(settings.database_url)
     if dry_run and new_database:
-        _print_plan(directory.plan_import([], parsed), dry_run=True)  # nothing is created
+        _print_plan(queries.plan_import([], parsed), dry_run=True)  # nothing is created
         return 0
     async with _database(settings) as sessions, sessions() as session:
         if dry_run:
-            plan = directory.plan_import(await directory.all_entries(session), parsed)
+            plan = queries.plan_import(await queries.all_entries(session), parsed)
         else:
             async with session.begin():
-                plan = await directory.replace_all(session, parsed)
+                plan = await queries.replace_all(session, parsed)
     _print_plan(plan, dry_run=dry_run)
     return 0
 
 
-def _print_plan(plan: directory.ImportPlan, *, dry_run: bool) -> None:
+def _print_plan(plan: queries.ImportPlan, *, dry_run: bool) -> None:
     verb = "would be" if dry_run else "were"
     for label, ids in (("added", plan.added), ("updated", plan.updated), ("removed", plan.removed)):
         for entry_id in ids:
@@ -541,20 +533,20 @@ def _print_plan(plan: directory.ImportPlan, *, dry_run: bool) -> None:
     )
 
 
-async def _all_entries(settings: Settings) -> list[directory_file.EntryModel]:
+async def _all_entries(settings: Settings) -> list[file_format.EntryModel]:
     missing = "the database has no directory yet: run `helpline db upgrade` or import a file"
     async with _database(settings, missing=missing) as sessions, sessions() as session:
-        return await directory.all_entries(session)
+        return await queries.all_entries(session)
 
 
 def _export(settings: Settings, target: str, fmt: str, *, internal: bool = False) -> int:
     entries = asyncio.run(_all_entries(settings))
     if fmt == "csv":
-        text = directory_export.to_csv(entries, internal=internal)
+        text = export.to_csv(entries, internal=internal)
     elif fmt == "hsds":
-        text = directory_export.to_hsds(entries, internal=internal)
+        text = export.to_hsds(entries, internal=internal)
     else:
-        text = directory_file.dump(entries, internal=internal)
+        text = file_format.dump(entries, internal=internal)
     if target == "-":
         sys.stdout.write(text)
     else:
@@ -579,9 +571,9 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
         raise CommandError("--from is after --to")
     reports = asyncio.run(_published_reports(settings, kind, start, end))
     formats = {
-        "json": stats_report.to_json,
-        "csv": stats_report.to_csv,
-        "table": stats_report.to_table,
+        "json": report.to_json,
+        "csv": report.to_csv,
+        "table": report.to_table,
     }
     sys.stdout.write(formats[args.format](reports))
     if not reports:
@@ -597,16 +589,16 @@ async def _published_reports(
 ) -> list[dict[str, Any]]:
     missing = "the database has no counts yet: run `helpline db upgrade` first"
     async with _database(settings, missing=missing) as sessions:
-        await stats_publish.publish_due(
+        await publish.publish_due(
             sessions, utc_now(), settings.stats_min_count, settings.stats_retention_days
         )
         async with sessions() as session:
-            periods = await stats_publish.published(session, kind, start, end)
+            periods = await publish.published(session, kind, start, end)
             weeks = [
-                await stats_publish.weeks_published(session, p.period) if kind is Kind.MONTH else []
+                await publish.weeks_published(session, p.period) if kind is Kind.MONTH else []
                 for p in periods
             ]
-    return [stats_report.report(p, w) for p, w in zip(periods, weeks, strict=True)]
+    return [report.report(p, w) for p, w in zip(periods, weeks, strict=True)]
 
 
 async def _staff(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,11 +14,11 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from bot import screens
 from bot.i18n import Texts
+from bot.menus import screens
 from bot.taxonomy import user_language
+from handlers.context import Context
 
 log = logging.getLogger(__name__)
 _PROJECT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ def where(error: BaseException) -> str:
     return found
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     log.error(

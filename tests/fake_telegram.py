@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_api import ApiError, LocalBotApi
+from bot.telegram.local_api import ApiError, LocalBotApi
 
 TOKEN = "4839574812:AAFakeTokenForTestsOnly_abcdefghijk12"
 

@@ -14,11 +14,14 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot import database, directory, directory_file, logs
-from bot.app import ALLOWED_UPDATES, build_application
-from bot.flood import FloodGuard
-from bot.local_api import Sent
+from bot import logs
+from bot.core import Core
+from bot.db import database
+from bot.directory import file_format, queries
+from bot.menus.flood import FloodGuard
 from bot.settings import Settings, load_settings
+from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.local_api import Sent
 from tests import databases
 from tests.fake_telegram import TOKEN, FakeTelegram
 
@@ -45,9 +48,9 @@ async def load_directory(url: str, text: str) -> None:
     engine = database.make_engine(url)
     try:
         await database.upgrade(engine)
-        parsed = directory_file.parse(text)
+        parsed = file_format.parse(text)
         async with database.make_sessionmaker(engine)() as session, session.begin():
-            await directory.replace_all(session, parsed)
+            await queries.replace_all(session, parsed)
     finally:
         await engine.dispose()
 
@@ -101,6 +104,14 @@ class Harness:
                 await app.post_shutdown(app)
             await app.shutdown()
         await self.fake.close()
+
+    @property
+    def core(self) -> Core:
+        """The running bot's core: its memories, counter and settings, to look at or adjust."""
+        assert self.app is not None, "the harness is not started"
+        found = self.app.bot_data["core"]
+        assert isinstance(found, Core)
+        return found
 
     async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
         assert self.app is not None

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot import staff
-from bot.app import _commands
-from bot.staff_callback import ADMIN_ONLY, Act, Tap, decode, encode
+from bot.desk import staff
+from bot.desk.callback import ADMIN_ONLY, Act, Tap, decode, encode
+from bot.telegram.app import _commands
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry, standard_entries
 from tests.harness import Harness, Person
@@ -48,7 +48,7 @@ async def test_staff_handlers_refuse_everyone_else_without_a_trace(tmp_path: Pat
     await harness.start(as_yaml(standard_entries()))
     try:
         assert harness.app is not None
-        core = harness.app.bot_data["core"]
+        core = harness.core
         await staff.add(core.sessions, ANNA, "volunteer", TODAY)
         core.staff_ids.forget()
 

@@ -12,8 +12,8 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import text
 
-from bot import database
-from bot.callback import Nav, Screen, decode, encode
+from bot.db import database
+from bot.menus.callback import Nav, Screen, decode, encode
 from bot.taxonomy import NEEDS, PLACES
 from tests import telegram_html
 from tests.directory_data import (

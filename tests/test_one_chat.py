@@ -14,9 +14,9 @@ from typing import Any, ClassVar
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
-from bot.callback import Nav, Screen, encode
-from bot.flood import FloodGuard
-from bot.processing import OneChatAtATime, shed
+from bot.menus.callback import Nav, Screen, encode
+from bot.menus.flood import FloodGuard
+from bot.telegram.processing import OneChatAtATime, shed
 from tests.directory_data import as_yaml, standard_entries
 from tests.harness import Harness, Person
 
@@ -210,7 +210,7 @@ async def test_after_the_warning_her_messages_are_deleted_together(tmp_path: Pat
         def __call__(self) -> float:
             return self.now
 
-    harness.app.bot_data["core"].flood = FloodGuard(limit=20, window=10, pause=30, clock=Clock())
+    harness.core.flood = FloodGuard(limit=20, window=10, pause=30, clock=Clock())
     try:
         her = harness.person("en")
         for i in range(20):

@@ -29,9 +29,10 @@ from typing import Any
 import pytest
 from sqlalchemy import BigInteger, Integer, inspect
 
-from bot import database, logs
-from bot.callback import Screen, decode
-from bot.local_api import LocalBotApi
+from bot import logs
+from bot.db import database
+from bot.menus.callback import Screen, decode
+from bot.telegram.local_api import LocalBotApi
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -397,7 +398,7 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
             await job.run(harness.app)
         for i in range(25):
             await her.send(f"{TYPED} {i}")
-        key = harness.app.bot_data["core"].counter._key  # the unique-user key, in memory
+        key = harness.core.counter._key  # the unique-user key, in memory
         assert len(key) == 32
     finally:
         await harness.stop()
@@ -421,7 +422,7 @@ async def test_her_id_never_travels_to_the_database(tmp_path: Path) -> None:
     staff checks for users' messages, files, commands and buttons are answered from memory."""
     from sqlalchemy import event
 
-    from bot.staff_callback import Act, Tap, encode
+    from bot.desk.callback import Act, Tap, encode
     from tests.harness import Harness
 
     harness = Harness(tmp_path)
@@ -468,8 +469,8 @@ async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
     that this project never keeps. At DEBUG, a user's whole journey and a volunteer's work
     (a re-check, a proposal, its review) log nothing of ours, and nothing anywhere names a
     screen or a button."""
-    from bot import staff
-    from bot.staff_callback import Act
+    from bot.desk import staff
+    from bot.desk.callback import Act
     from tests.directory_data import TODAY
     from tests.harness import Harness
 
@@ -477,7 +478,7 @@ async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
     harness = Harness(tmp_path)
     await harness.start(as_yaml(standard_entries()))
     assert harness.app is not None
-    core = harness.app.bot_data["core"]
+    core = harness.core
     await staff.add(core.sessions, volunteer_id, "volunteer", TODAY)
     await staff.add(core.sessions, reviewer_id, "volunteer", TODAY)
     core.staff_ids.forget()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.callback import Screen, decode
-from bot.flood import FloodGuard
+from bot.menus.callback import Screen, decode
+from bot.menus.flood import FloodGuard
 from tests.directory_data import as_yaml, standard_entries
 from tests.harness import Harness, Person
 
@@ -198,7 +198,7 @@ async def test_flood_gets_one_calm_line_then_silence(tmp_path: Path, lang: str) 
     await harness.start(as_yaml(standard_entries()))
     clock = Clock()
     assert harness.app is not None
-    harness.app.bot_data["core"].flood = FloodGuard(clock=clock)
+    harness.core.flood = FloodGuard(clock=clock)
     try:
         her, other = harness.person(lang), harness.person("en")
         for i in range(25):
@@ -230,15 +230,15 @@ async def test_a_tap_still_being_answered_cannot_outlive_an_erase(
 ) -> None:
     import asyncio
 
-    from bot import directory
+    from bot.directory import queries
 
-    slow_list = directory.list_for_need
+    slow_list = queries.list_for_need
 
     async def slowly(*args, **kwargs):  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.3)
         return await slow_list(*args, **kwargs)
 
-    monkeypatch.setattr(directory, "list_for_need", slowly)
+    monkeypatch.setattr(queries, "list_for_need", slowly)
     her = bot.person("en")
     await her.send("/start")
     await her.tap("In China")
@@ -276,7 +276,7 @@ async def test_auto_erase_after_a_flood_takes_her_last_messages_too(tmp_path: Pa
     harness = Harness(tmp_path, flood_guard=True, delete_user_messages=False)
     await harness.start(as_yaml(standard_entries()))
     assert harness.app is not None
-    harness.app.bot_data["core"].flood = FloodGuard(clock=Clock())
+    harness.core.flood = FloodGuard(clock=Clock())
     try:
         her = harness.person("en")
         await her.send("/safety")
@@ -302,7 +302,7 @@ async def test_erase_gets_through_a_flood_and_typing_is_removed(tmp_path: Path) 
     harness = Harness(tmp_path, flood_guard=True)
     await harness.start(as_yaml(standard_entries()))
     assert harness.app is not None
-    harness.app.bot_data["core"].flood = FloodGuard(clock=Clock())
+    harness.core.flood = FloodGuard(clock=Clock())
     try:
         her = harness.person("en")
         for i in range(22):

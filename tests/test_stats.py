@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import stats
-from bot.callback import Screen, decode
-from bot.models import DailyCount
-from bot.stats import iso_week
-from bot.stats_periods import week_of
+from bot.db.models import DailyCount
+from bot.menus.callback import Screen, decode
+from bot.stats import counting
+from bot.stats.counting import iso_week
+from bot.stats.periods import week_of
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
@@ -36,8 +36,8 @@ def backdate(harness: Harness) -> None:
     """Count as on TODAY, and show statistics as just after its week."""
     assert harness.app is not None
     noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
-    core = harness.app.bot_data["core"]
-    core.counter = stats.UsageCounter(clock=lambda: noon)
+    core = harness.core
+    core.counter = counting.UsageCounter(clock=lambda: noon)
     core.now = lambda: AFTER
 
 
@@ -59,8 +59,8 @@ async def journey(her: Person, place: str, need: str | None, *, open_card: bool 
 
 async def flush(harness: Harness) -> None:
     assert harness.app is not None
-    core = harness.app.bot_data["core"]
-    await stats.flush(core.counter, core.sessions)
+    core = harness.core
+    await counting.flush(core.counter, core.sessions)
 
 
 def report(tmp_path: Path, *args: str) -> dict[str, Any]:
@@ -348,8 +348,8 @@ def test_no_hidden_number_of_a_week_or_its_month_can_be_worked_out() -> None:
     the suppression code), weeks and month together, the month being the sum of its weeks."""
     import random
 
-    from bot.stats_periods import month, weeks_of
-    from bot.stats_publish import Published, decide
+    from bot.stats.periods import month, weeks_of
+    from bot.stats.publish import Published, decide
 
     rng = random.Random(5)
     november = month(2026, 11)
@@ -484,7 +484,7 @@ async def test_to_everyone_else_stats_does_not_exist(tmp_path: Path) -> None:
 
 def test_unique_users_once_a_day_with_a_new_key_each_day() -> None:
     now = [dt.datetime(2026, 11, 29, 23, 59, tzinfo=dt.UTC)]
-    counter = stats.UsageCounter(clock=lambda: now[0])
+    counter = counting.UsageCounter(clock=lambda: now[0])
     counter.see_user(7001)
     counter.see_user(7001)
     counter.see_user(7002)
@@ -499,8 +499,8 @@ def test_unique_users_once_a_day_with_a_new_key_each_day() -> None:
 
 
 async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
-    from bot import database
-    from bot.models import DailyCount, WeeklyNeedPlace
+    from bot.db import database
+    from bot.db.models import DailyCount, WeeklyNeedPlace
 
     url = databases.url_for(tmp_path, "r")
     engine = database.make_engine(url)
@@ -508,15 +508,15 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
     sessions = database.make_sessionmaker(engine)
     today = dt.date(2026, 11, 29)
     old, recent = today - dt.timedelta(days=731), today - dt.timedelta(days=729)
-    counter = stats.UsageCounter(clock=lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
+    counter = counting.UsageCounter(clock=lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
     batch = counter.take()
     batch.daily[(old, "sessions", "")] = 12
     batch.daily[(recent, "sessions", "")] = 13
     batch.need_place[(old, "shelter", "CN")] = 14
     batch.need_place[(recent, "shelter", "CN")] = 15
     counter.put_back(batch)
-    await stats.flush(counter, sessions, everything=True)
-    await stats.delete_older_than(sessions, today, 730)
+    await counting.flush(counter, sessions, everything=True)
+    await counting.delete_older_than(sessions, today, 730)
     async with sessions() as session:
         days = {d.day: d.count for d in (await session.scalars(select(DailyCount))).all()}
         weeks = {w.week for w in (await session.scalars(select(WeeklyNeedPlace))).all()}
@@ -526,24 +526,24 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
 
 
 async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: Path) -> None:
-    from bot import database
+    from bot.db import database
 
     url = databases.url_for(tmp_path, "f")
     engine = database.make_engine(url)
     await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
-    counter = stats.UsageCounter(min_users=3)
+    counter = counting.UsageCounter(min_users=3)
     for person in range(3):
         counter.add("sessions", by=person)
-    await stats.flush(counter, sessions)
+    await counting.flush(counter, sessions)
     for person in range(4):
         counter.add("sessions", by=person)
     broken = database.make_sessionmaker(
         database.make_engine(f"sqlite+aiosqlite:///{tmp_path}/no/such/dir.db")
     )
     with pytest.raises(Exception):  # noqa: B017 - any database error
-        await stats.flush(counter, broken)
-    await stats.flush(counter, sessions)  # the four were kept and arrive now
+        await counting.flush(counter, broken)
+    await counting.flush(counter, sessions)  # the four were kept and arrive now
     async with sessions() as session:
         total = await session.scalar(select(func.sum(DailyCount.count)))
     await engine.dispose()
@@ -555,14 +555,14 @@ async def test_this_week_is_never_reported(tmp_path: Path) -> None:
     publishes and shows only what is over."""
     url = databases.url_for(tmp_path, "cli")
     assert helpline("db", "upgrade", cwd=tmp_path).returncode == 0
-    from bot import database
+    from bot.db import database
 
     engine = database.make_engine(url)
     now = dt.datetime.now(dt.UTC)
-    counter = stats.UsageCounter(clock=lambda: now)
+    counter = counting.UsageCounter(clock=lambda: now)
     for person in range(12):
         counter.add("sessions", by=person)
-    await stats.flush(counter, database.make_sessionmaker(engine))
+    await counting.flush(counter, database.make_sessionmaker(engine))
     await engine.dispose()
     for period in ("week", "month"):
         out = helpline("stats", "--period", period, "--format", "json", cwd=tmp_path)
@@ -572,7 +572,7 @@ async def test_this_week_is_never_reported(tmp_path: Path) -> None:
 
 
 def test_a_report_counts_once_per_person_and_day() -> None:
-    counter = stats.UsageCounter(clock=lambda: dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC))
+    counter = counting.UsageCounter(clock=lambda: dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC))
     for _ in range(10):
         counter.add_once(7001, "not_working", "some-entry")
     counter.add_once(7002, "not_working", "some-entry")
@@ -589,8 +589,8 @@ async def test_an_admin_added_on_the_server_sees_stats_and_a_volunteer_does_not(
     await harness.start(as_yaml(standard_entries()))
     try:
         assert harness.app is not None
-        core = harness.app.bot_data["core"]
-        from bot import staff
+        core = harness.core
+        from bot.desk import staff
 
         await staff.add(core.sessions, 515151, "admin", TODAY)
         await staff.add(core.sessions, 525252, "volunteer", TODAY)

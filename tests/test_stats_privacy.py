@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from bot import database, stats
-from bot.callback import Screen, decode
-from bot.models import DailyCount, WeeklyNeedPlace
+from bot.db import database
+from bot.db.models import DailyCount, WeeklyNeedPlace
+from bot.menus.callback import Screen, decode
+from bot.stats import counting
 from tests.directory_data import as_yaml, standard_entries
 from tests.harness import Harness, Person
 
@@ -26,9 +27,9 @@ def at(harness: Harness, counting: dt.datetime, viewing: dt.datetime | None = No
     """Count as if it were `counting`, and show statistics as if it were `viewing`. Returns
     the counting clock, which the test may move."""
     assert harness.app is not None
-    core = harness.app.bot_data["core"]
+    core = harness.core
     clock = [counting]
-    counter = stats.UsageCounter(clock=lambda: clock[0])
+    counter = counting.UsageCounter(clock=lambda: clock[0])
     counter.min_users = 10
     core.counter = counter
     seen = viewing or counting
@@ -52,7 +53,7 @@ async def journey(her: Person, place: str, need: str, *, card: str | None = None
 async def stored(harness: Harness) -> int:
     """Everything counted so far in the database (an upsert adds to rows already there)."""
     assert harness.app is not None
-    async with harness.app.bot_data["core"].sessions() as session:
+    async with harness.core.sessions() as session:
         daily = await session.scalar(select(func.sum(DailyCount.count)))
         weekly = await session.scalar(select(func.sum(WeeklyNeedPlace.count)))
     return int(daily or 0) + int(weekly or 0)
@@ -61,8 +62,8 @@ async def stored(harness: Harness) -> int:
 async def flush_job(harness: Harness) -> None:
     """What the bot's minute job does."""
     assert harness.app is not None
-    core = harness.app.bot_data["core"]
-    await stats.flush(core.counter, core.sessions)
+    core = harness.core
+    await counting.flush(core.counter, core.sessions)
 
 
 def admin_text(harness: Harness) -> str:
@@ -120,7 +121,7 @@ async def test_viewing_statistics_writes_nothing_and_shows_nothing_moving(tmp_pa
     await harness.start(as_yaml(standard_entries()))
     clock = at(harness, WEDNESDAY_NOON)
     this_week = WEDNESDAY_NOON + dt.timedelta(days=7)
-    core = harness.app.bot_data["core"] if harness.app else None
+    core = harness.core if harness.app else None
     try:
         for _ in range(12):  # last week
             await journey(harness.person("ko"), "CN", "shelter")

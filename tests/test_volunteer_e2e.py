@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import audit, directory, proposals, staff, stats
+from bot.db.models import DailyCount, Entry, Proposal
+from bot.desk import proposals, staff
+from bot.desk.callback import Act, Tap, decode, encode
+from bot.directory import audit, queries
 from bot.i18n import Texts
-from bot.models import DailyCount, Entry, Proposal
-from bot.staff_callback import Act, Tap, decode, encode
+from bot.stats import counting
 from tests import telegram_html
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry, standard_entries
 from tests.file_data import hostile_file, large_file
@@ -41,7 +43,7 @@ class Desk:
     @property
     def core(self):  # type: ignore[no-untyped-def]
         assert self.harness.app is not None
-        return self.harness.app.bot_data["core"]
+        return self.harness.core
 
     async def proposals(self) -> list[Proposal]:
         async with self.core.sessions() as session:
@@ -61,7 +63,7 @@ async def open_desk(
     harness = Harness(tmp_path, admin_ids=str(ADMIN), **settings)
     await harness.start(as_yaml(entries if entries is not None else standard_entries()))
     assert harness.app is not None
-    core = harness.app.bot_data["core"]
+    core = harness.core
     await staff.add(core.sessions, ANNA, "volunteer", TODAY)
     await staff.add(core.sessions, BORA, "volunteer", TODAY)
     core.staff_ids.forget()  # as `helpline staff add` would be seen within half a minute
@@ -423,14 +425,14 @@ async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
     """Three reports yesterday (today's count is not used: it moves by the minute); shown as
     a mark, never as a number."""
     clock = [dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(12), dt.UTC)]
-    desk.core.counter = stats.UsageCounter(clock=lambda: clock[0])
+    desk.core.counter = counting.UsageCounter(clock=lambda: clock[0])
     for _n in range(3):
         someone = desk.harness.person("en")
         await user_sees(someone, "In China", "A safe place to stay")
         await someone.tap("Bravo Shelter")
         await someone.tap("This contact did not work")
     clock[0] += dt.timedelta(days=1)  # yesterday is over: its counts are written
-    await stats.flush(desk.core.counter, desk.core.sessions)
+    await counting.flush(desk.core.counter, desk.core.sessions)
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Re-check")
     queue = [label for row in desk.anna.screen.buttons() for label, _d in row]
@@ -445,7 +447,7 @@ async def test_todays_reports_wait_for_the_day_to_end(desk: Desk) -> None:
         await user_sees(someone, "In China", "A safe place to stay")
         await someone.tap("Bravo Shelter")
         await someone.tap("This contact did not work")
-    await stats.flush(desk.core.counter, desk.core.sessions)
+    await counting.flush(desk.core.counter, desk.core.sessions)
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Re-check")
     queue = [label for row in desk.anna.screen.buttons() for label, _d in row]
@@ -512,7 +514,7 @@ async def test_a_file_with_an_error_is_refused_with_the_validators_words(desk: D
         " as help@example.org",
     ]
     async with desk.core.sessions() as session:
-        before = await directory.all_entries(session)
+        before = await queries.all_entries(session)
     await desk.anna.harness.deliver(
         desk.anna.api.user_sends_file(desk.anna.user, "fix.yaml", bad.encode())
     )
@@ -520,7 +522,7 @@ async def test_a_file_with_an_error_is_refused_with_the_validators_words(desk: D
     assert [line for line in shown if line.startswith("entry ")] == expected
     assert await desk.proposals() == []
     async with desk.core.sessions() as session:
-        assert await directory.all_entries(session) == before
+        assert await queries.all_entries(session) == before
 
 
 async def test_a_file_becomes_a_batch_of_proposals_shown_as_a_diff(desk: Desk) -> None:
@@ -665,7 +667,7 @@ async def test_a_typed_answer_lapses(desk: Desk) -> None:
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Find by id")
     async with desk.core.sessions() as session, session.begin():
-        from bot.models import Staff
+        from bot.db.models import Staff
 
         member = await session.get(Staff, ANNA)
         assert member is not None and member.waiting_since is not None
@@ -988,7 +990,7 @@ async def test_a_file_without_a_size_is_refused_unopened(desk: Desk) -> None:
 async def test_a_check_that_runs_too_long_is_stopped_calmly(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.file_check.WALL_SECONDS", 0.01)
+    monkeypatch.setattr("bot.directory.queries.file_check.WALL_SECONDS", 0.01)
     content = as_yaml([entry("cn-slow")]).encode()
     await desk.anna.harness.deliver(
         desk.anna.api.user_sends_file(desk.anna.user, "slow.yaml", content)
