@@ -990,7 +990,7 @@ async def test_a_file_without_a_size_is_refused_unopened(desk: Desk) -> None:
 async def test_a_check_that_runs_too_long_is_stopped_calmly(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.directory.queries.file_check.WALL_SECONDS", 0.01)
+    monkeypatch.setattr("bot.directory.file_check.WALL_SECONDS", 0.01)
     content = as_yaml([entry("cn-slow")]).encode()
     await desk.anna.harness.deliver(
         desk.anna.api.user_sends_file(desk.anna.user, "slow.yaml", content)

@@ -5,7 +5,7 @@ one (or one sent from a stolen staff account) must cost at most a bounded slice 
 never the event loop that answers everyone else, an Erase least of all. A thread is not enough:
 the regular-expression engine and pydantic's core hold the interpreter lock while they run.
 
-So each file goes to a child process (`python -m bot.file_check`) that lowers its priority and
+So each file goes to a child process (`python -m bot.directory.file_check`) that lowers its priority and
 limits itself to CPU_SECONDS of CPU time and MEMORY_BYTES more address space than it has after
 its imports, then parses; the bot kills it after WALL_SECONDS. One such process is always
 started ahead of need (with the bot, and again after each file), so that its imports, half a
@@ -54,11 +54,11 @@ READY = b"+"  # what a checking process writes once its imports are done
 
 
 class _Checker:
-    """One checking process (`python -m bot.file_check`), and whether it is ready."""
+    """One checking process (`python -m bot.directory.file_check`), and whether it is ready."""
 
     def __init__(self) -> None:
         self.process = subprocess.Popen(  # nosec B603
-            [sys.executable, "-m", "bot.directory.queries.file_check"],
+            [sys.executable, "-m", "bot.directory.file_check"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,  # nothing of a file ever reaches the bot's logs
@@ -184,10 +184,10 @@ async def _exchange(checker: _Checker, payload: bytes) -> bytes:
 
 
 _ANSWER_CLASSES = {
-    ("bot.directory.queries.file_format", "DirectoryFile"),
-    ("bot.directory.queries.file_format", "EntryModel"),
-    ("bot.directory.queries.file_format", "ContactModel"),
-    ("bot.directory.queries.file_format", "FileError"),
+    ("bot.directory.file_format", "DirectoryFile"),
+    ("bot.directory.file_format", "EntryModel"),
+    ("bot.directory.file_format", "ContactModel"),
+    ("bot.directory.file_format", "FileError"),
     ("datetime", "date"),
 }
 
