@@ -173,7 +173,7 @@ def test_a_current_database_is_opened_without_alembic(tmp_path: Path) -> None:
     database.upgrade_url(url)
     probe = (
         "import asyncio, sys\n"
-        "from bot import database\n"
+        "from bot.db import database\n"
         "async def main():\n"
         "    engine = database.make_engine(sys.argv[1])\n"
         "    await database.upgrade(engine)\n"
