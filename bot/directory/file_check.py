@@ -5,12 +5,12 @@ one (or one sent from a stolen staff account) must cost at most a bounded slice 
 never the event loop that answers everyone else, an Erase least of all. A thread is not enough:
 the regular-expression engine and pydantic's core hold the interpreter lock while they run.
 
-So each file goes to a child process (`python -m bot.directory.file_check`) that lowers its priority and
-limits itself to CPU_SECONDS of CPU time and MEMORY_BYTES more address space than it has after
-its imports, then parses; the bot kills it after WALL_SECONDS. One such process is always
-started ahead of need (with the bot, and again after each file), so that its imports, half a
-second or more, are done before a file arrives. The bot only waits for the answer, on pipes its
-event loop watches: the parsed file, its errors, or CheckStopped.
+So each file goes to a child process (`python -m bot.directory.file_check`) that lowers its
+priority and limits itself to CPU_SECONDS of CPU time and MEMORY_BYTES more address space than
+it has after its imports, then parses; the bot kills it after WALL_SECONDS. One such process is
+always started ahead of need (with the bot, and again after each file), so that its imports,
+half a second or more, are done before a file arrives. The bot only waits for the answer, on
+pipes its event loop watches: the parsed file, its errors, or CheckStopped.
 """
 
 from __future__ import annotations
