@@ -9,7 +9,7 @@ from pathlib import Path
 from bench import directory_gen
 from bot.db import database
 from bot.directory import queries
-from bot.directory.file_format import DirectoryFile
+from bot.directory.schema import DirectoryFile
 
 
 def prepare(folder: Path, size: int) -> tuple[str, list[dict[str, object]], float]:

@@ -23,7 +23,7 @@ from bot import logs
 from bot.clock import utc_now, utc_today
 from bot.db import database
 from bot.desk import staff
-from bot.directory import audit, export, file_format, queries
+from bot.directory import audit, export, file_format, queries, schema
 from bot.directory.file_format import DirectoryFileInvalid
 from bot.i18n import CatalogError
 from bot.settings import EnvFile, Settings, SettingsError, choose_env_file, load_settings
@@ -506,7 +506,7 @@ async def _database(
             await engine.dispose()
 
 
-async def _import(settings: Settings, parsed: file_format.DirectoryFile, *, dry_run: bool) -> int:
+async def _import(settings: Settings, parsed: schema.DirectoryFile, *, dry_run: bool) -> int:
     with _reaching(settings.database_url):
         new_database = not await database.has_schema(settings.database_url)
     if dry_run and new_database:
@@ -533,7 +533,7 @@ def _print_plan(plan: queries.ImportPlan, *, dry_run: bool) -> None:
     )
 
 
-async def _all_entries(settings: Settings) -> list[file_format.EntryModel]:
+async def _all_entries(settings: Settings) -> list[schema.EntryModel]:
     missing = "the database has no directory yet: run `helpline db upgrade` or import a file"
     async with _database(settings, missing=missing) as sessions, sessions() as session:
         return await queries.all_entries(session)

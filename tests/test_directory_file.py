@@ -14,8 +14,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.directory import file_format
-from bot.directory.file_format import DirectoryFileInvalid, EntryModel, dump, parse
+from bot.directory import file_format, schema
+from bot.directory.file_format import DirectoryFileInvalid, dump, parse
+from bot.directory.schema import EntryModel
 from tests.directory_data import RECENT, as_yaml, entry, standard_entries
 from tests.file_data import hostile_file, large_file
 
@@ -352,9 +353,9 @@ _PATHOLOGICAL = {
 @pytest.mark.parametrize("text", _PATHOLOGICAL.values(), ids=_PATHOLOGICAL.keys())
 def test_link_detection_takes_linear_time(text: str) -> None:
     with at_most(2.0):
-        assert file_format._no_links(text) == text
+        assert schema._no_links(text) == text
         with pytest.raises(ValueError, match="tappable"):
-            file_format._no_links(text + " see example.org")
+            schema._no_links(text + " see example.org")
 
 
 # The link pattern as it was before it was made linear: the reference for what is tappable.
@@ -382,7 +383,7 @@ _PIECES = [
 @given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
 def test_link_detection_flags_exactly_what_it_flagged_before(text: str) -> None:
     try:
-        file_format._no_links(text)
+        schema._no_links(text)
         flagged = False
     except ValueError:
         flagged = True

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.directory.file_format import EntryModel
 from bot.directory.queries import Page
+from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import Nav, Screen, decode

@@ -26,8 +26,9 @@ from bot.core import Core
 from bot.db.models import DailyJob, Entry, EntryText, Proposal, Staff
 from bot.desk import draft, proposals, recheck, screens, staff
 from bot.desk.callback import Act, Tap
-from bot.directory import audit, file_check, file_format
-from bot.directory.file_format import DirectoryFileInvalid, EntryModel, TooManyEntries
+from bot.directory import audit, file_check, schema
+from bot.directory.file_format import DirectoryFileInvalid, TooManyEntries
+from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.taxonomy import CONTACT_TYPES, NEEDS, REGION_CODES
 from bot.ui.view import View
@@ -166,7 +167,7 @@ async def digest(core: Core) -> list[tuple[int, str]] | None:
 
 async def history(core: Core, entry_id: str, lang: str) -> View:
     t = Texts(lang)
-    if not file_format.is_entry_id(entry_id):
+    if not schema.is_entry_id(entry_id):
         return View(screens.history(t, "?", []))
     async with core.sessions() as session:
         records = await audit.history(session, entry_id)
@@ -360,7 +361,7 @@ async def _draft_of(
 
 def _field_lang(arg: str) -> tuple[str, str] | None:
     field, _sep, lang = arg.partition("-")
-    if field not in file_format.TEXT_FIELDS or not lang:
+    if field not in schema.TEXT_FIELDS or not lang:
         return None
     return field, lang
 
@@ -373,7 +374,7 @@ async def _text(session: AsyncSession, core: Core, tap: Tap, me: int, role: str)
         return found
     proposal, data = found
     if tap.act is Act.FIELD:
-        if tap.arg not in file_format.TEXT_FIELDS:
+        if tap.arg not in schema.TEXT_FIELDS:
             return Result(screens.editor(t, tap, proposal))
         return Result(screens.text_field(t, tap, proposal, tap.arg, data))
     spot = _field_lang(tap.arg)
@@ -404,7 +405,7 @@ def _choice(act: Act, arg: str) -> str | None:
     if act is Act.NEED:
         value = arg.replace("-", "_")
         return value if value in NEEDS else None
-    return arg if arg in file_format.known_languages() else None
+    return arg if arg in schema.known_languages() else None
 
 
 @_action(Act.PLACES, Act.NEEDS, Act.LANGS, Act.PLACE, Act.NEED, Act.LANG)
@@ -681,7 +682,7 @@ async def _answer(
     parts = rest.split(":")
     tap = Tap(Act.HOME, lang)
     if kind in ("find", "new"):
-        if not file_format.is_entry_id(text):
+        if not schema.is_entry_id(text):
             await _remember(session, me, lang, kind)
             asked = screens.ask_id(t, tap, new=kind == "new")
             return Result(_told(t.gettext("That is not a valid id."), asked))

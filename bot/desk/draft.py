@@ -15,14 +15,13 @@ from typing import Any
 import yaml
 
 from bot.directory.file_format import (
-    TEXT_FIELDS,
     DirectoryFileInvalid,
-    EntryModel,
     FileError,
     entry_to_data,
     entry_yaml,
     parse,
 )
+from bot.directory.schema import TEXT_FIELDS, EntryModel
 from bot.taxonomy import CONTACT_TYPES, NEEDS, REGION_CODES
 
 Data = dict[str, Any]

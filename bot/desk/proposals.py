@@ -20,8 +20,9 @@ from bot.clock import utc_now
 from bot.db.models import Entry, Proposal
 from bot.desk import draft
 from bot.directory import audit
-from bot.directory.file_format import TEXT_FIELDS, DirectoryFile, EntryModel, FileError, entry_yaml
+from bot.directory.file_format import FileError, entry_yaml
 from bot.directory.queries import to_model, to_row
+from bot.directory.schema import TEXT_FIELDS, DirectoryFile, EntryModel
 
 DRAFT, OPEN, APPROVED, REJECTED = "draft", "open", "approved", "rejected"
 NEW, CHANGE, RETIRE, RECHECK = "new", "change", "retire", "recheck"

@@ -20,8 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.db.models import DailyCount, Entry, Proposal
 from bot.desk import proposals
 from bot.directory import audit
-from bot.directory.file_format import EntryModel
 from bot.directory.queries import mark_verified, oldest_fresh_date, to_model
+from bot.directory.schema import EntryModel
 
 REPORT_WINDOW_DAYS = 30
 REPORT_METRIC = "not_working"

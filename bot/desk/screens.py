@@ -15,7 +15,8 @@ from bot.db.models import Proposal, Staff
 from bot.desk import draft
 from bot.desk.callback import Act, Tap, encode
 from bot.desk.recheck import Due, Rules
-from bot.directory.file_format import TEXT_FIELDS, EntryModel, FileError
+from bot.directory.file_format import FileError
+from bot.directory.schema import TEXT_FIELDS, EntryModel
 from bot.i18n import Texts
 from bot.menus.screens import card_text
 from bot.taxonomy import (

@@ -12,7 +12,7 @@ import json
 import uuid
 from typing import Any
 
-from bot.directory.file_format import TEXT_FIELDS, EntryModel
+from bot.directory.schema import TEXT_FIELDS, EntryModel
 from bot.taxonomy import USER_LANGUAGES
 
 # A fixed namespace so that the same entry always gets the same HSDS id.

@@ -35,14 +35,8 @@ import threading
 from typing import Any
 
 from bot.directory import file_format
-from bot.directory.file_format import (
-    ContactModel,
-    DirectoryFile,
-    DirectoryFileInvalid,
-    EntryModel,
-    FileError,
-    TooManyEntries,
-)
+from bot.directory.file_format import DirectoryFileInvalid, FileError, TooManyEntries
+from bot.directory.schema import ContactModel, DirectoryFile, EntryModel
 
 log = logging.getLogger(__name__)
 

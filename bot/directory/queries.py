@@ -26,14 +26,8 @@ from bot.db.models import (
     Listing,
 )
 from bot.directory import audit
-from bot.directory.file_format import (
-    TEXT_FIELDS,
-    ContactModel,
-    DirectoryFile,
-    EntryModel,
-    entry_to_data,
-    entry_yaml,
-)
+from bot.directory.file_format import entry_to_data, entry_yaml
+from bot.directory.schema import TEXT_FIELDS, ContactModel, DirectoryFile, EntryModel
 from bot.taxonomy import ANYWHERE, PLACES, USER_LANGUAGES
 
 EVERY_NEED = ""  # the anywhere list's need: all of them

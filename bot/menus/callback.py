@@ -16,13 +16,11 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
+from bot.taxonomy import ENTRY_ID_PATTERN, NEEDS, PLACES, USER_LANGUAGES
 
 VERSION = "2"
 MAX_BYTES = 64
 MAX_PAGE = 999
-ENTRY_ID_PATTERN = r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?"
-ENTRY_ID_MAX = 40
 ABSENT = "-"
 # Auto-erase choices in minutes after her last tap; 0 is off.
 AUTO_ERASE_MINUTES = (0, 10, 30, 60)

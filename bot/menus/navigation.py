@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core import Core
 from bot.directory import queries
-from bot.directory.file_format import EntryModel
+from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import Nav, Screen

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
-from bot.directory.file_format import EntryModel
 from bot.directory.queries import Page
+from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.menus.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
 from bot.taxonomy import (

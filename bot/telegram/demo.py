@@ -22,7 +22,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.clock import utc_today
 from bot.db import database
-from bot.directory import file_format, queries
+from bot.directory import file_format, queries, schema
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.local_api import ApiError, LocalBotApi, Sent
@@ -208,7 +208,7 @@ async def load_demo_directory(url: str) -> None:
         await engine.dispose()
 
 
-def recent(parsed: file_format.DirectoryFile) -> file_format.DirectoryFile:
+def recent(parsed: schema.DirectoryFile) -> schema.DirectoryFile:
     """Move the demo's check dates so that its newest entry was checked today.
 
     The file's dates are fixed; without this the whole demo would go stale six months after it
