@@ -6,8 +6,9 @@ from bot.core import Core
 from bot.directory import queries
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
-from bot.menus import screens
+from bot.menus import fixed_screens, screens
 from bot.menus.callback import Nav, Screen
+from bot.menus.rows import home_of
 from bot.ui.view import View
 
 
@@ -28,19 +29,19 @@ async def show(core: Core, nav: Nav, user_id: int | None = None) -> View:
         case Screen.CARD:
             return await _card(core, t, nav, user_id)
         case Screen.LANGUAGES:
-            return screens.languages(t, nav)
+            return fixed_screens.languages(t, nav)
         case Screen.SET_LANGUAGE:
-            return await show(core, screens.home_of(nav))
+            return await show(core, home_of(nav))
         case Screen.HELP:
-            return screens.help_screen(t, nav)
+            return fixed_screens.help_screen(t, nav)
         case Screen.ABOUT:
-            return screens.about(t, nav, public_handle=core.settings.bot_public_handle)
+            return fixed_screens.about(t, nav, public_handle=core.settings.bot_public_handle)
         case Screen.SAFETY:
-            return screens.safety(t, nav)
+            return fixed_screens.safety(t, nav)
         case Screen.AUTO_ERASE:
-            return screens.auto_erase(t, nav)
+            return fixed_screens.auto_erase(t, nav)
         case Screen.ERASE:
-            return screens.erase_question(t, nav)
+            return fixed_screens.erase_question(t, nav)
         case Screen.ERASE_NOW | Screen.STATS:
             raise ValueError(f"{nav.screen.name} is handled by its own handler")
     raise AssertionError(f"unhandled screen {nav.screen!r}")

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import PublishedPeriod
 from bot.i18n import Texts
 from bot.menus.callback import MAX_PAGE, Nav, Screen, encode
-from bot.menus.screens import home_of
+from bot.menus.rows import home_of
 from bot.stats import publish, report
 from bot.stats.periods import Kind
 from bot.taxonomy import LANGUAGE_SELF_NAMES, NEED_LABELS, PLACE_LABELS
