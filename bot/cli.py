@@ -586,7 +586,7 @@ def _stats(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _published_reports(
     settings: Settings, kind: Kind, start: dt.date, end: dt.date
-) -> list[dict[str, Any]]:
+) -> list[report.Report]:
     missing = "the database has no counts yet: run `helpline db upgrade` first"
     async with _database(settings, missing=missing) as sessions:
         await publish.publish_due(

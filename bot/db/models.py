@@ -184,7 +184,7 @@ class WeeklyNeedPlace(Base):
 
 class PublishedPeriod(Base):
     """A week or month whose counts were published: decided once, then never changed, so
-    that no two views of it differ (`bot/stats_publish.py`)."""
+    that no two views of it differ (`bot/stats/publish.py`)."""
 
     __tablename__ = "stats_periods"
 

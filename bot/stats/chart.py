@@ -10,10 +10,11 @@ travels in the photo's caption, which Telegram draws.
 from __future__ import annotations
 
 import io
-from typing import Any
+
+from bot.stats.report import Report
 
 
-def render(report: dict[str, Any]) -> bytes:
+def render(report: Report) -> bytes:
     """A PNG of the report. Suppressed values are not drawn: a gap in the line, and an empty
     bar marked with the "<N" text, so the picture reveals nothing the numbers hide."""
     # Imported here, not at start-up: matplotlib is large, and only admins ever need it.
@@ -24,7 +25,7 @@ def render(report: dict[str, Any]) -> bytes:
     figure = Figure(figsize=(8, 7), dpi=100)
     days_axis, needs_axis = figure.subplots(2, 1)
 
-    if "days" in report:
+    if report["kind"] == "week":
         series = [(d["date"][5:], d["sessions"]) for d in report["days"]]
     else:
         series = [(w["week"][5:], w["sessions"]) for w in report["weeks"]]

@@ -1,8 +1,8 @@
 """Publishing statistics: each week and month decided once, around what is already out.
 
-A period is published once it is over (`bot/stats_periods.py`): its counts are read from the
+A period is published once it is over (`bot/stats/periods.py`): its counts are read from the
 daily totals, every count below the threshold is hidden, and more are hidden while any hidden
-number could still be worked out (`bot/suppression.py`). For a month, the relations a reader
+number could still be worked out (`bot/stats/suppression.py`). For a month, the relations a reader
 knows include its weeks, already published and never changed: a month's count is the sum of
 its weeks' counts, so a month is decided with its weeks' shown and hidden numbers held fixed.
 The numbers and the decision are then stored together, in one transaction, and every view

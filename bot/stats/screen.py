@@ -1,5 +1,5 @@
 """The admins' statistics screen: one published week or month, with buttons to move between
-periods. Only published periods exist here (`bot/publish.py`), so a tap can never show
+periods. Only published periods exist here (`bot/stats/publish.py`), so a tap can never show
 a number that is still moving.
 
 The button's `page` says which period: twice the number of periods back from the latest,
@@ -9,9 +9,7 @@ plus 0 for weeks or 1 for months.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,8 +20,10 @@ from bot.menus.callback import MAX_PAGE, Nav, Screen, encode
 from bot.menus.rows import home_of
 from bot.stats import publish, report
 from bot.stats.periods import Kind
+from bot.stats.report import Report
 from bot.taxonomy import LANGUAGE_SELF_NAMES, NEED_LABELS, PLACE_LABELS
-from bot.ui.view import MAX_MESSAGE, View, visible_length
+from bot.ui.text import bold, escape, italic, paragraphs
+from bot.ui.view import MAX_MESSAGE, Button, View, fit_lines
 
 KINDS = (Kind.WEEK, Kind.MONTH)
 TOP_ENTRIES = 10
@@ -43,7 +43,7 @@ def position(page: int) -> tuple[Kind, int]:
 
 @dataclass(frozen=True)
 class Shown:
-    report: dict[str, Any] | None  # None: nothing of this kind is published yet
+    report: Report | None  # None: nothing of this kind is published yet
     earlier: bool
 
 
@@ -76,78 +76,94 @@ async def report_for(
     return Shown(report.report(period, weeks), earlier=len(labels) > 1)
 
 
+def _line(label: str, value: object) -> str:
+    return escape(label) + ": " + bold(str(value))
+
+
+def _heading(t: Texts, kind: Kind, report: Report) -> list[str]:
+    _ = t.gettext
+    small = f"<{report['min_count']}"
+    title = _("Usage in week {period}") if kind is Kind.WEEK else _("Usage in month {period}")
+    rule = _("Counts below {n}, and some others that would give them away, are shown as {small}.")
+    totals = report["totals"]
+    return [
+        bold(title.format(period=report["period"])),
+        escape(f"{report['from']} – {report['to']} (UTC)"),
+        italic(rule.format(n=report["min_count"], small=small)),
+        "",
+        _line(_("Sessions"), totals["sessions"]),
+        _line(_("Different users, at most"), totals["unique_users_at_most"]),
+        _line(_("Erases"), totals["erases"]),
+    ]
+
+
+def _groups(t: Texts, report: Report) -> list[str]:
+    _ = t.gettext
+    return [
+        "",
+        bold(_("Languages")),
+        *(_line(LANGUAGE_SELF_NAMES[k], v) for k, v in report["by_language"].items()),
+        "",
+        bold(_("Places")),
+        *(_line(_(PLACE_LABELS[k]), v) for k, v in report["by_place"].items()),
+        "",
+        bold(_("Needs")),
+        *(_line(_(NEED_LABELS[k]), v) for k, v in report["by_need"].items()),
+    ]
+
+
+def _entries(t: Texts, report: Report) -> list[str]:
+    _ = t.gettext
+    lines = [
+        "",
+        bold(_("Most opened contacts")),
+        escape(_("Only contacts whose count can be shown are listed.")),
+        *(_line(item["id"], item["opened"]) for item in report["top_entries"][:TOP_ENTRIES]),
+    ]
+    if report["not_working"]:
+        lines += ["", bold(_("Reported as not working"))]
+        lines += [_line(item["id"], item["reports"]) for item in report["not_working"]]
+    return lines
+
+
+def _grid(t: Texts, report: Report) -> list[str]:
+    """The need x place cells that are shown; the rest are named once, as hidden."""
+    _ = t.gettext
+    small = f"<{report['min_count']}"
+    lines = ["", bold(_("Need and place"))]
+    cells = [c for c in report["need_by_place"] if c["count"] != small]
+    if not cells:
+        lines.append(escape(_("Every count is below {n}.").format(n=report["min_count"])))
+    for cell in cells:
+        label = f"{_(NEED_LABELS[cell['need']])} · {_(PLACE_LABELS[cell['place']])}"
+        lines.append(_line(label, cell["count"]))
+    if cells:
+        lines.append(escape(_("Other cells: {small}").format(small=small)))
+    return lines
+
+
 def view(t: Texts, nav: Nav, shown: Shown) -> View:
     _ = t.gettext
     kind, back = position(nav.page)
     report = shown.report
     if report is None:
-        parts = ["<b>" + html.escape(_("Usage")) + "</b>", ""]
-        parts.append(html.escape(_("No complete period has been published yet.")))
-        return View("\n".join(parts), _buttons(t, nav, kind, back, earlier=False))
-
-    def line(label: str, value: object) -> str:
-        return f"{html.escape(label)}: <b>{html.escape(str(value))}</b>"
-
-    small = f"<{report['min_count']}"
-    title = (
-        _("Usage in week {period}") if kind is Kind.WEEK else _("Usage in month {period}")
-    ).format(period=report["period"])
-    totals = report["totals"]
-    parts = [
-        "<b>" + html.escape(title) + "</b>",
-        html.escape(f"{report['from']} – {report['to']} (UTC)"),
-        "<i>"
-        + html.escape(
-            _(
-                "Counts below {n}, and some others that would give them away, are shown as {small}."
-            ).format(n=report["min_count"], small=small)
-        )
-        + "</i>",
-        "",
-        line(_("Sessions"), totals["sessions"]),
-        line(_("Different users, at most"), totals["unique_users_at_most"]),
-        line(_("Erases"), totals["erases"]),
-        "",
-        "<b>" + html.escape(_("Languages")) + "</b>",
-        *(line(LANGUAGE_SELF_NAMES[k], v) for k, v in report["by_language"].items()),
-        "",
-        "<b>" + html.escape(_("Places")) + "</b>",
-        *(line(_(PLACE_LABELS[k]), v) for k, v in report["by_place"].items()),
-        "",
-        "<b>" + html.escape(_("Needs")) + "</b>",
-        *(line(_(NEED_LABELS[k]), v) for k, v in report["by_need"].items()),
-        "",
-        "<b>" + html.escape(_("Most opened contacts")) + "</b>",
-        html.escape(_("Only contacts whose count can be shown are listed.")),
-        *(line(item["id"], item["opened"]) for item in report["top_entries"][:TOP_ENTRIES]),
-    ]
-    if report["not_working"]:
-        parts += ["", "<b>" + html.escape(_("Reported as not working")) + "</b>"]
-        parts += [line(item["id"], item["reports"]) for item in report["not_working"]]
-    parts += ["", "<b>" + html.escape(_("Need and place")) + "</b>"]
-    cells = [c for c in report["need_by_place"] if c["count"] != small]
-    if not cells:
-        parts.append(html.escape(_("Every count is below {n}.").format(n=report["min_count"])))
-    for cell in cells:
-        label = f"{_(NEED_LABELS[cell['need']])} · {_(PLACE_LABELS[cell['place']])}"
-        parts.append(line(label, cell["count"]))
-    if cells:
-        parts.append(html.escape(_("Other cells: {small}").format(small=small)))
-    text = "\n".join(parts)
-    while visible_length(text) > MAX_MESSAGE - 2:  # drop grid lines from the end
-        parts.pop(-2)
-        text = "\n".join([*parts[:-1], "…", parts[-1]])
+        text = paragraphs(bold(_("Usage")), escape(_("No complete period has been published yet.")))
+        return View(text, _buttons(t, nav, kind, back, earlier=False))
+    lines = [*_heading(t, kind, report), *_groups(t, report), *_entries(t, report)]
+    lines += _grid(t, report)
+    # The grid is the part that can be long: its lines give way from the end.
+    text = fit_lines(lines, MAX_MESSAGE - 2)
     return View(text, _buttons(t, nav, kind, back, earlier=shown.earlier))
 
 
-def _buttons(t: Texts, nav: Nav, kind: Kind, back: int, *, earlier: bool) -> list[list[Any]]:
+def _buttons(t: Texts, nav: Nav, kind: Kind, back: int, *, earlier: bool) -> list[list[Button]]:
     _ = t.gettext
 
     def to(page: int) -> str:
         return encode(Nav(Screen.STATS, nav.lang, page=page))
 
     names = {Kind.WEEK: _("Weeks"), Kind.MONTH: _("Months")}
-    rows: list[list[Any]] = [
+    rows: list[list[Button]] = [
         [(("✓ " if k is kind else "") + names[k], to(page_of(k, 0))) for k in KINDS]
     ]
     moves = []
@@ -161,7 +177,7 @@ def _buttons(t: Texts, nav: Nav, kind: Kind, back: int, *, earlier: bool) -> lis
     return rows
 
 
-def caption(t: Texts, report: dict[str, Any]) -> str:
+def caption(t: Texts, report: Report) -> str:
     return t.gettext("Sessions and needs chosen, {start} – {end}").format(
         start=report["from"], end=report["to"]
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 MAX_MESSAGE = 4096
@@ -66,6 +67,18 @@ def fit_text(text: str, limit: int = MAX_MESSAGE) -> str:
     if visible_length(text) <= limit:
         return text
     return html.escape(cut_utf16(plain(text), limit))
+
+
+def fit_lines(lines: Sequence[str], limit: int = MAX_MESSAGE) -> str:
+    """The lines joined; if Telegram would refuse that, lines are left out from the end, all
+    but the last, and an ellipsis line stands where they were. For a screen whose tail is a
+    long list that may be shortened, and whose last line says what the list means."""
+    kept = list(lines)
+    text = "\n".join(kept)
+    while visible_length(text) > limit and len(kept) > 1:
+        kept.pop(-2)
+        text = "\n".join([*kept[:-1], ELLIPSIS, kept[-1]])
+    return text
 
 
 def fit(view: View) -> View:
