@@ -73,6 +73,28 @@ def _first_text(entry: EntryModel, field: str) -> str:
     return found[0] if found else ""
 
 
+def _hsds_need(entry: EntryModel, need: str) -> dict[str, Any]:
+    """A need as an HSDS attribute, its term in the project's own taxonomy of needs."""
+    return {
+        "id": _hsds_id("attribute", entry.id, need),
+        "taxonomy_term": {
+            "id": _hsds_id("term", need),
+            "code": need,
+            "term": need,
+            "taxonomy": "helpline-needs",
+        },
+    }
+
+
+def _translations(entry: EntryModel) -> dict[str, dict[str, str]]:
+    """Every text field in every language it has, the users' languages first."""
+    translations = {}
+    for field in TEXT_FIELDS:
+        texts: dict[str, str] = getattr(entry, field)
+        translations[field] = {lang: texts[lang] for lang in _sorted_langs(set(texts))}
+    return translations
+
+
 def to_hsds_service(entry: EntryModel, *, internal: bool = False) -> dict[str, Any]:
     """An entry as an HSDS 3.0 service: English (or the first language present) in the standard
     fields, because HSDS has one text per field; every language under `x_translations`."""
@@ -97,18 +119,7 @@ def to_hsds_service(entry: EntryModel, *, internal: bool = False) -> dict[str, A
         "service_areas": [
             {"id": _hsds_id("area", entry.id, region), "name": region} for region in entry.regions
         ],
-        "attributes": [
-            {
-                "id": _hsds_id("attribute", entry.id, need),
-                "taxonomy_term": {
-                    "id": _hsds_id("term", need),
-                    "code": need,
-                    "term": need,
-                    "taxonomy": "helpline-needs",
-                },
-            }
-            for need in entry.categories
-        ],
+        "attributes": [_hsds_need(entry, need) for need in entry.categories],
         "schedules": (
             [{"id": _hsds_id("schedule", entry.id), "description": _first_text(entry, "hours")}]
             if entry.hours
@@ -119,13 +130,7 @@ def to_hsds_service(entry: EntryModel, *, internal: bool = False) -> dict[str, A
             for i, c in enumerate(entry.contacts)
         ],
         "x_entry_id": entry.id,
-        "x_translations": {
-            field: {
-                lang: getattr(entry, field)[lang]
-                for lang in _sorted_langs(set(getattr(entry, field)))
-            }
-            for field in TEXT_FIELDS
-        },
+        "x_translations": _translations(entry),
     }
     if internal and entry.internal_note:
         service["x_internal_note"] = entry.internal_note
