@@ -1,18 +1,55 @@
-"""Turn a position in the menus into the screen to show, reading the directory as needed."""
+"""Turn a position in the menus into the screen to show, reading the directory as needed.
+
+The menus take what they use (settings, the database, the clock, a counter of choices) as
+`MenuResources`, which bot.core.Core provides; they do not import the Core, which gathers the
+statistics' and the desk's resources too: the user's menus depend on neither.
+"""
 
 from __future__ import annotations
 
-from bot.core import Core
+import datetime as dt
+from collections.abc import Callable
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from bot.directory import queries
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.menus import fixed_screens, screens
 from bot.menus.callback import Nav, Screen
 from bot.menus.rows import home_of
+from bot.settings import Settings
 from bot.ui.view import View
 
 
-async def show(core: Core, nav: Nav, user_id: int | None = None) -> View:
+class ChoiceCounter(Protocol):
+    """Counts what she chose, anonymously (bot.stats.counting.UsageCounter)."""
+
+    def count_choice(self, nav: Nav, *, by: int | None) -> None: ...
+
+    def add(self, metric: str, key: str = "", *, by: int | None) -> None: ...
+
+    def add_once(self, user_id: int, metric: str, key: str) -> None: ...
+
+
+class MenuResources(Protocol):
+    """What showing a screen needs."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def today(self) -> Callable[[], dt.date]: ...
+
+    @property
+    def counter(self) -> ChoiceCounter: ...
+
+
+async def show(core: MenuResources, nav: Nav, user_id: int | None = None) -> View:
     """The screen for `nav`. `user_id` stays in memory: it only makes a "did not work" report
     count once per person and day."""
     t = Texts(nav.lang)
@@ -47,14 +84,14 @@ async def show(core: Core, nav: Nav, user_id: int | None = None) -> View:
     raise AssertionError(f"unhandled screen {nav.screen!r}")
 
 
-async def _visible_entry(core: Core, entry_id: str) -> EntryModel | None:
+async def _visible_entry(core: MenuResources, entry_id: str) -> EntryModel | None:
     async with core.sessions() as session:
         return await queries.visible_entry(
             session, entry_id, today=core.today(), max_age_days=core.settings.verify_max_age_days
         )
 
 
-async def _report(core: Core, t: Texts, nav: Nav, user_id: int | None) -> View:
+async def _report(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) -> View:
     """ "This contact did not work": one more in the entry's anonymous daily count (only for an
     entry users can see, so forged ids add nothing), then the list again, with thanks."""
     assert nav.entry is not None
@@ -64,7 +101,7 @@ async def _report(core: Core, t: Texts, nav: Nav, user_id: int | None) -> View:
     return await _list(core, t, nav.to(Screen.LIST, entry=None), thanks=True)
 
 
-async def _list(core: Core, t: Texts, nav: Nav, *, thanks: bool = False) -> View:
+async def _list(core: MenuResources, t: Texts, nav: Nav, *, thanks: bool = False) -> View:
     assert nav.need is not None and nav.place is not None
     max_age = core.settings.verify_max_age_days
     async with core.sessions() as session:
@@ -85,7 +122,7 @@ async def _list(core: Core, t: Texts, nav: Nav, *, thanks: bool = False) -> View
     return screens.entry_list(t, nav, anywhere, fallback=True, thanks=thanks)
 
 
-async def _card(core: Core, t: Texts, nav: Nav, user_id: int | None) -> View:
+async def _card(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) -> View:
     assert nav.entry is not None
     entry = await _visible_entry(core, nav.entry)
     if entry is None:
@@ -100,7 +137,7 @@ def start(nav: Nav) -> View:
     return screens.places(Texts(nav.lang), nav.fresh(Screen.PLACES), greeting=True)
 
 
-async def entry_screen(core: Core, nav: Nav) -> View:
+async def entry_screen(core: MenuResources, nav: Nav) -> View:
     """A screen opened by a command or after typed text, where nothing is known but her
     Telegram language and, if one is pending, her auto-erase choice."""
     if nav.screen is Screen.ERASE:  # "No, go back" leads to the start
