@@ -17,8 +17,7 @@ from telegram.error import TelegramError
 
 from bot.i18n import Texts
 from bot.menus import screens
-from bot.taxonomy import user_language
-from handlers.context import Context
+from handlers.context import Context, language_of
 
 log = logging.getLogger(__name__)
 _PROJECT = Path(__file__).resolve().parent.parent
@@ -48,8 +47,7 @@ async def on_error(update: object, context: Context) -> None:
         return
     if update.effective_chat.type != "private":
         return
-    user = update.effective_user
-    t = Texts(user_language(user.language_code if user else None))
+    t = Texts(language_of(update))
     # The database gone for a moment (locked, restarting, unreachable): nothing she did was
     # wrong, and trying again soon will work; the bot recovers by itself.
     busy = isinstance(error, SQLAlchemyError | OSError | TimeoutError)

@@ -10,9 +10,8 @@ from bot.i18n import Texts
 from bot.menus.callback import Nav, Screen
 from bot.stats import chart, screen
 from bot.stats.periods import Kind
-from bot.taxonomy import user_language
 from handlers import commands
-from handlers.context import Context
+from handlers.context import Context, language_of
 from handlers.render import answer, edit, forget_incoming, send
 from handlers.roles import role_of
 
@@ -52,8 +51,7 @@ async def stats_command(update: Update, context: Context) -> None:
     if not await _admin(update, context):
         await commands.anything_else(update, context)
         return
-    user = update.effective_user
-    lang = user_language(user.language_code if user else None)
+    lang = language_of(update)
     try:
         await _show(
             update,
