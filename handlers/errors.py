@@ -17,6 +17,8 @@ from telegram.error import TelegramError
 
 from bot.i18n import Texts
 from bot.menus import screens
+from bot.ui.view import View
+from handlers import outbound
 from handlers.context import Context, language_of
 
 log = logging.getLogger(__name__)
@@ -56,10 +58,6 @@ async def on_error(update: object, context: Context) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(line)
         else:
-            chat = update.effective_chat
-            sent = await chat.send_message(html.escape(line))
-            memory = context.bot_data.get("core")
-            if memory is not None:
-                memory.erase_memory.saw(chat.id, sent.message_id)
+            await outbound.send(context, update.effective_chat.id, View(html.escape(line)))
     except TelegramError as exc:
         log.info("could not tell the user about an error (%s)", type(exc).__name__)

@@ -16,7 +16,8 @@ from bot.menus import screens
 from bot.menus.callback import BadCallback, Nav, Screen, decode
 from bot.menus.flood import Verdict
 from bot.telegram.processing import Step, erase_step, shed
-from handlers import erase
+from bot.ui.view import View
+from handlers import erase, outbound
 from handlers.context import Context, language_of
 from handlers.render import answer
 
@@ -128,5 +129,4 @@ async def _please_wait(update: Update, context: Context) -> None:
     if update.callback_query is not None:
         await answer(update.callback_query, text)
     elif update.effective_chat is not None:
-        sent = await update.effective_chat.send_message(html.escape(text))
-        context.core.erase_memory.saw(update.effective_chat.id, sent.message_id)
+        await outbound.send(context, update.effective_chat.id, View(html.escape(text)))

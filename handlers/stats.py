@@ -10,7 +10,8 @@ from bot.i18n import Texts
 from bot.menus.callback import Nav, Screen
 from bot.stats import chart, screen
 from bot.stats.periods import Kind
-from handlers import commands
+from bot.ui.view import View
+from handlers import commands, outbound
 from handlers.context import Context, language_of
 from handlers.render import answer, edit, forget_incoming, send
 from handlers.roles import role_of
@@ -41,10 +42,8 @@ async def _show(update: Update, context: Context, nav: Nav, *, new: bool) -> Non
     chat = update.effective_chat
     if chat is not None and shown.report is not None:
         report = shown.report
-        photo = await chat.send_photo(
-            chart.render(report), caption=html.escape(screen.caption(t, report))
-        )
-        helpers.erase_memory.saw(chat.id, photo.message_id)
+        caption = View(html.escape(screen.caption(t, report)))
+        await outbound.send(context, chat.id, caption, photo=chart.render(report))
 
 
 async def stats_command(update: Update, context: Context) -> None:
