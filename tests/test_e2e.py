@@ -499,7 +499,7 @@ async def test_a_failure_gets_a_calm_answer_and_a_log_line_without_her(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert re.fullmatch(
-        rf"update {update['update_id']} failed in bot\.directory:fetch:\d+"
+        rf"update {update['update_id']} failed in bot\.directory\.queries:fetch:\d+"
         r" with (OperationalError|ProgrammingError)",
         errors[0],
     )

@@ -296,7 +296,7 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
         lines = [json.loads(line) for line in logged.splitlines() if line.strip()]
         assert {"time", "level", "logger", "message"} <= set(lines[0])
         logged = "\n".join(f"{x['level']} {x['logger']}: {x['message']}" for x in lines)
-    assert "DEBUG bot.app" in logged  # the log really ran at DEBUG
+    assert "DEBUG bot.telegram.app" in logged  # the log really ran at DEBUG
     assert "failed in" in logged and "NetworkError" in logged  # the failing call was logged
     assert TOKEN not in logged
 

@@ -22,16 +22,16 @@ WEEK_START = REAL_TODAY - dt.timedelta(days=REAL_TODAY.weekday() + 14)
 WEDNESDAY_NOON = dt.datetime.combine(WEEK_START + dt.timedelta(days=2), dt.time(12), dt.UTC)
 
 
-def at(harness: Harness, counting: dt.datetime, viewing: dt.datetime | None = None) -> list[Any]:
-    """Count as if it were `counting`, and show statistics as if it were `viewing`. Returns
+def at(harness: Harness, counted: dt.datetime, viewing: dt.datetime | None = None) -> list[Any]:
+    """Count as if it were `counted`, and show statistics as if it were `viewing`. Returns
     the counting clock, which the test may move."""
     assert harness.app is not None
     core = harness.core
-    clock = [counting]
+    clock = [counted]
     counter = counting.UsageCounter(clock=lambda: clock[0])
     counter.min_users = 10
     core.counter = counter
-    seen = viewing or counting
+    seen = viewing or counted
     core.today = lambda: seen.date()
     core.now = lambda: seen
     return clock
