@@ -7,20 +7,18 @@ from telegram import Update
 from bot.i18n import Texts
 from bot.menus import navigation, screens
 from bot.menus.callback import Nav, Screen
-from bot.taxonomy import user_language
 from bot.ui.view import View
 from handlers import erase as erasing
-from handlers.context import Context
+from handlers.context import Context, language_of
 from handlers.render import forget_incoming, send
 
 
 def where(update: Update, context: Context, screen: Screen) -> Nav:
     """A position for a screen opened without a button: her Telegram language, and the
     auto-erase she chose if one is pending, so that the new buttons keep carrying it."""
-    user, chat = update.effective_user, update.effective_chat
-    lang = user_language(user.language_code if user else None)
+    chat = update.effective_chat
     minutes = erasing.pending_minutes(context, chat.id) if chat else 0
-    return Nav(screen, lang, auto=minutes)
+    return Nav(screen, language_of(update), auto=minutes)
 
 
 async def _answer(update: Update, context: Context, view: View) -> None:

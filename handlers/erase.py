@@ -17,7 +17,10 @@ from telegram.ext import Job
 from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import Nav
+from bot.menus.erase_memory import BATCH, WALK_BACK
 from bot.telegram.processing import OneChatAtATime
+from bot.ui.view import View
+from handlers import outbound
 from handlers.context import Context
 from handlers.render import answer
 
@@ -35,9 +38,10 @@ def _jobs(context: Context, key: str = JOBS_KEY) -> dict[int, Job[Any]]:
 
 async def delete_history(context: Context, chat_id: int, newest: int) -> None:
     """Ask Telegram to delete every id from `newest` down, 100 at a time; ids that are gone
-    or too old are skipped by Telegram."""
+    or too old are skipped by Telegram. A newer id (the erase line, remembered as every
+    message the bot sends is) is left to its own deletion."""
     memory = context.core.erase_memory
-    batches, whole = memory.batches(chat_id, newest), True
+    batches, whole = _up_to(newest, memory.batches(chat_id, newest)), True
     for batch in batches:
         try:
             await context.bot.delete_messages(chat_id, batch)
@@ -47,6 +51,16 @@ async def delete_history(context: Context, chat_id: int, newest: int) -> None:
     memory.forget(chat_id)
     if whole and batches:  # messages held back from a flood are gone too
         context.core.flood.deleted(chat_id, batches[-1][-1], batches[0][0])
+
+
+def _up_to(newest: int, batches: list[list[int]]) -> list[list[int]]:
+    """The walk of `batches` cut at `newest`: the same ids, 100 a call, as the memory would
+    give had it not yet seen the erase line."""
+    if not batches:
+        return []
+    floor = min(batches[-1][-1], max(1, newest - WALK_BACK + 1))
+    ids = range(newest, floor - 1, -1)
+    return [list(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH)]
 
 
 async def erase_now(update: Update, context: Context, nav: Nav) -> None:
@@ -61,7 +75,7 @@ async def erase_now(update: Update, context: Context, nav: Nav) -> None:
     )
     # The neutral line goes first: its id is the newest in the chat, so everything below it
     # is hers or ours to delete, even messages this process never saw.
-    done = await chat.send_message(screens.erased(Texts(nav.lang)))
+    done = await outbound.send(context, chat.id, View(screens.erased(Texts(nav.lang))))
     # An earlier erase's line is below this one: deleted with the rest, not on its own.
     earlier = _jobs(context, DONE_LINES_KEY).pop(chat.id, None)
     if earlier is not None:

@@ -17,8 +17,9 @@ from telegram.error import TelegramError
 
 from bot.i18n import Texts
 from bot.menus import screens
-from bot.taxonomy import user_language
-from handlers.context import Context
+from bot.ui.view import View
+from handlers import outbound
+from handlers.context import Context, language_of
 
 log = logging.getLogger(__name__)
 _PROJECT = Path(__file__).resolve().parent.parent
@@ -48,8 +49,7 @@ async def on_error(update: object, context: Context) -> None:
         return
     if update.effective_chat.type != "private":
         return
-    user = update.effective_user
-    t = Texts(user_language(user.language_code if user else None))
+    t = Texts(language_of(update))
     # The database gone for a moment (locked, restarting, unreachable): nothing she did was
     # wrong, and trying again soon will work; the bot recovers by itself.
     busy = isinstance(error, SQLAlchemyError | OSError | TimeoutError)
@@ -58,10 +58,6 @@ async def on_error(update: object, context: Context) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(line)
         else:
-            chat = update.effective_chat
-            sent = await chat.send_message(html.escape(line))
-            memory = context.bot_data.get("core")
-            if memory is not None:
-                memory.erase_memory.saw(chat.id, sent.message_id)
+            await outbound.send(context, update.effective_chat.id, View(html.escape(line)))
     except TelegramError as exc:
         log.info("could not tell the user about an error (%s)", type(exc).__name__)

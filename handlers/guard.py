@@ -15,10 +15,10 @@ from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import BadCallback, Nav, Screen, decode
 from bot.menus.flood import Verdict
-from bot.taxonomy import user_language
 from bot.telegram.processing import Step, erase_step, shed
-from handlers import erase
-from handlers.context import Context
+from bot.ui.view import View
+from handlers import erase, outbound
+from handlers.context import Context, language_of
 from handlers.render import answer
 
 log = logging.getLogger(__name__)
@@ -125,10 +125,8 @@ async def _tidy(context: Context) -> None:
 
 
 async def _please_wait(update: Update, context: Context) -> None:
-    user = update.effective_user
-    text = screens.please_wait(Texts(user_language(user.language_code if user else None)))
+    text = screens.please_wait(Texts(language_of(update)))
     if update.callback_query is not None:
         await answer(update.callback_query, text)
     elif update.effective_chat is not None:
-        sent = await update.effective_chat.send_message(html.escape(text))
-        context.core.erase_memory.saw(update.effective_chat.id, sent.message_id)
+        await outbound.send(context, update.effective_chat.id, View(html.escape(text)))

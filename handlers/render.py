@@ -4,33 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.ui.view import View
+from handlers import outbound
 from handlers.context import Context
 
 log = logging.getLogger(__name__)
 
 
-def keyboard(view: View) -> InlineKeyboardMarkup | None:
-    if not view.rows:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in view.rows
-        ]
-    )
-
-
 async def send(update: Update, context: Context, view: View) -> None:
-    """A new message; its id is remembered (in memory) so that Erase can find it."""
+    """A new message in the update's chat (see handlers/outbound.py)."""
     chat = update.effective_chat
     if chat is None:
         return
-    message = await chat.send_message(view.text, reply_markup=keyboard(view))
-    context.core.erase_memory.saw(chat.id, message.message_id)
+    await outbound.send(context, chat.id, view)
 
 
 async def answer(query: CallbackQuery, text: str | None = None) -> None:
@@ -47,7 +36,7 @@ async def edit(update: Update, context: Context, query: CallbackQuery, view: Vie
     message = query.message
     if isinstance(message, Message):
         try:
-            await message.edit_text(view.text, reply_markup=keyboard(view))
+            await message.edit_text(view.text, reply_markup=outbound.keyboard(view))
             return
         except BadRequest as exc:
             if "can't be edited" not in exc.message.lower():

@@ -10,9 +10,9 @@ from bot.i18n import Texts
 from bot.menus.callback import Nav, Screen
 from bot.stats import chart, screen
 from bot.stats.periods import Kind
-from bot.taxonomy import user_language
-from handlers import commands
-from handlers.context import Context
+from bot.ui.view import View
+from handlers import commands, outbound
+from handlers.context import Context, language_of
 from handlers.render import answer, edit, forget_incoming, send
 from handlers.roles import role_of
 
@@ -42,18 +42,15 @@ async def _show(update: Update, context: Context, nav: Nav, *, new: bool) -> Non
     chat = update.effective_chat
     if chat is not None and shown.report is not None:
         report = shown.report
-        photo = await chat.send_photo(
-            chart.render(report), caption=html.escape(screen.caption(t, report))
-        )
-        helpers.erase_memory.saw(chat.id, photo.message_id)
+        caption = View(html.escape(screen.caption(t, report)))
+        await outbound.send(context, chat.id, caption, photo=chart.render(report))
 
 
 async def stats_command(update: Update, context: Context) -> None:
     if not await _admin(update, context):
         await commands.anything_else(update, context)
         return
-    user = update.effective_user
-    lang = user_language(user.language_code if user else None)
+    lang = language_of(update)
     try:
         await _show(
             update,

@@ -19,8 +19,7 @@ from bot.stats.counting import iso_week
 from bot.stats.periods import week_of
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
-from tests.directory_data import as_yaml, standard_entries
-from tests.harness import Harness, Person
+from tests.harness import Harness, Person, standard_directory
 from tests.test_cli import helpline
 from tests.test_suppression import recoverable
 
@@ -204,14 +203,10 @@ def check_against_truth(report: dict[str, Any], truth: dict[Any, int]) -> None:
 
 
 async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    backdate(harness)
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        backdate(harness)
         await drive(harness)
         await flush(harness)
-    finally:
-        await harness.stop()
     data = report(tmp_path)
     assert data["min_count"] == 10 and data["to"] == WEEK.last.isoformat()
     assert data["totals"] == {"sessions": 54, "unique_users_at_most": 53, "erases": "<10"}
@@ -230,23 +225,16 @@ async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
 
 
 async def test_a_restart_keeps_what_was_counted(tmp_path: Path) -> None:
-    first = Harness(tmp_path)
-    await first.start(as_yaml(standard_entries()))
-    backdate(first)
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as first:
+        backdate(first)
         for _ in range(12):
             await journey(first.person("ko"), "KR", None)
-    finally:
-        await first.stop()  # writes at shutdown
-    second = Harness(tmp_path)
-    await second.start()
-    backdate(second)
-    try:
+    # The first bot has stopped, and wrote at shutdown what it held.
+    async with Harness(tmp_path) as second:
+        backdate(second)
         for _ in range(11):
             await journey(second.person("ko"), "KR", None)
         await flush(second)
-    finally:
-        await second.stop()
     data = report(tmp_path)
     assert data["totals"]["sessions"] == 23
     assert data["by_place"]["KR"] == 23
@@ -295,17 +283,13 @@ async def test_table_and_csv_show_the_same_suppressed_numbers(tmp_path: Path) ->
     """Cell by cell: every number the CSV gives, the table gives the same, and every number
     the CSV hides the table hides (the need x place cells it hides are summed up in one
     line, never listed); the table shows nothing the CSV does not."""
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    backdate(harness)
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        backdate(harness)
         for _ in range(11):
             await journey(harness.person("zh"), "CN", "health")
         for _ in range(3):
             await journey(harness.person("en"), "KR", "legal")
         await flush(harness)
-    finally:
-        await harness.stop()
     env = {"DATABASE_URL": databases.url_for(tmp_path)}
     outputs = {}
     for fmt in ("table", "csv"):
@@ -434,16 +418,14 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 @pytest.mark.parametrize("lang", ["ko", "zh", "en"])
 async def test_admins_see_numbers_and_a_chart(tmp_path: Path, lang: str) -> None:
-    harness = Harness(tmp_path, admin_ids=(ADMIN,))
-    await harness.start(as_yaml(standard_entries()))
-    backdate(harness)
-    try:
+    async with Harness(tmp_path, admin_ids=(ADMIN,), directory=standard_directory()) as harness:
+        backdate(harness)
         for _ in range(12):
             await journey(harness.person("zh"), "CN", "health")
         await flush(harness)
         admin = harness.person(lang, user_id=ADMIN)
         await admin.send("/stats")
-        photos = [p for m, p in harness.fake.api.calls if m == "sendPhoto"]
+        photos = harness.sent("sendPhoto")
         assert len(photos) == 1
         width, height = png_size(photos[0]["photo"])
         assert 400 <= width <= 2000 and 300 <= height <= 2000
@@ -458,16 +440,12 @@ async def test_admins_see_numbers_and_a_chart(tmp_path: Path, lang: str) -> None
         months = harness.fake.api.messages[ADMIN][screen.message_id]
         assert "✓" in months.buttons()[0][1][0]
         assert "<b>12</b>" not in months.text  # its month is not over
-        assert len([1 for m, _ in harness.fake.api.calls if m == "sendPhoto"]) == 1
-    finally:
-        await harness.stop()
+        assert len(harness.sent("sendPhoto")) == 1
 
 
 async def test_to_everyone_else_stats_does_not_exist(tmp_path: Path) -> None:
-    harness = Harness(tmp_path, admin_ids=(ADMIN,))
-    await harness.start(as_yaml(standard_entries()))
-    backdate(harness)
-    try:
+    async with Harness(tmp_path, admin_ids=(ADMIN,), directory=standard_directory()) as harness:
+        backdate(harness)
         her = harness.person("en")
         await her.send("/stats")
         unknown_text = her.screen.text
@@ -476,10 +454,8 @@ async def test_to_everyone_else_stats_does_not_exist(tmp_path: Path) -> None:
         for days in (7, 30, 90, 5):
             await her.press(f"2.z.en.-.-.{days}.0.-.-")
             assert her.answer is not None and "old" in her.answer["text"]
-        assert not [m for m, _ in harness.fake.api.calls if m == "sendPhoto"]
+        assert not harness.sent("sendPhoto")
         assert "Usage" not in her.screen.text
-    finally:
-        await harness.stop()
 
 
 def test_unique_users_once_a_day_with_a_new_key_each_day() -> None:
@@ -585,16 +561,13 @@ def test_a_report_counts_once_per_person_and_day() -> None:
 async def test_an_admin_added_on_the_server_sees_stats_and_a_volunteer_does_not(
     tmp_path: Path,
 ) -> None:
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
         assert harness.app is not None
         core = harness.core
         from bot.desk import staff
 
-        await staff.add(core.sessions, 515151, "admin", TODAY)
-        await staff.add(core.sessions, 525252, "volunteer", TODAY)
-        core.staff_ids.forget()
+        await harness.add_staff("admin", 515151)
+        await harness.add_staff("volunteer", 525252)
         admin = harness.person("en", user_id=515151)
         await admin.send("/stats")
         assert "No complete period has been published yet." in admin.screen.text
@@ -604,5 +577,3 @@ async def test_an_admin_added_on_the_server_sees_stats_and_a_volunteer_does_not(
         await staff.remove(core.sessions, 515151)  # still remembered: checked in the database
         await admin.send("/stats")  # checked again on every update
         assert "only with the buttons" in admin.screen.text
-    finally:
-        await harness.stop()

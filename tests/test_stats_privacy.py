@@ -13,8 +13,7 @@ from bot.db import database
 from bot.db.models import DailyCount, WeeklyNeedPlace
 from bot.menus.callback import Screen, decode
 from bot.stats import counting
-from tests.directory_data import as_yaml, standard_entries
-from tests.harness import Harness, Person
+from tests.harness import Harness, Person, standard_directory
 
 ADMIN = 434343
 REAL_TODAY = dt.datetime.now(dt.UTC).date()
@@ -73,10 +72,8 @@ def admin_text(harness: Harness) -> str:
 async def test_a_write_waits_until_it_mixes_ten_people(tmp_path: Path) -> None:
     """Fewer than STATS_MIN_COUNT people: nothing is written by the minute job; the tenth
     person's counts release the batch; then the day's end, then shutdown, write the rest."""
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    clock = at(harness, WEDNESDAY_NOON)
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        clock = at(harness, WEDNESDAY_NOON)
         for _ in range(9):
             await journey(harness.person("ko"), "CN", "shelter")
             await flush_job(harness)
@@ -95,8 +92,7 @@ async def test_a_write_waits_until_it_mixes_ten_people(tmp_path: Path) -> None:
         await journey(harness.person("en"), "OTHER", "community")  # the new day
         await flush_job(harness)
         assert await stored(harness) == after_midnight
-    finally:
-        await harness.stop()  # shutdown writes whatever is held
+    # Stopped: shutdown wrote whatever was held.
     engine = database.make_engine(harness.db_url)
     try:
         async with database.make_sessionmaker(engine)() as session:
@@ -117,12 +113,10 @@ async def test_a_write_waits_until_it_mixes_ten_people(tmp_path: Path) -> None:
 async def test_viewing_statistics_writes_nothing_and_shows_nothing_moving(tmp_path: Path) -> None:
     """An admin who looks twice, a few minutes apart, sees the same: no view holds today or
     this week, and building one never writes the counts held in memory."""
-    harness = Harness(tmp_path, admin_ids=(ADMIN,))
-    await harness.start(as_yaml(standard_entries()))
-    clock = at(harness, WEDNESDAY_NOON)
-    this_week = WEDNESDAY_NOON + dt.timedelta(days=7)
-    core = harness.core if harness.app else None
-    try:
+    async with Harness(tmp_path, admin_ids=(ADMIN,), directory=standard_directory()) as harness:
+        clock = at(harness, WEDNESDAY_NOON)
+        this_week = WEDNESDAY_NOON + dt.timedelta(days=7)
+        core = harness.core if harness.app else None
         for _ in range(12):  # last week
             await journey(harness.person("ko"), "CN", "shelter")
         await flush_job(harness)
@@ -140,18 +134,14 @@ async def test_viewing_statistics_writes_nothing_and_shows_nothing_moving(tmp_pa
         await admin.send("/stats")
         assert await stored(harness) == before, "viewing statistics wrote counts"
         assert admin_text(harness) == first
-    finally:
-        await harness.stop()
     assert "<b>12</b>" in first  # last week's shelter choices are there
     assert "Health" not in first.split("Need and place")[-1]  # this week's are not
 
 
 async def test_lists_name_only_entries_whose_count_is_shown(tmp_path: Path) -> None:
     """Three people opened a contact: listing it, even as "<10", would say someone did."""
-    harness = Harness(tmp_path, admin_ids=(ADMIN,))
-    await harness.start(as_yaml(standard_entries()))
-    at(harness, WEDNESDAY_NOON, viewing=WEDNESDAY_NOON + dt.timedelta(days=5))
-    try:
+    async with Harness(tmp_path, admin_ids=(ADMIN,), directory=standard_directory()) as harness:
+        at(harness, WEDNESDAY_NOON, viewing=WEDNESDAY_NOON + dt.timedelta(days=5))
         for card in ("cn-shelter-ko", "cn-shelter-zh"):
             for _ in range(12):
                 await journey(harness.person("en"), "CN", "shelter", card=card)
@@ -160,8 +150,6 @@ async def test_lists_name_only_entries_whose_count_is_shown(tmp_path: Path) -> N
         await flush_job(harness)
         await harness.person("en", user_id=ADMIN).send("/stats")
         shown = admin_text(harness)
-    finally:
-        await harness.stop()
     assert "cn-shelter-all" not in shown  # opened by three
     # One of the two twelves may be hidden too, or the three would be a subtraction away.
     assert "cn-shelter-ko: <b>12</b>" in shown or "cn-shelter-zh: <b>12</b>" in shown

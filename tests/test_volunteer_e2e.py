@@ -54,35 +54,31 @@ class Desk:
             return await session.get(Entry, entry_id)
 
 
+@contextlib.asynccontextmanager
 async def open_desk(
     tmp_path: Path,
     lang: str = "en",
     entries: list[dict[str, object]] | None = None,
     **settings: object,
-) -> Desk:
-    harness = Harness(tmp_path, admin_ids=str(ADMIN), **settings)
-    await harness.start(as_yaml(entries if entries is not None else standard_entries()))
-    assert harness.app is not None
-    core = harness.core
-    await staff.add(core.sessions, ANNA, "volunteer", TODAY)
-    await staff.add(core.sessions, BORA, "volunteer", TODAY)
-    core.staff_ids.forget()  # as `helpline staff add` would be seen within half a minute
-    return Desk(
-        harness,
-        harness.person(lang, user_id=ADMIN),
-        harness.person(lang, user_id=ANNA),
-        harness.person(lang, user_id=BORA),
-        harness.person(lang),
-    )
+) -> AsyncIterator[Desk]:
+    """The bot with an admin and two volunteers (Anna, Bora), and a user; stopped on leaving."""
+    directory = as_yaml(entries if entries is not None else standard_entries())
+    async with Harness(tmp_path, admin_ids=str(ADMIN), directory=directory, **settings) as harness:
+        assert harness.app is not None
+        await harness.add_staff("volunteer", ANNA, BORA)
+        yield Desk(
+            harness,
+            harness.person(lang, user_id=ADMIN),
+            harness.person(lang, user_id=ANNA),
+            harness.person(lang, user_id=BORA),
+            harness.person(lang),
+        )
 
 
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    opened = await open_desk(tmp_path)
-    try:
+    async with open_desk(tmp_path) as opened:
         yield opened
-    finally:
-        await opened.harness.stop()
 
 
 def _(lang: str, text: str) -> str:
@@ -129,9 +125,8 @@ async def test_a_proposal_is_reviewed_by_another_and_then_users_see_it(
 ) -> None:
     """The whole round trip, with staff and user in one language: the new name is written in
     her language, so the user sees it only once it is approved."""
-    d = await open_desk(tmp_path, lang)
-    new, old = NEW_NAMES[lang], OLD_NAMES[lang]
-    try:
+    async with open_desk(tmp_path, lang) as d:
+        new, old = NEW_NAMES[lang], OLD_NAMES[lang]
         before = await user_sees(d.user, "In China", "A safe place to stay", lang)
         assert old in before and new not in before
 
@@ -175,13 +170,10 @@ async def test_a_proposal_is_reviewed_by_another_and_then_users_see_it(
             ("verified_on", "", RECENT.isoformat(), TODAY.isoformat(), str(ANNA), str(BORA)),
             ("name", lang, old_text, new, str(ANNA), str(BORA)),
         ]  # correcting an entry is checking it: the new date is in the diff she approved
-    finally:
-        await d.harness.stop()
 
 
 async def test_self_approval_is_allowed_only_when_second_review_is_off(tmp_path: Path) -> None:
-    d = await open_desk(tmp_path, require_second_review="false")
-    try:
+    async with open_desk(tmp_path, require_second_review="false") as d:
         await propose_name(d.anna, "en", "cn-shelter-zh", "Solo Harbour")
         await d.anna.send("/volunteer")
         await d.anna.tap("Review (1)")
@@ -189,8 +181,6 @@ async def test_self_approval_is_allowed_only_when_second_review_is_off(tmp_path:
         await d.anna.tap("Approve")
         assert "Approved" in d.anna.screen.text
         assert "Solo Harbour" in await user_sees(d.user, "In China", "A safe place to stay")
-    finally:
-        await d.harness.stop()
 
 
 DECISIONS = ("Approve", "Reject")
@@ -272,9 +262,8 @@ async def test_a_recheck_of_a_hidden_entry_waits_for_a_second_review(
 ) -> None:
     """One volunteer's "still correct" must not bring back, alone, an entry that users no
     longer see: it becomes a proposal that another member of staff approves, in the trail."""
-    d = await open_desk(tmp_path, lang)
-    anna, bora = d.anna, d.bora
-    try:
+    async with open_desk(tmp_path, lang) as d:
+        anna, bora = d.anna, d.bora
         assert "Stale Shelter" not in await user_sees(
             d.user, "In China", "A safe place to stay", lang
         )
@@ -321,8 +310,6 @@ async def test_a_recheck_of_a_hidden_entry_waits_for_a_second_review(
         assert [(r.action, r.field, r.old, r.new, r.actor, r.approved_by) for r in trail[1:]] == [
             ("rechecked", "verified_on", STALE.isoformat(), TODAY.isoformat(), str(ANNA), str(BORA))
         ]
-    finally:
-        await d.harness.stop()
 
 
 async def test_a_recheck_of_a_visible_entry_is_one_tap(desk: Desk) -> None:
@@ -344,8 +331,7 @@ async def test_a_recheck_of_a_visible_entry_is_one_tap(desk: Desk) -> None:
 
 async def test_without_a_second_review_one_tap_brings_a_hidden_entry_back(tmp_path: Path) -> None:
     """REQUIRE_SECOND_REVIEW=false: a one-person deployment, where nobody could approve."""
-    d = await open_desk(tmp_path, require_second_review="false")
-    try:
+    async with open_desk(tmp_path, require_second_review="false") as d:
         await d.anna.send("/volunteer")
         await d.anna.tap("Re-check")
         await d.anna.tap("Stale Shelter")
@@ -359,8 +345,6 @@ async def test_without_a_second_review_one_tap_brings_a_hidden_entry_back(tmp_pa
         assert [(r.action, r.actor, r.old, r.new) for r in trail[1:]] == [
             ("rechecked", str(ANNA), STALE.isoformat(), TODAY.isoformat())
         ]
-    finally:
-        await d.harness.stop()
 
 
 async def test_an_entry_that_went_stale_after_its_screen_was_shown_needs_a_review(
@@ -370,8 +354,7 @@ async def test_an_entry_that_went_stale_after_its_screen_was_shown_needs_a_revie
     screen was drawn: past midnight the same button makes a proposal."""
     last_day = TODAY - dt.timedelta(days=180)
     entries = [*standard_entries(), entry("cn-edge", verified_on=last_day)]
-    d = await open_desk(tmp_path, entries=entries)
-    try:
+    async with open_desk(tmp_path, entries=entries) as d:
         await d.anna.send("/volunteer")
         await d.anna.tap("Find by id")
         await d.anna.send("cn-edge")
@@ -385,8 +368,6 @@ async def test_an_entry_that_went_stale_after_its_screen_was_shown_needs_a_revie
         [made] = await d.proposals()
         assert (made.kind, made.state, made.entry_id) == ("recheck", "open", "cn-edge")
         assert f"verified_on: {tomorrow.isoformat()}" in made.proposed
-    finally:
-        await d.harness.stop()
 
 
 async def test_two_volunteers_recheck_one_hidden_entry(desk: Desk) -> None:
@@ -563,8 +544,7 @@ async def test_a_rejection_reaches_its_author_with_the_reason(desk: Desk) -> Non
 
 async def test_the_digest_sends_exactly_what_waits(tmp_path: Path) -> None:
     fresh = [e for e in standard_entries() if e["id"] != "cn-stale"]
-    d = await open_desk(tmp_path, entries=fresh)
-    try:
+    async with open_desk(tmp_path, entries=fresh) as d:
         assert d.harness.app is not None and d.harness.app.job_queue is not None
         [job] = d.harness.app.job_queue.get_jobs_by_name("digest")
         assert job.next_t is not None and job.next_t.hour == 8
@@ -589,8 +569,6 @@ async def test_the_digest_sends_exactly_what_waits(tmp_path: Path) -> None:
         assert set(sent) == {ADMIN, BORA}  # not her own proposal
         assert "1 proposal waits for your review." in sent[BORA]
         assert "re-check" not in sent[BORA]
-    finally:
-        await d.harness.stop()
 
 
 async def test_admins_add_and_remove_volunteers_in_the_bot(desk: Desk) -> None:
@@ -652,15 +630,12 @@ async def test_what_staff_type_or_send_is_deleted_from_the_chat(desk: Desk) -> N
 
 
 async def test_staff_messages_stay_when_deleting_is_switched_off(tmp_path: Path) -> None:
-    d = await open_desk(tmp_path, delete_user_messages="false")
-    try:
+    async with open_desk(tmp_path, delete_user_messages="false") as d:
         sent = [await d.anna.send("/volunteer")]
         await d.anna.tap("Find by id")
         sent.append(await d.anna.send("cn-shelter-zh"))
         assert "Alpha Shelter" in d.anna.screen.text
         assert len(still_in_chat(d.anna, sent)) == 2
-    finally:
-        await d.harness.stop()
 
 
 async def test_a_typed_answer_lapses(desk: Desk) -> None:
@@ -854,8 +829,7 @@ async def test_the_desk_shows_that_users_reported_an_entry_never_how_many(
     entries = [
         {**e, "verified_on": older} if e["id"] == "cn-shelter-ko" else e for e in standard_entries()
     ]
-    d = await open_desk(tmp_path, lang, entries=entries, stats_min_count=str(min_count))
-    try:
+    async with open_desk(tmp_path, lang, entries=entries, stats_min_count=str(min_count)) as d:
         async with d.core.sessions() as session, session.begin():
             for entry_id, days_ago, count in [
                 ("cn-shelter-ko", 1, 3),
@@ -902,8 +876,6 @@ async def test_the_desk_shows_that_users_reported_an_entry_never_how_many(
         for name, text in screens_seen.items():
             for line in _report_lines(text, lang):
                 assert not re.search(r"\d", line), (name, line)
-    finally:
-        await d.harness.stop()
 
 
 async def test_a_recheck_approved_too_late_says_the_entry_is_still_hidden(desk: Desk) -> None:

@@ -63,6 +63,7 @@ class LocalBotApi:
     """Bot API state: messages by chat, a log of calls, and the queue of pending updates."""
 
     messages: dict[int, dict[int, Sent]] = field(default_factory=dict)
+    made_by_bot: list[Sent] = field(default_factory=list)  # every one, deleted ones too
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
     answered_queries: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -178,6 +179,7 @@ class LocalBotApi:
             photo=photo,
         )
         self.messages.setdefault(chat_id, {})[message.message_id] = message
+        self.made_by_bot.append(message)
         return message
 
     def _find(self, params: dict[str, Any]) -> Sent:
