@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import utc_now, utc_today
@@ -34,3 +35,9 @@ class Core:
     def __post_init__(self) -> None:
         self.staff_ids = StaffIds(self.sessions)
         self.counter = UsageCounter(min_users=self.settings.stats_min_count)
+
+
+def is_passing_trouble(error: BaseException | None) -> bool:
+    """The database gone for a moment (locked, restarting, unreachable), or the network slow:
+    nothing she did was wrong, and trying again soon will work."""
+    return isinstance(error, SQLAlchemyError | OSError | TimeoutError)

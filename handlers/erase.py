@@ -18,11 +18,11 @@ from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import Nav
 from bot.menus.erase_memory import BATCH, WALK_BACK
-from bot.telegram.processing import OneChatAtATime
 from bot.ui.view import View
 from handlers import outbound
 from handlers.context import Context
 from handlers.render import answer
+from handlers.steps import ChatTurns
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ async def _auto_erase(context: Context) -> None:
     job = context.job
     assert job is not None and job.chat_id is not None
     processor = context.application.update_processor
-    if isinstance(processor, OneChatAtATime):  # not in the middle of one of her taps
+    if isinstance(processor, ChatTurns):  # not in the middle of one of her taps
         async with processor.chat(job.chat_id):
             await _erase_silently(context, job.chat_id)
     else:

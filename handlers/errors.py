@@ -11,10 +11,10 @@ import logging
 import traceback
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.core import is_passing_trouble
 from bot.i18n import Texts
 from bot.menus import screens
 from bot.ui.view import View
@@ -50,9 +50,8 @@ async def on_error(update: object, context: Context) -> None:
     if update.effective_chat.type != "private":
         return
     t = Texts(language_of(update))
-    # The database gone for a moment (locked, restarting, unreachable): nothing she did was
-    # wrong, and trying again soon will work; the bot recovers by itself.
-    busy = isinstance(error, SQLAlchemyError | OSError | TimeoutError)
+    # The bot recovers by itself from passing trouble: she is told to try again soon.
+    busy = is_passing_trouble(error)
     line = screens.try_again_soon(t) if busy else screens.something_went_wrong(t)
     try:
         if update.callback_query is not None:

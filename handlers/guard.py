@@ -15,11 +15,11 @@ from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import BadCallback, Nav, Screen, decode
 from bot.menus.flood import Verdict
-from bot.telegram.processing import Step, erase_step, shed
 from bot.ui.view import View
 from handlers import erase, outbound
 from handlers.context import Context, language_of
 from handlers.render import answer
+from handlers.steps import Step, erase_step, shed
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from bot.menus.callback import Nav, Screen, encode
 from bot.menus.flood import FloodGuard
-from bot.telegram.processing import OneChatAtATime, shed
+from bot.telegram.processing import OneChatAtATime
+from handlers.steps import shed
 from tests.harness import Harness, Person, standard_directory
 
 FORGED_ERASE = encode(Nav(Screen.ERASE_NOW, "en"))

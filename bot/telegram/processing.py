@@ -10,59 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor
 
-from bot.menus.callback import BadCallback, Screen, decode
+from handlers.steps import Step, erase_step, shedding
 
 # python-telegram-bot takes one of its own slots for every update before handing it over, and
 # would make a chat's waiting updates hold them; the slots are taken here, once it is a turn.
 UNLIMITED = 2**31 - 1
 MAX_WAITING = 8  # a person who taps while the bot is slow queues a few, not dozens
-
-_shed: ContextVar[bool] = ContextVar("shed", default=False)
-
-
-def shed() -> bool:
-    """True while an update that will not be handled passes through the handlers: they only
-    note what must be tidied up for it (her message to delete, her tap to answer), make no
-    Bot API call, and stop."""
-    return _shed.get()
-
-
-class Step(enum.Enum):
-    PLAIN = "plain"  # anything else: shed when too many wait
-    ERASE_ASK = "erase ask"  # the erase question (/erase, the Erase button)
-    ERASE_NOW = "erase now"  # erasing itself
-    JOB = "job"  # a timer's work for the chat (auto-erase): never shed
-
-
-def erase_step(update: object) -> Step:
-    """What an update asks of erasing, read without trusting it: a forged tap is decoded as
-    any other, and bad data is a plain update."""
-    if not isinstance(update, Update):
-        return Step.PLAIN
-    query = update.callback_query
-    if query is not None:
-        try:
-            screen = decode(query.data).screen
-        except BadCallback:
-            return Step.PLAIN
-        if screen is Screen.ERASE_NOW:
-            return Step.ERASE_NOW
-        return Step.ERASE_ASK if screen is Screen.ERASE else Step.PLAIN
-    text = (update.message.text if update.message is not None else None) or ""
-    words = text.split()
-    if words and words[0].split("@")[0] == "/erase":
-        return Step.ERASE_ASK
-    return Step.PLAIN
 
 
 @dataclass(eq=False)
@@ -144,11 +105,11 @@ class OneChatAtATime(BaseUpdateProcessor):
             self._pass_turn(chat.id)
 
     async def _shed(self, coroutine: Awaitable[Any]) -> None:
-        token = _shed.set(True)
+        token = shedding.set(True)
         try:
             await coroutine
         finally:
-            _shed.reset(token)
+            shedding.reset(token)
 
     async def _turn(self, chat_id: int, step: Step) -> bool:
         """Wait for this chat's turn: True when it comes, False if the update is shed."""
