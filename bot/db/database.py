@@ -87,7 +87,7 @@ def _revision(connection: Connection) -> str | None:
 async def upgrade(engine: AsyncEngine) -> None:
     """Migrate the database behind `engine` to the newest schema. Alembic is imported only
     when there is something to migrate: a bot started on a current database would otherwise
-    carry about 10 MB of it for nothing."""
+    carry all of it in memory for nothing (docs/PERFORMANCE.md)."""
     async with engine.connect() as connection:
         if await connection.run_sync(_revision) == HEAD:
             return

@@ -40,9 +40,8 @@ from bot.directory.schema import ContactModel, DirectoryFile, EntryModel
 
 log = logging.getLogger(__name__)
 
-# A 1 MB file of 200 long entries (the largest the desk takes) needs 1.2 to 2.5 s of CPU time
-# and less than 15 MB more memory on the development machine: ample room for an honest file,
-# and a bound for any other.
+# Ample room for the largest honest file the desk takes (1 MB, 200 long entries; what it needs
+# is in docs/PERFORMANCE.md), and a bound for any other.
 CPU_SECONDS = 20
 MEMORY_BYTES = 256 * 1024 * 1024
 WALL_SECONDS = 30.0

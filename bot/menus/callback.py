@@ -1,6 +1,6 @@
 """Button data: where the user is in the menus, carried by the button itself.
 
-The server keeps no per-user record (PRODUCT.md, rule 2), so every button says the whole
+The server keeps no per-user record (docs/PRIVACY.md), so every button says the whole
 position: language, place, need, page, entry, the auto-erase choice, and for the erase question
 the screen to go back to. A modified client can send any bytes, so `decode` accepts exactly
 what `encode` produces and nothing else.

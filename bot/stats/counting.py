@@ -1,6 +1,6 @@
 """Usage counts: aggregated in memory, written to the database only in mixed batches.
 
-Only aggregates exist (PRODUCT.md, rule 3): per UTC day, one number per metric and key, and
+Only aggregates exist (docs/STATISTICS.md): per UTC day, one number per metric and key, and
 need x place per day in memory, per ISO week in the database. Unique users are counted through
 HMAC(daily key, user id) in a set held in memory; the key is random, never written anywhere,
 and replaced at midnight UTC, so no two days can be linked. Counting is a dictionary increment,

@@ -21,7 +21,7 @@ Equation = Sequence[tuple[int, Cell]]
 
 
 def determined(hidden: list[Cell], equations: Sequence[Equation]) -> set[Cell]:
-    # Imported here: only admins' statistics need it, and it weighs ~15 MB in every process.
+    # Imported here: only admins' statistics need it, and every process would carry it.
     import numpy as np
 
     if not hidden:

@@ -1,9 +1,9 @@
 """Calls to the Bot API: over aiohttp, and surviving a bad moment on the way.
 
-The transport is aiohttp, through python-telegram-bot's own extension point (`BaseRequest`).
-PTB's default, httpx, costs about 1 ms of CPU per call under load on the project's benchmark
-machine, against 0.15-0.3 ms for aiohttp, and every tap costs the helpline two or three
-calls; aiohttp is already here for the webhook server. See docs/PERFORMANCE.md.
+The transport is aiohttp, through python-telegram-bot's own extension point (`BaseRequest`):
+every tap costs the helpline two or three calls, and PTB's default, httpx, spends several times
+more CPU on each (docs/PERFORMANCE.md has the figures); aiohttp is already here for the
+webhook server.
 
 Telegram's servers (and the network in between) sometimes answer 500 or 502, drop a
 connection, time out, or send back something that is not JSON. A call that changes nothing
