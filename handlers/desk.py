@@ -12,7 +12,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.desk import actions
+from bot.desk import answers, browsing, digest, history, taps, uploads
 from bot.desk.callback import ADMIN_ONLY, decode
 from bot.menus.callback import BadCallback
 from bot.taxonomy import user_language
@@ -36,7 +36,8 @@ async def volunteer_command(update: Update, context: Context) -> None:
         await commands.anything_else(update, context)
         return
     try:
-        await send(update, context, await actions.home(context.core, user.id, role, _lang(update)))
+        desk = await browsing.open_desk(context.core, user.id, role, _lang(update))
+        await send(update, context, desk)
     finally:
         await forget_incoming(update, context)
 
@@ -48,7 +49,8 @@ async def history_command(update: Update, context: Context) -> None:
         return
     try:
         entry_id = context.args[0] if context.args else ""
-        await send(update, context, await actions.history(context.core, entry_id, _lang(update)))
+        trail = await history.entry_history(context.core, entry_id, _lang(update))
+        await send(update, context, trail)
     finally:
         await forget_incoming(update, context)
 
@@ -65,7 +67,7 @@ async def on_button(update: Update, context: Context) -> None:
     if role is None or user is None or tap is None or (tap.act in ADMIN_ONLY and role != "admin"):
         await menu.stale(update, context)
         return
-    result = await actions.on_tap(context.core, tap, user.id, role)
+    result = await taps.on_tap(context.core, tap, user.id, role)
     await answer(query, result.toast)
     await edit(update, context, query, result.view)
     await _tell(context, result.notify)
@@ -80,7 +82,7 @@ async def on_text(update: Update, context: Context) -> None:
         await commands.anything_else(update, context)
         return
     try:
-        result = await actions.on_text(context.core, user.id, role, message.text)
+        result = await answers.on_text(context.core, user.id, role, message.text)
         if result is None:
             await commands.anything_else(update, context)
             return
@@ -101,12 +103,12 @@ async def on_document(update: Update, context: Context) -> None:
     try:
         lang = _lang(update)
         if document.file_size is None:  # never downloaded: it could be of any size
-            result = actions.unsized(lang)
-        elif document.file_size > actions.MAX_UPLOAD_BYTES:
-            result = actions.too_big(lang)
+            result = uploads.unsized(lang)
+        elif document.file_size > uploads.MAX_UPLOAD_BYTES:
+            result = uploads.too_big(lang)
         else:
             content = bytes(await (await document.get_file()).download_as_bytearray())
-            result = await actions.on_file(context.core, user.id, lang, content)
+            result = await uploads.on_file(context.core, user.id, lang, content)
         await send(update, context, result.view)
     finally:
         await forget_incoming(update, context)
@@ -125,7 +127,7 @@ async def _tell(context: Context, messages: list[tuple[int, str]]) -> None:
 async def send_digest(context: Context) -> None:
     """Once a day: one message to each member of staff with something waiting, none else.
     With several bot processes, the first to claim the day sends it."""
-    messages = await actions.digest(context.core)
+    messages = await digest.messages(context.core)
     if messages is None:
         return
     await _tell(context, messages)

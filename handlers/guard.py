@@ -9,7 +9,7 @@ from telegram import Chat, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.desk import actions
+from bot.desk import pending
 from bot.desk.callback import is_staff_data
 from bot.i18n import Texts
 from bot.menus import screens
@@ -77,7 +77,7 @@ async def _leaving_the_desk(update: Update, context: Context) -> None:
         text = (message.text if message is not None else None) or ""
         leaving = text.startswith("/")
     if leaving:
-        await actions.drop_question(helpers, user.id)
+        await pending.drop_question(helpers, user.id)
 
 
 def _nav(update: Update) -> Nav | None:

@@ -26,6 +26,7 @@ from bot.directory.schema import TEXT_FIELDS, DirectoryFile, EntryModel
 
 DRAFT, OPEN, APPROVED, REJECTED = "draft", "open", "approved", "rejected"
 NEW, CHANGE, RETIRE, RECHECK = "new", "change", "retire", "recheck"
+AUDIT_ACTIONS = {NEW: "added", RETIRE: "retired", RECHECK: "rechecked"}  # else "updated"
 
 
 class Outcome(enum.Enum):
@@ -293,10 +294,8 @@ async def approve(
         claim = claim.where(Proposal.author != reviewer)
     claimed = (await session.execute(claim)).rowcount  # type: ignore[attr-defined]
     proposal = await session.get(Proposal, proposal_id)
-    if not claimed:
-        if proposal is not None and proposal.state == OPEN:
-            return Outcome.OWN
-        return Outcome.GONE
+    if not claimed:  # her own proposal (it is still open), or one no longer open
+        return Outcome.OWN if proposal is not None and proposal.state == OPEN else Outcome.GONE
     assert proposal is not None
     found = draft.check(draft.load(proposal.proposed))
     if not isinstance(found, EntryModel):
@@ -322,9 +321,7 @@ async def approve(
             session,
             actor=str(proposal.author),
             entry_id=found.id,
-            action={NEW: "added", RETIRE: "retired", RECHECK: "rechecked"}.get(
-                proposal.kind, "updated"
-            ),
+            action=AUDIT_ACTIONS.get(proposal.kind, "updated"),
             field=field,
             lang=lang,
             old=old,

@@ -22,6 +22,7 @@ from bot.desk import proposals
 from bot.directory import audit
 from bot.directory.queries import mark_verified, oldest_fresh_date, to_model
 from bot.directory.schema import EntryModel
+from bot.settings import Settings
 
 REPORT_WINDOW_DAYS = 30
 REPORT_METRIC = "not_working"
@@ -33,6 +34,16 @@ class Rules:
     max_age_days: int
     due_days: int
     threshold: int
+
+    @classmethod
+    def of(cls, settings: Settings, today: dt.date) -> Rules:
+        """The rules as the settings give them, for `today`."""
+        return cls(
+            today,
+            settings.verify_max_age_days,
+            settings.verify_due_days,
+            settings.reports_for_recheck,
+        )
 
     @property
     def due_before(self) -> dt.date:
