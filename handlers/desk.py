@@ -15,18 +15,13 @@ from telegram.error import TelegramError
 from bot.desk import answers, browsing, digest, history, taps, uploads
 from bot.desk.callback import ADMIN_ONLY, decode
 from bot.menus.callback import BadCallback
-from bot.taxonomy import user_language
-from handlers import commands, menu
-from handlers.context import Context
+from bot.ui.view import View
+from handlers import commands, menu, outbound
+from handlers.context import Context, language_of
 from handlers.render import answer, edit, forget_incoming, send
 from handlers.roles import role_of
 
 log = logging.getLogger(__name__)
-
-
-def _lang(update: Update) -> str:
-    user = update.effective_user
-    return user_language(user.language_code if user else None)
 
 
 async def volunteer_command(update: Update, context: Context) -> None:
@@ -36,7 +31,7 @@ async def volunteer_command(update: Update, context: Context) -> None:
         await commands.anything_else(update, context)
         return
     try:
-        desk = await browsing.open_desk(context.core, user.id, role, _lang(update))
+        desk = await browsing.open_desk(context.core, user.id, role, language_of(update))
         await send(update, context, desk)
     finally:
         await forget_incoming(update, context)
@@ -49,7 +44,7 @@ async def history_command(update: Update, context: Context) -> None:
         return
     try:
         entry_id = context.args[0] if context.args else ""
-        trail = await history.entry_history(context.core, entry_id, _lang(update))
+        trail = await history.entry_history(context.core, entry_id, language_of(update))
         await send(update, context, trail)
     finally:
         await forget_incoming(update, context)
@@ -101,7 +96,7 @@ async def on_document(update: Update, context: Context) -> None:
         await commands.anything_else(update, context)
         return
     try:
-        lang = _lang(update)
+        lang = language_of(update)
         if document.file_size is None:  # never downloaded: it could be of any size
             result = uploads.unsized(lang)
         elif document.file_size > uploads.MAX_UPLOAD_BYTES:
@@ -118,8 +113,7 @@ async def _tell(context: Context, messages: list[tuple[int, str]]) -> None:
     """Messages for other members of staff (never for users: the bot never writes first)."""
     for staff_id, text in messages:
         try:
-            sent = await context.bot.send_message(staff_id, text)
-            context.core.erase_memory.saw(staff_id, sent.message_id)
+            await outbound.send(context, staff_id, View(text))
         except TelegramError as exc:
             log.info("a message for staff could not be delivered (%s)", type(exc).__name__)
 
