@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import e2e, inprocess, one_chat, setup, workload
-from bot import database, directory
+from bot.db import database
+from bot.directory import queries
 from bot.settings import load_settings
 
 
@@ -39,12 +40,12 @@ def _queries(url: str, count: int = 300) -> dict[str, float]:
         try:
             async with sessions() as session:
                 for _ in range(20):  # warm the connection and the statement cache
-                    await directory.visible_entry(
+                    await queries.visible_entry(
                         session, "bench-000001", today=today, max_age_days=180
                     )
                 began = time.perf_counter()
                 for n in range(count):
-                    await directory.list_for_need(
+                    await queries.list_for_need(
                         session,
                         need=NEEDS[n % len(NEEDS)],
                         place=PLACES[n % len(PLACES)],
@@ -56,7 +57,7 @@ def _queries(url: str, count: int = 300) -> dict[str, float]:
                 listed = (time.perf_counter() - began) / count
                 began = time.perf_counter()
                 for n in range(count):
-                    await directory.visible_entry(
+                    await queries.visible_entry(
                         session, f"bench-{n * 37 % 10000:06d}", today=today, max_age_days=180
                     )
                 card = (time.perf_counter() - began) / count

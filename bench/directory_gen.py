@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.directory_file import PlainDumper
+from bot.directory.file_format import PlainDumper
 from bot.taxonomy import CONTACT_TYPES, NEEDS, PLACES
 
 LANGS = ("ko", "zh", "en")

@@ -39,7 +39,7 @@ def main() -> None:
         .concurrent_updates(64)
     )
     if os.environ.get("BENCH_ECHO_TRANSPORT") == "aiohttp":
-        from bot.telegram_request import AiohttpRequest
+        from bot.telegram.request import AiohttpRequest
 
         builder = builder.request(
             AiohttpRequest(connection_pool_size=128, pool_timeout=10.0)

@@ -20,10 +20,10 @@ from telegram.request import BaseRequest
 
 from bench.echo import on_button, on_message
 from bench.workload import UpdateMaker, User
-from bot.app import build_application
-from bot.demo import LocalRequest
-from bot.flood import FloodGuard
+from bot.menus.flood import FloodGuard
 from bot.settings import Settings
+from bot.telegram.app import build_application
+from bot.telegram.demo import LocalRequest
 
 TOKEN = "123456:bench-token-for-the-local-benchmark-only"
 BOT = {"id": 1, "is_bot": True, "first_name": "Helpline", "username": "bench_bot"}

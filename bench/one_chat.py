@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.e2e import FakeApi, Outstanding, bot_process
 from bench.workload import USER_BASE, Step, UpdateMaker, User
-from bot.callback import Nav, Screen, encode
+from bot.menus.callback import Nav, Screen, encode
 
 FLOODER = USER_BASE - 1
 OTHER = USER_BASE - 2

@@ -7,8 +7,9 @@ import time
 from pathlib import Path
 
 from bench import directory_gen
-from bot import database, directory
-from bot.directory_file import DirectoryFile
+from bot.db import database
+from bot.directory import queries
+from bot.directory.schema import DirectoryFile
 
 
 def prepare(folder: Path, size: int) -> tuple[str, list[dict[str, object]], float]:
@@ -31,7 +32,7 @@ async def _load(url: str, items: list[dict[str, object]]) -> None:
         await database.upgrade(engine)
         async with database.make_sessionmaker(engine)() as session, session.begin():
             for start in range(0, len(parsed.entries), 2000):
-                session.add_all(directory.to_row(e) for e in parsed.entries[start : start + 2000])
+                session.add_all(queries.to_row(e) for e in parsed.entries[start : start + 2000])
                 await session.flush()
                 session.expunge_all()
     finally:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.callback import Nav, Screen, encode
+from bot.menus.callback import Nav, Screen, encode
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 
 USER_BASE = 7_000_000_000

@@ -1,4 +1,5 @@
-"""The fixed vocabulary of the product: places, needs, contact types and user languages.
+"""The fixed vocabulary of the product: places, needs, contact types, user languages and
+the shape of an entry id.
 
 The codes here are what directory files, the database and callback data hold; what a user
 reads comes from the catalogs through the labels marked with `N_`.
@@ -19,6 +20,10 @@ DEFAULT_LANGUAGE: Final = "en"
 
 # Shown in its own language on the language screen, so never translated.
 LANGUAGE_SELF_NAMES: Final = {"ko": "한국어", "zh": "中文", "en": "English"}
+
+# A directory entry's id: in files, the database and button data alike, so defined once.
+ENTRY_ID_PATTERN: Final = r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?"
+ENTRY_ID_MAX: Final = 40
 
 PLACES: Final = ("CN", "KR", "TRANSIT", "OTHER")
 ANYWHERE: Final = "ANY"

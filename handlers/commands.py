@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot import navigation, screens
-from bot.callback import Nav, Screen
 from bot.i18n import Texts
-from bot.taxonomy import user_language
+from bot.menus import navigation, screens
+from bot.menus.callback import Nav, Screen
+from bot.ui.view import View
 from handlers import erase as erasing
-from handlers.render import core, forget_incoming, send
+from handlers.context import Context, language_of
+from handlers.render import forget_incoming, send
 
 
-def where(update: Update, context: ContextTypes.DEFAULT_TYPE, screen: Screen) -> Nav:
+def where(update: Update, context: Context, screen: Screen) -> Nav:
     """A position for a screen opened without a button: her Telegram language, and the
     auto-erase she chose if one is pending, so that the new buttons keep carrying it."""
-    user, chat = update.effective_user, update.effective_chat
-    lang = user_language(user.language_code if user else None)
+    chat = update.effective_chat
     minutes = erasing.pending_minutes(context, chat.id) if chat else 0
-    return Nav(screen, lang, auto=minutes)
+    return Nav(screen, language_of(update), auto=minutes)
 
 
-async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, view: screens.View) -> None:
+async def _answer(update: Update, context: Context, view: View) -> None:
     """Reply, then delete what she sent, even if the reply failed: it may hold her name."""
     try:
         await send(update, context, view)
@@ -30,44 +29,44 @@ async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, view: scre
         await forget_incoming(update, context)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     nav = where(update, context, Screen.PLACES)
-    counter = core(context).counter
+    counter = context.core.counter
     who = update.effective_user.id if update.effective_user else None
     counter.add("sessions", by=who)
     counter.add("language", nav.lang, by=who)
     await _answer(update, context, navigation.start(nav))
 
 
-async def _entry(update: Update, context: ContextTypes.DEFAULT_TYPE, screen: Screen) -> None:
+async def _entry(update: Update, context: Context, screen: Screen) -> None:
     nav = where(update, context, screen)
-    await _answer(update, context, await navigation.entry_screen(core(context), nav))
+    await _answer(update, context, await navigation.entry_screen(context.core, nav))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     await _entry(update, context, Screen.HELP)
 
 
-async def language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def language(update: Update, context: Context) -> None:
     await _entry(update, context, Screen.LANGUAGES)
 
 
-async def safety(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def safety(update: Update, context: Context) -> None:
     await _entry(update, context, Screen.SAFETY)
 
 
-async def erase(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def erase(update: Update, context: Context) -> None:
     await _entry(update, context, Screen.ERASE)
 
 
-async def about(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def about(update: Update, context: Context) -> None:
     await _entry(update, context, Screen.ABOUT)
 
 
-async def anything_else(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def anything_else(update: Update, context: Context) -> None:
     """Text, photos, voice, stickers, files, places, contacts: none of it is read or kept."""
     nav = where(update, context, Screen.PLACES)
     t = Texts(nav.lang)
     home = screens.places(t, nav)
-    view = screens.View(screens.only_buttons(t) + "\n\n" + home.text, home.rows)
+    view = View(screens.only_buttons(t) + "\n\n" + home.text, home.rows)
     await _answer(update, context, view)

@@ -11,14 +11,15 @@ import logging
 import traceback
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
-from bot import screens
+from bot.core import is_passing_trouble
 from bot.i18n import Texts
-from bot.taxonomy import user_language
+from bot.menus import screens
+from bot.ui.view import View
+from handlers import outbound
+from handlers.context import Context, language_of
 
 log = logging.getLogger(__name__)
 _PROJECT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,7 @@ def where(error: BaseException) -> str:
     return found
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     log.error(
@@ -48,20 +49,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.effective_chat.type != "private":
         return
-    user = update.effective_user
-    t = Texts(user_language(user.language_code if user else None))
-    # The database gone for a moment (locked, restarting, unreachable): nothing she did was
-    # wrong, and trying again soon will work; the bot recovers by itself.
-    busy = isinstance(error, SQLAlchemyError | OSError | TimeoutError)
+    t = Texts(language_of(update))
+    # The bot recovers by itself from passing trouble: she is told to try again soon.
+    busy = is_passing_trouble(error)
     line = screens.try_again_soon(t) if busy else screens.something_went_wrong(t)
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(line)
         else:
-            chat = update.effective_chat
-            sent = await chat.send_message(html.escape(line))
-            memory = context.bot_data.get("core")
-            if memory is not None:
-                memory.erase_memory.saw(chat.id, sent.message_id)
+            await outbound.send(context, update.effective_chat.id, View(html.escape(line)))
     except TelegramError as exc:
         log.info("could not tell the user about an error (%s)", type(exc).__name__)

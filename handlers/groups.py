@@ -6,14 +6,15 @@ import logging
 
 from telegram import Chat, ChatMember, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+
+from handlers.context import Context
 
 log = logging.getLogger(__name__)
 
 _PRESENT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.RESTRICTED)
 
 
-async def leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def leave(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type == Chat.PRIVATE:
         return

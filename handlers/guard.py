@@ -7,17 +7,19 @@ import logging
 
 from telegram import Chat, Update
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
-from bot import desk, screens
-from bot.callback import BadCallback, Nav, Screen, decode
-from bot.flood import Verdict
+from bot.desk import pending
+from bot.desk.callback import is_staff_data
 from bot.i18n import Texts
-from bot.processing import Step, erase_step, shed
-from bot.staff_callback import is_staff_data
-from bot.taxonomy import user_language
-from handlers import erase
-from handlers.render import answer, core
+from bot.menus import screens
+from bot.menus.callback import BadCallback, Nav, Screen, decode
+from bot.menus.flood import Verdict
+from bot.ui.view import View
+from handlers import erase, outbound
+from handlers.context import Context, language_of
+from handlers.render import answer
+from handlers.steps import Step, erase_step, shed
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +28,13 @@ log = logging.getLogger(__name__)
 TIDY_SECONDS = 5.0
 
 
-async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def before_everything(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type != Chat.PRIVATE:
         if shed():  # more from a chat it leaves or does not serve: nothing to do
             raise ApplicationHandlerStop
         return
-    helpers = core(context)
+    helpers = context.core
     if update.effective_user is not None:
         helpers.counter.see_user(update.effective_user.id)
     message = update.effective_message
@@ -61,11 +63,11 @@ async def before_everything(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await _leaving_the_desk(update, context)
 
 
-async def _leaving_the_desk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _leaving_the_desk(update: Update, context: Context) -> None:
     """A member of staff who turns to anything else (a command, a user's button) leaves the
     desk: a question it asked ("send the new name") must not take her next words."""
     user = update.effective_user
-    helpers = core(context)
+    helpers = context.core
     if user is None or not await helpers.staff_ids.may_be(user.id):
         return
     query, message = update.callback_query, update.message
@@ -75,7 +77,7 @@ async def _leaving_the_desk(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         text = (message.text if message is not None else None) or ""
         leaving = text.startswith("/")
     if leaving:
-        await desk.drop_question(helpers, user.id)
+        await pending.drop_question(helpers, user.id)
 
 
 def _nav(update: Update) -> Nav | None:
@@ -88,10 +90,10 @@ def _nav(update: Update) -> Nav | None:
         return None
 
 
-def _hold(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+def _hold(update: Update, context: Context, chat_id: int) -> None:
     """Not handled, so tidied up later with the rest: her message deleted (it may hold her name
     or place; setting DELETE_USER_MESSAGES), her tap answered if it is the newest."""
-    helpers = core(context)
+    helpers = context.core
     query, message = update.callback_query, update.message
     if query is not None:
         first = helpers.flood.hold_tap(chat_id, query.id, update.update_id)
@@ -104,10 +106,10 @@ def _hold(update: Update, context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> N
         context.job_queue.run_once(_tidy, TIDY_SECONDS, chat_id=chat_id, name="tidy")
 
 
-async def _tidy(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _tidy(context: Context) -> None:
     job = context.job
     assert job is not None and job.chat_id is not None
-    held = core(context).flood.take_held(job.chat_id)
+    held = context.core.flood.take_held(job.chat_id)
     if held is None:
         return
     if held.tap is not None:
@@ -122,11 +124,9 @@ async def _tidy(context: ContextTypes.DEFAULT_TYPE) -> None:
             log.info("held messages could not be deleted (%s)", type(exc).__name__)
 
 
-async def _please_wait(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user = update.effective_user
-    text = screens.please_wait(Texts(user_language(user.language_code if user else None)))
+async def _please_wait(update: Update, context: Context) -> None:
+    text = screens.please_wait(Texts(language_of(update)))
     if update.callback_query is not None:
         await answer(update.callback_query, text)
     elif update.effective_chat is not None:
-        sent = await update.effective_chat.send_message(html.escape(text))
-        core(context).erase_memory.saw(update.effective_chat.id, sent.message_id)
+        await outbound.send(context, update.effective_chat.id, View(html.escape(text)))

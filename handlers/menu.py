@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from telegram import Chat, Update
-from telegram.ext import ContextTypes
 
-from bot import navigation, screens
-from bot.callback import BadCallback, Screen, decode
 from bot.i18n import Texts
+from bot.menus import navigation, screens
+from bot.menus.callback import BadCallback, Screen, decode
 from handlers import erase, groups, stats
 from handlers.commands import where
-from handlers.render import answer, core, edit
+from handlers.context import Context
+from handlers.render import answer, edit
 
 
-async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None:
         return
@@ -36,12 +36,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # The screen is built before the tap is answered, so that if building it fails, the
     # error handler can still answer the tap with a calm line.
     user_id = update.effective_user.id if update.effective_user else None
-    view = await navigation.show(core(context), nav, user_id)
+    view = await navigation.show(context.core, nav, user_id)
     await answer(query)
     await edit(update, context, query, view)
 
 
-async def stale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale(update: Update, context: Context) -> None:
     """A button this bot did not make, or not for this user: a calm line and the start."""
     query = update.callback_query
     assert query is not None

@@ -4,41 +4,22 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
-from bot.navigation import Core
-from bot.screens import View
+from bot.ui.view import View
+from handlers import outbound
+from handlers.context import Context
 
 log = logging.getLogger(__name__)
 
 
-def core(context: ContextTypes.DEFAULT_TYPE) -> Core:
-    found = context.bot_data.get("core")
-    if not isinstance(found, Core):
-        raise RuntimeError("the core is not set up; post_init did not run")
-    return found
-
-
-def keyboard(view: View) -> InlineKeyboardMarkup | None:
-    if not view.rows:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in view.rows
-        ]
-    )
-
-
-async def send(update: Update, context: ContextTypes.DEFAULT_TYPE, view: View) -> None:
-    """A new message; its id is remembered (in memory) so that Erase can find it."""
+async def send(update: Update, context: Context, view: View) -> None:
+    """A new message in the update's chat (see handlers/outbound.py)."""
     chat = update.effective_chat
     if chat is None:
         return
-    message = await chat.send_message(view.text, reply_markup=keyboard(view))
-    core(context).erase_memory.saw(chat.id, message.message_id)
+    await outbound.send(context, chat.id, view)
 
 
 async def answer(query: CallbackQuery, text: str | None = None) -> None:
@@ -49,15 +30,13 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
         log.info("a tap could not be answered (%s)", type(exc).__name__)
 
 
-async def edit(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, query: CallbackQuery, view: View
-) -> None:
+async def edit(update: Update, context: Context, query: CallbackQuery, view: View) -> None:
     """Edit the message in place; if Telegram says it is too old to edit, send the screen
     anew. A message that is gone stays gone."""
     message = query.message
     if isinstance(message, Message):
         try:
-            await message.edit_text(view.text, reply_markup=keyboard(view))
+            await message.edit_text(view.text, reply_markup=outbound.keyboard(view))
             return
         except BadRequest as exc:
             if "can't be edited" not in exc.message.lower():
@@ -68,10 +47,10 @@ async def edit(
     await send(update, context, view)
 
 
-async def forget_incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget_incoming(update: Update, context: Context) -> None:
     """Delete what she sent: it may hold her name or place (setting DELETE_USER_MESSAGES)."""
     message = update.effective_message
-    if message is None or not core(context).settings.delete_user_messages:
+    if message is None or not context.core.settings.delete_user_messages:
         return
     try:
         await message.delete()

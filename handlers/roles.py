@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from telegram import Chat, Update
-from telegram.ext import ContextTypes
 
-from bot import staff
-from handlers.render import core
+from bot.desk import staff
+from handlers.context import Context
 
 
-async def role_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+async def role_of(update: Update, context: Context) -> str | None:
     """`volunteer`, `admin`, or None for everyone else and outside a private chat.
 
     Whoever is not remembered as staff is answered from memory, with no database query that
@@ -18,7 +17,7 @@ async def role_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | N
     chat, user = update.effective_chat, update.effective_user
     if chat is None or chat.type != Chat.PRIVATE or user is None:
         return None
-    helpers = core(context)
+    helpers = context.core
     if not await helpers.staff_ids.may_be(user.id):
         return None
     return await staff.role_of(helpers.sessions, user.id)

@@ -5,26 +5,26 @@ from __future__ import annotations
 import html
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot import stats_chart, stats_screen
-from bot.callback import Nav, Screen
 from bot.i18n import Texts
-from bot.stats_periods import Kind
-from bot.taxonomy import user_language
-from handlers import commands
-from handlers.render import answer, core, edit, forget_incoming, send
+from bot.menus.callback import Nav, Screen
+from bot.stats import chart, screen
+from bot.stats.periods import Kind
+from bot.ui.view import View
+from handlers import commands, outbound
+from handlers.context import Context, language_of
+from handlers.render import answer, edit, forget_incoming, send
 from handlers.roles import role_of
 
 
-async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def _admin(update: Update, context: Context) -> bool:
     """Checked in the database for every update: a role is never taken from a button."""
     return await role_of(update, context) == "admin"
 
 
-async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav, *, new: bool) -> None:
-    helpers = core(context)
-    shown = await stats_screen.report_for(
+async def _show(update: Update, context: Context, nav: Nav, *, new: bool) -> None:
+    helpers = context.core
+    shown = await screen.report_for(
         helpers.sessions,
         helpers.now(),
         nav.page,
@@ -32,40 +32,37 @@ async def _show(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav, *,
         helpers.settings.stats_retention_days,
     )
     t = Texts(nav.lang)
-    screen = stats_screen.view(t, nav, shown)
+    view = screen.view(t, nav, shown)
     query = update.callback_query
     if new or query is None:
-        await send(update, context, screen)
+        await send(update, context, view)
     else:
         await answer(query)
-        await edit(update, context, query, screen)
+        await edit(update, context, query, view)
     chat = update.effective_chat
     if chat is not None and shown.report is not None:
         report = shown.report
-        photo = await chat.send_photo(
-            stats_chart.render(report), caption=html.escape(stats_screen.caption(t, report))
-        )
-        helpers.erase_memory.saw(chat.id, photo.message_id)
+        caption = View(html.escape(screen.caption(t, report)))
+        await outbound.send(context, chat.id, caption, photo=chart.render(report))
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats_command(update: Update, context: Context) -> None:
     if not await _admin(update, context):
         await commands.anything_else(update, context)
         return
-    user = update.effective_user
-    lang = user_language(user.language_code if user else None)
+    lang = language_of(update)
     try:
         await _show(
             update,
             context,
-            Nav(Screen.STATS, lang, page=stats_screen.page_of(Kind.WEEK, 0)),
+            Nav(Screen.STATS, lang, page=screen.page_of(Kind.WEEK, 0)),
             new=True,
         )
     finally:
         await forget_incoming(update, context)
 
 
-async def on_period(update: Update, context: ContextTypes.DEFAULT_TYPE, nav: Nav) -> bool:
+async def on_period(update: Update, context: Context, nav: Nav) -> bool:
     """Show the period; False if the tap is not an admin's (the caller treats it as stale)."""
     if not await _admin(update, context):
         return False

@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from bot.database import make_engine
-from bot.models import Base
+from bot.db.database import make_engine
+from bot.db.models import Base
 
 target_metadata = Base.metadata
 

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import settings
 
 from tests import databases
-from tests.directory_data import as_yaml, standard_entries
-from tests.harness import Harness
+from tests.harness import Harness, standard_directory
 
 # Random tests draw the same examples on every run of the suite, so that a run fails only for
 # a change in the code, never for a draw; the long fuzz mode (HELPLINE_FUZZ_LONG=1) draws new
@@ -55,9 +54,5 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
         yield harness
-    finally:
-        await harness.stop()

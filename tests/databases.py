@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from sqlalchemy import MetaData, make_url, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot import database
+from bot.db import database
 
 ENV = "HELPLINE_TEST_DATABASE"
 T = TypeVar("T")

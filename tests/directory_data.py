@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from bot.clock import utc_today
-from bot.directory_file import PlainDumper
+from bot.directory.file_format import PlainDumper
 
 TODAY = utc_today()
 RECENT = TODAY - dt.timedelta(days=10)

@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.local_api import ApiError, LocalBotApi
+from bot.telegram.local_api import ApiError, LocalBotApi
 
 TOKEN = "4839574812:AAFakeTokenForTestsOnly_abcdefghijk12"
 
@@ -113,25 +113,7 @@ class FakeTelegram:
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
             )
         self.content_types.append(request.content_type)
-        raw: dict[str, str] = dict(request.query)
-        if request.content_type == "application/json":
-            body = await request.json()
-            raw.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
-        files: dict[str, bytes] = {}
-        if request.content_type == "multipart/form-data":
-            for key, value in (await request.post()).items():
-                if isinstance(value, web.FileField):
-                    files[key] = value.file.read()
-                else:
-                    raw[key] = str(value)
-        elif request.can_read_body and request.content_type != "application/json":
-            raw.update({k: str(v) for k, v in (await request.post()).items()})
-        params = decode_params(raw)
-        for key, data in files.items():  # PTB names the part and points at it: attach://name
-            for name, value in list(params.items()):
-                if value == f"attach://{key}":
-                    params[name] = data
-            params.setdefault(key, data)
+        params = await self._params(request)
         method = request.match_info["method"]
         planned = self.faults.get(method)
         fault = planned.pop(0) if planned else "ok"  # "ok": this one call answered as usual
@@ -160,6 +142,31 @@ class FakeTelegram:
         finally:
             await self.notify()
         return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        """A call's parameters, wherever PTB put them: query, JSON, a form, or a multipart
+        form with files."""
+        raw: dict[str, str] = dict(request.query)
+        if request.content_type == "application/json":
+            body = await request.json()
+            raw.update({k: v if isinstance(v, str) else json.dumps(v) for k, v in body.items()})
+        files: dict[str, bytes] = {}
+        if request.content_type == "multipart/form-data":
+            for key, value in (await request.post()).items():
+                if isinstance(value, web.FileField):
+                    files[key] = value.file.read()
+                else:
+                    raw[key] = str(value)
+        elif request.can_read_body and request.content_type != "application/json":
+            raw.update({k: str(v) for k, v in (await request.post()).items()})
+        params = decode_params(raw)
+        for key, data in files.items():  # PTB names the part and points at it: attach://name
+            for name, value in list(params.items()):
+                if value == f"attach://{key}":
+                    params[name] = data
+            params.setdefault(key, data)
+        return params
 
     async def _fault(
         self, request: web.Request, method: str, params: dict[str, Any], fault: str

@@ -6,7 +6,7 @@ from typing import Any
 
 import yaml
 
-from bot.directory_file import PlainDumper
+from bot.directory.file_format import PlainDumper
 from tests.directory_data import RECENT, entry
 
 # Text the old link pattern took quadratic time on: every "a" could start an address, and

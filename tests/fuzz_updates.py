@@ -14,8 +14,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from bot.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
-from bot.staff_callback import Act
+from bot.desk.callback import Act
+from bot.menus.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 
 _ids = itertools.count(1)

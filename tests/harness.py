@@ -3,23 +3,35 @@
 Tests read like taps: `await her.send("/start")`, `await her.tap("In China")`, then assert on
 `her.screen`. Each action waits until the bot has confirmed the update and finished handling it
 (`update_queue.join()`), so no test sleeps or guesses.
+
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        her = harness.person("ko")
+
+starts the bot (with that directory loaded) and stops it however the block ends.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from html.parser import HTMLParser
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from telegram.ext import Application
 
-from bot import database, directory, directory_file, logs
-from bot.app import ALLOWED_UPDATES, build_application
-from bot.flood import FloodGuard
-from bot.local_api import Sent
+from bot import logs
+from bot.core import Core
+from bot.db import database
+from bot.desk import staff
+from bot.directory import file_format, queries
+from bot.menus.flood import FloodGuard
 from bot.settings import Settings, load_settings
+from bot.telegram.app import ALLOWED_UPDATES, build_application
+from bot.telegram.local_api import Sent
 from tests import databases
+from tests.directory_data import TODAY, as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 _user_ids = itertools.count(5_000_001)
@@ -41,32 +53,58 @@ def telegram_length(text: str) -> int:
     return len("".join(parser.chunks).encode("utf-16-le")) // 2
 
 
+def standard_directory() -> str:
+    """The directory most tests run with (tests/directory_data.py), as a file's text."""
+    return as_yaml(standard_entries())
+
+
 async def load_directory(url: str, text: str) -> None:
     engine = database.make_engine(url)
     try:
         await database.upgrade(engine)
-        parsed = directory_file.parse(text)
+        parsed = file_format.parse(text)
         async with database.make_sessionmaker(engine)() as session, session.begin():
-            await directory.replace_all(session, parsed)
+            await queries.replace_all(session, parsed)
     finally:
         await engine.dispose()
 
 
 class Harness:
+    """The bot and the fake Bot API it talks to. `directory`: a directory file's text, loaded
+    before the bot starts; `settings`: any setting, by its field name."""
+
     def __init__(
         self,
         tmp_path: Path,
         *,
         flood_guard: bool = False,
         db_url: str | None = None,
+        directory: str | None = None,
         **settings: Any,
     ) -> None:
         self.tmp_path = tmp_path
         self.db_url = db_url or databases.url_for(tmp_path)
+        self.directory = directory
         self.extra_settings = settings
         self.flood_guard = flood_guard
         self.fake = FakeTelegram()
         self.app: Application | None = None  # type: ignore[type-arg]
+
+    async def __aenter__(self) -> Harness:
+        try:
+            await self.start(self.directory)
+        except BaseException:
+            await self.stop()  # whatever was started (the fake server, say) is closed again
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.stop()
 
     def settings(self) -> Settings:
         return load_settings(
@@ -101,6 +139,38 @@ class Harness:
                 await app.post_shutdown(app)
             await app.shutdown()
         await self.fake.close()
+
+    @property
+    def core(self) -> Core:
+        """The running bot's core: its memories, counter and settings, to look at or adjust."""
+        assert self.app is not None, "the harness is not started"
+        found = self.app.bot_data["core"]
+        assert isinstance(found, Core)
+        return found
+
+    async def add_staff(self, role: str, *user_ids: int, since: dt.date = TODAY) -> None:
+        """As `helpline staff add`, seen at once (the bot would see it within half a minute)."""
+        for user_id in user_ids:
+            await staff.add(self.core.sessions, user_id, role, since)
+        self.core.staff_ids.forget()
+
+    def sent(self, method: str = "sendMessage", *, since: int = 0) -> list[dict[str, Any]]:
+        """The parameters of every call to `method` the bot made, from call number `since`."""
+        return [params for name, params in self.fake.api.calls[since:] if name == method]
+
+    async def idle(self) -> None:
+        """Until every update the bot has taken is handled."""
+        assert self.app is not None
+        await self.app.update_queue.join()
+
+    async def run_jobs(self, *names: str) -> None:
+        """Run the pending jobs of these names now, once, as their timers would later."""
+        assert self.app is not None and self.app.job_queue is not None
+        for name in names:
+            for job in self.app.job_queue.get_jobs_by_name(name):
+                if not job.removed:
+                    job.schedule_removal()
+                    await job.run(self.app)
 
     async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
         assert self.app is not None

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.audit import describe
-from bot.models import AuditRecord
+from bot.db.models import AuditRecord
+from bot.directory.audit import describe
 
 SEOUL = dt.timezone(dt.timedelta(hours=9))
 

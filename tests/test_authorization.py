@@ -13,12 +13,11 @@ from pathlib import Path
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot import staff
-from bot.app import _commands
-from bot.staff_callback import ADMIN_ONLY, Act, Tap, decode, encode
+from bot.desk.callback import ADMIN_ONLY, Act, Tap, decode, encode
+from bot.telegram.app import _commands
 from tests import databases
-from tests.directory_data import TODAY, as_yaml, entry, standard_entries
-from tests.harness import Harness, Person
+from tests.directory_data import as_yaml, entry
+from tests.harness import Harness, Person, standard_directory
 
 ADMIN, ANNA = 630001, 630002
 
@@ -44,13 +43,9 @@ def forged_taps(lang: str, numbers: list[int], args: list[str]) -> list[str]:
 
 
 async def test_staff_handlers_refuse_everyone_else_without_a_trace(tmp_path: Path) -> None:
-    harness = Harness(tmp_path, admin_ids=str(ADMIN))
-    await harness.start(as_yaml(standard_entries()))
-    try:
+    async with Harness(tmp_path, admin_ids=str(ADMIN), directory=standard_directory()) as harness:
         assert harness.app is not None
-        core = harness.app.bot_data["core"]
-        await staff.add(core.sessions, ANNA, "volunteer", TODAY)
-        core.staff_ids.forget()
+        await harness.add_staff("volunteer", ANNA)
 
         # Something for forged data to aim at: an open proposal and a draft.
         anna = harness.person("en", user_id=ANNA)
@@ -127,5 +122,3 @@ async def test_staff_handlers_refuse_everyone_else_without_a_trace(tmp_path: Pat
         assert fetched == []  # her file was never even opened
         sent = [p for m, p in harness.fake.api.calls[calls_before:] if m == "sendMessage"]
         assert all(int(p["chat_id"]) in (outsider.chat_id, ANNA) for p in sent)
-    finally:
-        await harness.stop()

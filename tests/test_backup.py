@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import make_url
 
-from bot import database, staff
+from bot.db import database
+from bot.desk import staff
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry, standard_entries
 from tests.harness import load_directory

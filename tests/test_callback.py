@@ -7,7 +7,15 @@ import random
 
 import pytest
 
-from bot.callback import AUTO_ERASE_MINUTES, MAX_BYTES, BadCallback, Nav, Screen, decode, encode
+from bot.menus.callback import (
+    AUTO_ERASE_MINUTES,
+    MAX_BYTES,
+    BadCallback,
+    Nav,
+    Screen,
+    decode,
+    encode,
+)
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 
 LONGEST_ID = "a" + "-b" * 19 + "c"

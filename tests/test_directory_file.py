@@ -14,8 +14,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import directory_file
-from bot.directory_file import DirectoryFileInvalid, EntryModel, dump, parse
+from bot.directory import file_format, schema
+from bot.directory.file_format import DirectoryFileInvalid, dump, parse
+from bot.directory.schema import EntryModel
 from tests.directory_data import RECENT, as_yaml, entry, standard_entries
 from tests.file_data import hostile_file, large_file
 
@@ -130,8 +131,8 @@ def test_dump_writes_a_date_shared_by_entries_in_full() -> None:
 
 
 def test_demo_directory_covers_every_need_everywhere_in_three_languages() -> None:
-    from bot.demo import demo_directory_text
     from bot.taxonomy import NEEDS, PLACES
+    from bot.telegram.demo import demo_directory_text
 
     entries = parse(demo_directory_text()).entries
     shown = [e for e in entries if e.status == "verified"]
@@ -323,7 +324,7 @@ def test_entries_are_counted_before_any_is_validated() -> None:
 
 def test_the_default_limit_leaves_room_for_the_largest_directory_measured() -> None:
     # docs/PERFORMANCE.md measures a directory of 100,000 entries.
-    assert directory_file.MAX_FILE_ENTRIES >= 100_000
+    assert file_format.MAX_FILE_ENTRIES >= 100_000
 
 
 def test_a_large_ordinary_file_is_valid() -> None:
@@ -352,9 +353,9 @@ _PATHOLOGICAL = {
 @pytest.mark.parametrize("text", _PATHOLOGICAL.values(), ids=_PATHOLOGICAL.keys())
 def test_link_detection_takes_linear_time(text: str) -> None:
     with at_most(2.0):
-        assert directory_file._no_links(text) == text
+        assert schema._no_links(text) == text
         with pytest.raises(ValueError, match="tappable"):
-            directory_file._no_links(text + " see example.org")
+            schema._no_links(text + " see example.org")
 
 
 # The link pattern as it was before it was made linear: the reference for what is tappable.
@@ -382,7 +383,7 @@ _PIECES = [
 @given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
 def test_link_detection_flags_exactly_what_it_flagged_before(text: str) -> None:
     try:
-        directory_file._no_links(text)
+        schema._no_links(text)
         flagged = False
     except ValueError:
         flagged = True

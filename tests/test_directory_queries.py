@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot import database, directory
+from bot.db import database
+from bot.directory import queries
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry
 from tests.harness import load_directory
@@ -17,9 +18,9 @@ from tests.harness import load_directory
 def built_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
     """The list statements as start-up builds them, built again for each test: they are
     built once, at import, so a test of them has to build its own to see a change to them."""
-    pages, total = directory._page_queries()
-    monkeypatch.setattr(directory, "_PAGE_OF", pages)
-    monkeypatch.setattr(directory, "_TOTAL_OF", total)
+    pages, total = queries._page_queries()
+    monkeypatch.setattr(queries, "_PAGE_OF", pages)
+    monkeypatch.setattr(queries, "_TOTAL_OF", total)
 
 
 async def pages(
@@ -28,7 +29,7 @@ async def pages(
     lang: str,
     numbers: tuple[int, ...] = (0,),
     **query: object,
-) -> list[directory.Page]:
+) -> list[queries.Page]:
     url = databases.url_for(tmp_path, "q")
     await load_directory(url, as_yaml(entries))
     engine = database.make_engine(url)
@@ -37,7 +38,7 @@ async def pages(
         async with database.make_sessionmaker(engine)() as session:
             for number in numbers:
                 if query:
-                    page = await directory.list_for_need(
+                    page = await queries.list_for_need(
                         session,
                         lang=lang,
                         page=number,
@@ -46,7 +47,7 @@ async def pages(
                         **query,  # type: ignore[arg-type]
                     )
                 else:
-                    page = await directory.list_anywhere(
+                    page = await queries.list_anywhere(
                         session, lang=lang, page=number, today=TODAY, max_age_days=180
                     )
                 found.append(page)

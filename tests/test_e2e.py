@@ -12,8 +12,8 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import text
 
-from bot import database
-from bot.callback import Nav, Screen, decode, encode
+from bot.db import database
+from bot.menus.callback import Nav, Screen, decode, encode
 from bot.taxonomy import NEEDS, PLACES
 from tests import telegram_html
 from tests.directory_data import (
@@ -243,9 +243,11 @@ def shown_as_sent(text: str) -> list[str]:
 async def test_no_text_field_can_inject_markup_on_any_screen(tmp_path: Path) -> None:
     """The card users see and the staff screens (the entry with its note, the note being
     changed): each field is shown exactly as written, and the message is HTML Telegram takes."""
-    harness = Harness(tmp_path, admin_ids=str(STAFF_ADMIN))
-    await harness.start(as_yaml([*standard_entries(), hostile_entry()]))
-    try:
+    async with Harness(
+        tmp_path,
+        admin_ids=str(STAFF_ADMIN),
+        directory=as_yaml([*standard_entries(), hostile_entry()]),
+    ) as harness:
         her = harness.person("en")
         await her.send("/start")
         await her.tap("In China")
@@ -269,8 +271,6 @@ async def test_no_text_field_can_inject_markup_on_any_screen(tmp_path: Path) -> 
         shown_as_sent(admin.screen.text)
         await admin.tap("Staff note")
         assert HOSTILE["internal_note"] in shown_as_sent(admin.screen.text)
-    finally:
-        await harness.stop()
 
 
 @pytest.mark.parametrize(
@@ -410,14 +410,10 @@ async def test_help_and_about(bot: Harness, command: str, lang: str) -> None:
 
 
 async def test_about_names_the_real_handle(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    harness = Harness(tmp_path, bot_public_handle="@real_helpline_bot")
-    await harness.start()
-    try:
+    async with Harness(tmp_path, bot_public_handle="@real_helpline_bot") as harness:
         her = harness.person("ko")
         await her.send("/about")
         assert "@real_helpline_bot" in her.screen.text
-    finally:
-        await harness.stop()
 
 
 async def test_groups_and_channels_are_left_in_silence(bot: Harness) -> None:
@@ -503,7 +499,7 @@ async def test_a_failure_gets_a_calm_answer_and_a_log_line_without_her(
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert re.fullmatch(
-        rf"update {update['update_id']} failed in bot\.directory:fetch:\d+"
+        rf"update {update['update_id']} failed in bot\.directory\.queries:fetch:\d+"
         r" with (OperationalError|ProgrammingError)",
         errors[0],
     )

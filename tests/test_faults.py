@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import database, directory, directory_file, stats
-from bot.models import DailyCount
+from bot.db import database
+from bot.db.models import DailyCount
+from bot.directory import file_format, queries
+from bot.stats import counting
 from tests import databases
 from tests.directory_data import as_yaml, entry, standard_entries
 from tests.harness import Harness
@@ -103,7 +105,7 @@ async def test_when_the_database_goes_away_she_is_asked_to_try_again_soon(
         assert her.answer is not None
         assert her.answer["text"] == "This service is busy right now. Please try again in a moment."
         with pytest.raises(Exception):  # noqa: B017 - the counts cannot be saved now...
-            await stats.flush(core.counter, core.sessions, everything=True)  # as at shutdown
+            await counting.flush(core.counter, core.sessions, everything=True)  # as at shutdown
     finally:
         if databases.on_postgres():
             databases.run(databases.allow_connections(bot.db_url, name))
@@ -112,7 +114,7 @@ async def test_when_the_database_goes_away_she_is_asked_to_try_again_soon(
             lock.close()
     await her.tap("A safe place to stay")  # ...and it all works again, without a restart
     assert "Bravo Shelter" in " ".join(her.labels())
-    await stats.flush(core.counter, core.sessions, everything=True)
+    await counting.flush(core.counter, core.sessions, everything=True)
     engine = database.make_engine(bot.db_url)
     try:
         async with engine.connect() as connection:
@@ -160,7 +162,7 @@ async def directory_state(url: str) -> tuple[str, list[str]]:
     engine = database.make_engine(url)
     try:
         async with database.make_sessionmaker(engine)() as session:
-            exported = directory_file.dump(await directory.all_entries(session), internal=True)
+            exported = file_format.dump(await queries.all_entries(session), internal=True)
     finally:
         await engine.dispose()
     return exported, await databases.snapshot(url)
@@ -222,7 +224,8 @@ async def test_an_import_killed_while_it_writes_changes_nothing(tmp_path: Path) 
 
 APPROVER = """
 import asyncio, sys
-from bot import database, proposals
+from bot.db import database
+from bot.desk import proposals
 
 async def main(url, ids):
     engine = database.make_engine(url)

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from bot import directory_file, file_check
-from bot.directory_file import DirectoryFileInvalid, TooManyEntries
+from bot.directory import file_check, file_format
+from bot.directory.file_format import DirectoryFileInvalid, TooManyEntries
 from tests.directory_data import as_yaml, entry, standard_entries
 from tests.file_data import hostile_file, large_file
 
@@ -17,15 +17,15 @@ from tests.file_data import hostile_file, large_file
 async def test_a_valid_file_comes_back_as_it_parses_here() -> None:
     text = as_yaml(standard_entries())
     checked = await file_check.parse(text, "file", max_entries=200)
-    assert directory_file.dump(checked.entries, internal=True) == directory_file.dump(
-        directory_file.parse(text).entries, internal=True
+    assert file_format.dump(checked.entries, internal=True) == file_format.dump(
+        file_format.parse(text).entries, internal=True
     )
 
 
 async def test_errors_come_back_as_they_are_found_here() -> None:
     bad = as_yaml([entry("fine"), entry("broken", regions=["XX"], status="x")])
     with pytest.raises(DirectoryFileInvalid) as here:
-        directory_file.parse(bad, "file")
+        file_format.parse(bad, "file")
     with pytest.raises(DirectoryFileInvalid) as there:
         await file_check.parse(bad, "file", max_entries=200)
     assert there.value.errors == here.value.errors

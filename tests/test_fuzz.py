@@ -28,14 +28,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from telegram import Update
 
-from bot import directory_file, staff
-from bot.app import build_application
-from bot.callback import Nav, Screen, encode
 from bot.clock import utc_today
-from bot.demo import LocalRequest
-from bot.directory_file import DirectoryFileInvalid
-from bot.flood import FloodGuard
-from bot.local_api import LocalBotApi
+from bot.desk import staff
+from bot.directory import file_format
+from bot.directory.file_format import DirectoryFileInvalid
+from bot.menus.callback import Nav, Screen, encode
+from bot.menus.flood import FloodGuard
+from bot.telegram.app import build_application
+from bot.telegram.demo import LocalRequest
+from bot.telegram.local_api import LocalBotApi
 from tests import databases
 from tests.directory_data import as_yaml, entry, standard_entries
 from tests.fake_telegram import TOKEN
@@ -235,11 +236,11 @@ file_texts = st.one_of(
 @given(file_texts)
 def test_a_directory_file_is_either_valid_or_refused_with_reasons(text: str) -> None:
     try:
-        parsed = directory_file.parse(text, "fuzz.yaml")
+        parsed = file_format.parse(text, "fuzz.yaml")
     except DirectoryFileInvalid as invalid:
         assert invalid.errors and all(str(error) for error in invalid.errors)
         return
-    again = directory_file.parse(directory_file.dump(parsed.entries, internal=True))
+    again = file_format.parse(file_format.dump(parsed.entries, internal=True))
     assert [e.id for e in again.entries] == sorted(e.id for e in parsed.entries)
 
 
@@ -267,7 +268,7 @@ def test_staff_uploads_of_any_file_are_answered(bot: InProcessBot) -> None:
 async def _discard_drafts(bot: InProcessBot) -> None:
     from sqlalchemy import delete, update
 
-    from bot.models import Proposal, Staff
+    from bot.db.models import Proposal, Staff
 
     core = bot.app.bot_data["core"]
     async with core.sessions() as session, session.begin():

@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import database, directory, directory_file
-from bot.models import AuditRecord
+from bot.db import database
+from bot.db.models import AuditRecord
+from bot.directory import file_format, queries
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry, standard_entries
 from tests.harness import load_directory
@@ -36,12 +37,12 @@ def changed(entries: list[dict[str, Any]], entry_id: str, **fields: Any) -> list
     return [{**e, **fields} if e["id"] == entry_id else e for e in entries]
 
 
-async def import_file(sessions: Sessions, entries: list[dict[str, Any]]) -> directory.ImportPlan:
-    parsed = directory_file.parse(as_yaml(entries))
+async def import_file(sessions: Sessions, entries: list[dict[str, Any]]) -> queries.ImportPlan:
+    parsed = file_format.parse(as_yaml(entries))
     async with sessions() as session:
-        dry_run = directory.plan_import(await directory.all_entries(session), parsed)
+        dry_run = queries.plan_import(await queries.all_entries(session), parsed)
     async with sessions() as session, session.begin():
-        plan = await directory.replace_all(session, parsed)
+        plan = await queries.replace_all(session, parsed)
     assert plan == dry_run  # the dry run says exactly what the import then does
     return plan
 
@@ -54,7 +55,7 @@ async def trail(sessions: Sessions) -> list[tuple[str, str, str, str, str]]:
 
 async def note_of(sessions: Sessions, entry_id: str) -> str | None:
     async with sessions() as session:
-        found = {e.id: e for e in await directory.all_entries(session)}
+        found = {e.id: e for e in await queries.all_entries(session)}
         return found[entry_id].internal_note
 
 
@@ -95,7 +96,7 @@ async def test_an_import_changes_only_what_differs_and_records_each_change(
         seen = {
             e.id
             for e in (
-                await directory.list_for_need(
+                await queries.list_for_need(
                     session,
                     need="shelter",
                     place="CN",
@@ -106,7 +107,7 @@ async def test_an_import_changes_only_what_differs_and_records_each_change(
                 )
             ).entries
         }
-        renamed = await directory.visible_entry(
+        renamed = await queries.visible_entry(
             session, "cn-shelter-ko", today=TODAY, max_age_days=180
         )
     assert {"new-clinic", "cn-shelter-ko"} <= seen and "cn-shelter-zh" not in seen

@@ -10,9 +10,9 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
-from bot import database
-from bot.models import AuditRecord, DailyCount
-from bot.staff_callback import Act, Tap, encode
+from bot.db import database
+from bot.db.models import AuditRecord, DailyCount
+from bot.desk.callback import Act, Tap, encode
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -146,7 +146,7 @@ async def test_two_processes_share_the_work_and_the_numbers(tmp_path: Path, post
 
 async def test_two_processes_seeding_the_same_admin_both_start(tmp_path: Path) -> None:
     """ADMIN_IDS is written by every process at start; the second writer must not fail."""
-    from bot import staff
+    from bot.desk import staff
     from tests.directory_data import TODAY
 
     url = databases.url_for(tmp_path, "seed")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from bot.erase import BATCH, ERASABLE_SECONDS, WALK_BACK, EraseMemory
-from bot.flood import MAX_RUNS, FloodGuard, Held, Verdict
+from bot.menus.erase_memory import BATCH, ERASABLE_SECONDS, WALK_BACK, EraseMemory
+from bot.menus.flood import MAX_RUNS, FloodGuard, Held, Verdict
 
 
 class Clock:

@@ -11,8 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot import database
-from bot.models import Base
+from bot.db import database
+from bot.db.models import Base
 from tests import databases
 
 
@@ -112,8 +112,8 @@ async def test_entry_documents_are_rebuilt_from_the_tables(tmp_path: Path) -> No
     writes it: same fields, same order, staff notes included."""
     from sqlalchemy import select
 
-    from bot import directory
-    from bot.models import Entry
+    from bot.db.models import Entry
+    from bot.directory import queries
     from tests.directory_data import as_yaml, standard_entries
     from tests.harness import load_directory
 
@@ -132,7 +132,7 @@ async def test_entry_documents_are_rebuilt_from_the_tables(tmp_path: Path) -> No
         await engine.dispose()
     assert rebuilt == written
     assert any("internal_note" in document for document in rebuilt.values())
-    assert directory.from_document(rebuilt["cn-shelter-all"]).contacts[1].type == "wechat"
+    assert queries.from_document(rebuilt["cn-shelter-all"]).contacts[1].type == "wechat"
 
 
 def _walk(connection: Any, config: Any) -> None:
@@ -173,7 +173,7 @@ def test_a_current_database_is_opened_without_alembic(tmp_path: Path) -> None:
     database.upgrade_url(url)
     probe = (
         "import asyncio, sys\n"
-        "from bot import database\n"
+        "from bot.db import database\n"
         "async def main():\n"
         "    engine = database.make_engine(sys.argv[1])\n"
         "    await database.upgrade(engine)\n"

@@ -8,17 +8,19 @@ check what gets through, what it costs in Bot API calls, and what is left in her
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
-from bot.callback import Nav, Screen, encode
-from bot.flood import FloodGuard
-from bot.processing import OneChatAtATime, shed
-from tests.directory_data import as_yaml, standard_entries
-from tests.harness import Harness, Person
+from bot.menus.callback import Nav, Screen, encode
+from bot.menus.flood import FloodGuard
+from bot.telegram.processing import OneChatAtATime
+from handlers.steps import shed
+from tests.harness import Harness, Person, standard_directory
 
 FORGED_ERASE = encode(Nav(Screen.ERASE_NOW, "en"))
 ERASED_LINE = "Done"
@@ -45,18 +47,17 @@ class Gate:
         await self.opened.wait()
 
 
-async def started(tmp_path: Path, *, flood_guard: bool = False) -> Harness:
-    harness = Harness(tmp_path, flood_guard=flood_guard)
-    await harness.start(as_yaml(standard_entries()))
-    return harness
-
-
-async def stop(harness: Harness) -> None:
-    """Open every gate first: a held update would otherwise keep the bot from stopping."""
-    for gate in Gate.made:
-        gate.opened.set()
-    Gate.made.clear()
-    await harness.stop()
+@contextlib.asynccontextmanager
+async def running(tmp_path: Path, *, flood_guard: bool = False) -> AsyncIterator[Harness]:
+    """The bot; on the way out every gate is opened first: a held update would otherwise keep
+    the bot from stopping."""
+    async with Harness(tmp_path, flood_guard=flood_guard, directory=standard_directory()) as bot:
+        try:
+            yield bot
+        finally:
+            for gate in Gate.made:
+                gate.opened.set()
+            Gate.made.clear()
 
 
 def calls_in(her: Person, since: int) -> list[tuple[str, dict[str, Any]]]:
@@ -77,12 +78,8 @@ async def settle(harness: Harness) -> None:
     """Every update handled, then the timers a flood leaves run at once: the held messages'
     tidy-up and the erase line's deletion."""
     assert harness.app is not None and harness.app.job_queue is not None
-    await harness.app.update_queue.join()
-    for name in ("tidy", "erase"):
-        for job in harness.app.job_queue.get_jobs_by_name(name):
-            if not job.removed:
-                job.schedule_removal()
-                await job.run(harness.app)
+    await harness.idle()
+    await harness.run_jobs("tidy", "erase")
 
 
 async def flood(harness: Harness, her: Person, erases: int, texts: int) -> tuple[int, Gate]:
@@ -103,8 +100,7 @@ async def flood(harness: Harness, her: Person, erases: int, texts: int) -> tuple
 
 
 async def test_another_chat_is_answered_while_a_flooding_chat_is_stuck(tmp_path: Path) -> None:
-    harness = await started(tmp_path)
-    try:
+    async with running(tmp_path) as harness:
         her, other = harness.person("en"), harness.person("en")
         await her.send("/start")
         _since, gate = await flood(harness, her, erases=200, texts=200)
@@ -117,15 +113,12 @@ async def test_another_chat_is_answered_while_a_flooding_chat_is_stuck(tmp_path:
         assert other.screen.buttons()
         gate.opened.set()
         await settle(harness)
-    finally:
-        await stop(harness)
 
 
 async def test_a_flood_of_erases_and_texts_costs_a_bounded_number_of_calls(
     tmp_path: Path,
 ) -> None:
-    harness = await started(tmp_path, flood_guard=True)
-    try:
+    async with running(tmp_path, flood_guard=True) as harness:
         her = harness.person("en")
         await her.send("/start")
         since, gate = await flood(harness, her, erases=200, texts=200)
@@ -137,18 +130,15 @@ async def test_a_flood_of_erases_and_texts_costs_a_bounded_number_of_calls(
         assert len(made) < 60, sorted({m for m, _ in made})
         # And the chat ends erased: nothing she typed and no screen is left.
         assert her.api.messages[her.chat_id] == {}
-    finally:
-        await stop(harness)
 
 
 async def test_erase_taps_queued_together_are_one_erase(tmp_path: Path) -> None:
-    harness = await started(tmp_path)
-    try:
+    async with running(tmp_path) as harness:
         her = harness.person("en")
         await her.send("/start")
         since, gate = await flood(harness, her, erases=5, texts=0)
         gate.opened.set()
-        await harness.app.update_queue.join()  # type: ignore[union-attr]
+        await harness.idle()
         erased_lines = [
             p for m, p in calls_in(her, since) if m == "sendMessage" and ERASED_LINE in p["text"]
         ]
@@ -157,13 +147,10 @@ async def test_erase_taps_queued_together_are_one_erase(tmp_path: Path) -> None:
         assert [m.text for m in left] == [erased_lines[0]["text"]]
         await settle(harness)
         assert her.api.messages[her.chat_id] == {}
-    finally:
-        await stop(harness)
 
 
 async def test_a_real_erase_behind_a_full_queue_still_happens(tmp_path: Path) -> None:
-    harness = await started(tmp_path)
-    try:
+    async with running(tmp_path) as harness:
         her = harness.person("en")
         await her.send("/start")
         _since, gate = await flood(harness, her, erases=0, texts=100)
@@ -173,15 +160,12 @@ async def test_a_real_erase_behind_a_full_queue_still_happens(tmp_path: Path) ->
         gate.opened.set()
         await settle(harness)
         assert her.api.messages[her.chat_id] == {}
-    finally:
-        await stop(harness)
 
 
 async def test_the_newest_tap_left_unhandled_is_answered_once(tmp_path: Path) -> None:
     """Taps past what one chat may queue are not handled; the newest is answered once, so that
     her last button does not keep spinning, and the older ones cost no call."""
-    harness = await started(tmp_path)
-    try:
+    async with running(tmp_path) as harness:
         her = harness.person("en")
         await her.send("/start")
         screen = her.screen
@@ -196,22 +180,19 @@ async def test_the_newest_tap_left_unhandled_is_answered_once(tmp_path: Path) ->
         ids = [t["callback_query"]["id"] for t in [first, *taps]]
         assert ids[-1] in answered
         assert len([i for i in ids if i in answered]) < len(ids) / 2
-    finally:
-        await stop(harness)
 
 
 async def test_after_the_warning_her_messages_are_deleted_together(tmp_path: Path) -> None:
-    harness = await started(tmp_path, flood_guard=True)
-    assert harness.app is not None
+    async with running(tmp_path, flood_guard=True) as harness:
+        assert harness.app is not None
 
-    class Clock:
-        now = 1000.0
+        class Clock:
+            now = 1000.0
 
-        def __call__(self) -> float:
-            return self.now
+            def __call__(self) -> float:
+                return self.now
 
-    harness.app.bot_data["core"].flood = FloodGuard(limit=20, window=10, pause=30, clock=Clock())
-    try:
+        harness.core.flood = FloodGuard(limit=20, window=10, pause=30, clock=Clock())
         her = harness.person("en")
         for i in range(20):
             await her.send(f"quick {i}")
@@ -224,8 +205,6 @@ async def test_after_the_warning_her_messages_are_deleted_together(tmp_path: Pat
         together = [p for m, p in calls_in(her, since) if m == "deleteMessages"]
         assert len(together) == 1 and held_ids <= set(together[0]["message_ids"])
         assert not held_ids & set(her.api.messages[her.chat_id])
-    finally:
-        await stop(harness)
 
 
 # --- the update processor on its own ----------------------------------------------------

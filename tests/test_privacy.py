@@ -29,9 +29,10 @@ from typing import Any
 import pytest
 from sqlalchemy import BigInteger, Integer, inspect
 
-from bot import database, logs
-from bot.callback import Screen, decode
-from bot.local_api import LocalBotApi
+from bot import logs
+from bot.db import database
+from bot.menus.callback import Screen, decode
+from bot.telegram.local_api import LocalBotApi
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -295,7 +296,7 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
         lines = [json.loads(line) for line in logged.splitlines() if line.strip()]
         assert {"time", "level", "logger", "message"} <= set(lines[0])
         logged = "\n".join(f"{x['level']} {x['logger']}: {x['message']}" for x in lines)
-    assert "DEBUG bot.app" in logged  # the log really ran at DEBUG
+    assert "DEBUG bot.telegram.app" in logged  # the log really ran at DEBUG
     assert "failed in" in logged and "NetworkError" in logged  # the failing call was logged
     assert TOKEN not in logged
 
@@ -369,15 +370,13 @@ INTEGER_COLUMNS = {
 async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
     """What the subprocess run cannot wait for: the auto-erase timer firing, the erase line's
     own deletion, and the flood guard, in-process with the log at DEBUG."""
-    from tests.harness import Harness
+    from tests.harness import Harness, standard_directory
 
-    harness = Harness(tmp_path, flood_guard=True)
-    await harness.start(as_yaml(standard_entries()))
-    stream = io.StringIO()
-    logs.configure("DEBUG", stream, secrets=[TOKEN])
-    assert logging.getLogger().isEnabledFor(logging.DEBUG)  # the log really runs at DEBUG
-    assert harness.app is not None and harness.app.job_queue is not None
-    try:
+    async with Harness(tmp_path, flood_guard=True, directory=standard_directory()) as harness:
+        stream = io.StringIO()
+        logs.configure("DEBUG", stream, secrets=[TOKEN])
+        assert logging.getLogger().isEnabledFor(logging.DEBUG)  # the log really runs at DEBUG
+        assert harness.app is not None and harness.app.job_queue is not None
         her = harness.person(
             **{k: v for k, v in USERS[0].items() if k not in ("id", "is_bot")},
             user_id=USERS[0]["id"],
@@ -386,21 +385,15 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
         await her.tap("⏱")
         await her.press(her.data_of("10"))
         await her.send(TYPED)
-        for job in harness.app.job_queue.get_jobs_by_name("auto-erase"):
-            job.schedule_removal()
-            await job.run(harness.app)
+        await harness.run_jobs("auto-erase")
         assert harness.fake.api.messages[her.chat_id] == {}
         await her.send("/erase")
         await her.press(her.screen.buttons()[0][0][1])
-        for job in harness.app.job_queue.get_jobs_by_name("erase"):
-            job.schedule_removal()
-            await job.run(harness.app)
+        await harness.run_jobs("erase")
         for i in range(25):
             await her.send(f"{TYPED} {i}")
-        key = harness.app.bot_data["core"].counter._key  # the unique-user key, in memory
+        key = harness.core.counter._key  # the unique-user key, in memory
         assert len(key) == 32
-    finally:
-        await harness.stop()
     logged = stream.getvalue().encode()
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     leaks = [
@@ -421,33 +414,31 @@ async def test_her_id_never_travels_to_the_database(tmp_path: Path) -> None:
     staff checks for users' messages, files, commands and buttons are answered from memory."""
     from sqlalchemy import event
 
-    from bot.staff_callback import Act, Tap, encode
-    from tests.harness import Harness
+    from bot.desk.callback import Act, Tap, encode
+    from tests.harness import Harness, standard_directory
 
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    assert harness.app is not None
     parameters: list[str] = []
 
     def seen(*args: Any) -> None:
         parameters.append(repr(args[3]))  # (connection, cursor, statement, parameters, ...)
 
-    engine = harness.app.bot_data["engine"]
-    event.listen(engine.sync_engine, "before_cursor_execute", seen)
-    try:
-        her = harness.person("ko", user_id=7390218499)
-        await her.send("/start")
-        await her.tap("중국에")
-        await her.send("cn-shelter-ko")
-        await her.send("/volunteer")
-        await her.send("/history cn-shelter-ko")
-        await her.send("/stats")
-        await harness.deliver(her.api.user_sends_file(her.user, "a.yaml", b"version: 1"))
-        await her.press(encode(Tap(Act.STAFF, "ko")))
-        await her.press(encode(Tap(Act.APPROVE, "ko", 1)))
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", seen)
-        await harness.stop()
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        assert harness.app is not None
+        engine = harness.app.bot_data["engine"]
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        try:
+            her = harness.person("ko", user_id=7390218499)
+            await her.send("/start")
+            await her.tap("중국에")
+            await her.send("cn-shelter-ko")
+            await her.send("/volunteer")
+            await her.send("/history cn-shelter-ko")
+            await her.send("/stats")
+            await harness.deliver(her.api.user_sends_file(her.user, "a.yaml", b"version: 1"))
+            await her.press(encode(Tap(Act.STAFF, "ko")))
+            await her.press(encode(Tap(Act.APPROVE, "ko", 1)))
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", seen)
     assert parameters  # the directory was read
     assert not [p for p in parameters if "7390218499" in p]
 
@@ -468,54 +459,47 @@ async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
     that this project never keeps. At DEBUG, a user's whole journey and a volunteer's work
     (a re-check, a proposal, its review) log nothing of ours, and nothing anywhere names a
     screen or a button."""
-    from bot import staff
-    from bot.staff_callback import Act
-    from tests.directory_data import TODAY
-    from tests.harness import Harness
+    from bot.desk.callback import Act
+    from tests.harness import Harness, standard_directory
 
     volunteer_id, reviewer_id = 640001, 640002
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    assert harness.app is not None
-    core = harness.app.bot_data["core"]
-    await staff.add(core.sessions, volunteer_id, "volunteer", TODAY)
-    await staff.add(core.sessions, reviewer_id, "volunteer", TODAY)
-    core.staff_ids.forget()
     kept = _Kept()
-    logging.getLogger().addHandler(kept)
-    try:
-        assert logging.getLogger().getEffectiveLevel() == logging.DEBUG
-        her = harness.person("en")
-        await her.send("/start")
-        await her.tap("In China")
-        await her.tap("A safe place to stay")
-        await her.tap("Bravo Shelter")
-        await her.tap("This contact did not work")
-        await her.tap("Back")
-        await her.tap("Language")
-        await her.tap("한국어")
-        await her.send("/safety")
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        assert harness.app is not None
+        await harness.add_staff("volunteer", volunteer_id, reviewer_id)
+        logging.getLogger().addHandler(kept)
+        try:
+            assert logging.getLogger().getEffectiveLevel() == logging.DEBUG
+            her = harness.person("en")
+            await her.send("/start")
+            await her.tap("In China")
+            await her.tap("A safe place to stay")
+            await her.tap("Bravo Shelter")
+            await her.tap("This contact did not work")
+            await her.tap("Back")
+            await her.tap("Language")
+            await her.tap("한국어")
+            await her.send("/safety")
 
-        anna = harness.person("en", user_id=volunteer_id)
-        await anna.send("/volunteer")
-        await anna.tap("Find by id")
-        await anna.send("cn-shelter-ko")
-        await anna.tap("Still correct")  # a visible entry: checked at once
-        await anna.tap("Needs a change")
-        await anna.tap("Name")
-        await anna.tap("English")
-        await anna.send("Renamed Shelter")
-        await anna.tap("Check and submit")
-        await anna.tap("Submit for review")
-        bora = harness.person("en", user_id=reviewer_id)
-        await bora.send("/volunteer")
-        await bora.tap("Review (1)")
-        await bora.tap("cn-shelter-ko")
-        await bora.tap("Approve")
-        assert "Approved" in bora.screen.text
-    finally:
-        logging.getLogger().removeHandler(kept)
-        await harness.stop()
+            anna = harness.person("en", user_id=volunteer_id)
+            await anna.send("/volunteer")
+            await anna.tap("Find by id")
+            await anna.send("cn-shelter-ko")
+            await anna.tap("Still correct")  # a visible entry: checked at once
+            await anna.tap("Needs a change")
+            await anna.tap("Name")
+            await anna.tap("English")
+            await anna.send("Renamed Shelter")
+            await anna.tap("Check and submit")
+            await anna.tap("Submit for review")
+            bora = harness.person("en", user_id=reviewer_id)
+            await bora.send("/volunteer")
+            await bora.tap("Review (1)")
+            await bora.tap("cn-shelter-ko")
+            await bora.tap("Approve")
+            assert "Approved" in bora.screen.text
+        finally:
+            logging.getLogger().removeHandler(kept)
     ours = [
         f"{r.levelname} {r.name}: {r.getMessage()}"
         for r in kept.records

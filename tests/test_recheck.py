@@ -14,8 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import audit, database, draft, proposals, recheck
-from bot.models import DailyCount, Entry
+from bot.db import database
+from bot.db.models import DailyCount, Entry
+from bot.desk import draft, proposals, recheck
+from bot.directory import audit
 from tests import databases
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry
 from tests.harness import load_directory

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.callback import Screen, decode
-from bot.flood import FloodGuard
-from tests.directory_data import as_yaml, standard_entries
-from tests.harness import Harness, Person
+from bot.menus.callback import Screen, decode
+from bot.menus.flood import FloodGuard
+from tests.harness import Harness, Person, standard_directory
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -44,12 +43,6 @@ def ids_asked_deleted(her: Person) -> set[int]:
 def jobs(bot: Harness, name: str) -> list:  # type: ignore[type-arg]
     assert bot.app is not None and bot.app.job_queue is not None
     return [j for j in bot.app.job_queue.get_jobs_by_name(name) if not j.removed]
-
-
-async def run_jobs(bot: Harness, name: str) -> None:
-    for job in jobs(bot, name):
-        job.schedule_removal()
-        await job.run(bot.app)
 
 
 async def walk_a_session(her: Person, lang: str) -> None:
@@ -90,7 +83,7 @@ async def test_erase_deletes_the_whole_session_after_one_confirm(bot: Harness, l
     batches = [p["message_ids"] for m, p in her.api.calls if m == "deleteMessages"]
     assert all(len(b) <= 100 for b in batches)
     assert len(jobs(bot, "erase")) == 1
-    await run_jobs(bot, "erase")  # a few seconds later the line goes too
+    await bot.run_jobs("erase")  # a few seconds later the line goes too
     assert her.api.messages[her.chat_id] == {}
     assert all_ids_ever(her) <= ids_asked_deleted(her)
 
@@ -102,7 +95,7 @@ async def test_erase_command_and_a_long_history_after_a_restart(bot: Harness) ->
     await her.send("/erase")
     assert "Erase this chat now?" in her.screen.text
     await her.press(her.screen.buttons()[0][0][1])
-    await run_jobs(bot, "erase")
+    await bot.run_jobs("erase")
     assert her.api.messages[her.chat_id] == {}
 
 
@@ -130,7 +123,7 @@ async def test_auto_erase_travels_in_the_buttons_and_fires_after_she_stops(
     (job,) = jobs(bot, "auto-erase")  # re-armed, still one
     assert job.next_t is not None and job.next_t >= first_due
     calls_before = len(her.api.calls)
-    await run_jobs(bot, "auto-erase")
+    await bot.run_jobs("auto-erase")
     assert her.api.messages[her.chat_id] == {}
     assert all_ids_ever(her) <= ids_asked_deleted(her)
     after = [m for m, _ in her.api.calls[calls_before:]]
@@ -167,9 +160,9 @@ async def test_typed_messages_vanish_unless_switched_off(tmp_path: Path, lang: s
     for delete in (True, False):
         folder = tmp_path / ("deleting" if delete else "keeping")
         folder.mkdir()
-        harness = Harness(folder, delete_user_messages=delete)
-        await harness.start(as_yaml(standard_entries()))
-        try:
+        async with Harness(
+            folder, delete_user_messages=delete, directory=standard_directory()
+        ) as harness:
             her = harness.person(lang)
             typed = [await her.send("I am at the market"), await her.send("/start")]
             await her.tap("🔒")
@@ -181,8 +174,6 @@ async def test_typed_messages_vanish_unless_switched_off(tmp_path: Path, lang: s
                 assert (kept, set(ids) <= asked) == ([], True)
             else:
                 assert (kept, asked) == (ids, set())
-        finally:
-            await harness.stop()
 
 
 class Clock:
@@ -194,12 +185,10 @@ class Clock:
 
 @pytest.mark.parametrize("lang", LANGS)
 async def test_flood_gets_one_calm_line_then_silence(tmp_path: Path, lang: str) -> None:
-    harness = Harness(tmp_path, flood_guard=True)
-    await harness.start(as_yaml(standard_entries()))
-    clock = Clock()
-    assert harness.app is not None
-    harness.app.bot_data["core"].flood = FloodGuard(clock=clock)
-    try:
+    async with Harness(tmp_path, flood_guard=True, directory=standard_directory()) as harness:
+        clock = Clock()
+        assert harness.app is not None
+        harness.core.flood = FloodGuard(clock=clock)
         her, other = harness.person(lang), harness.person("en")
         for i in range(25):
             await her.send(f"spam {i}")
@@ -211,8 +200,6 @@ async def test_flood_gets_one_calm_line_then_silence(tmp_path: Path, lang: str) 
         clock.now += 60  # after a while she is heard again
         await her.send("/start")
         assert her.screen.buttons()
-    finally:
-        await harness.stop()
 
 
 async def test_no_list_of_users_is_kept_in_memory(bot: Harness) -> None:
@@ -230,15 +217,15 @@ async def test_a_tap_still_being_answered_cannot_outlive_an_erase(
 ) -> None:
     import asyncio
 
-    from bot import directory
+    from bot.directory import queries
 
-    slow_list = directory.list_for_need
+    slow_list = queries.list_for_need
 
     async def slowly(*args, **kwargs):  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.3)
         return await slow_list(*args, **kwargs)
 
-    monkeypatch.setattr(directory, "list_for_need", slowly)
+    monkeypatch.setattr(queries, "list_for_need", slowly)
     her = bot.person("en")
     await her.send("/start")
     await her.tap("In China")
@@ -273,11 +260,11 @@ async def test_typing_does_not_switch_auto_erase_off(bot: Harness) -> None:
 async def test_auto_erase_after_a_flood_takes_her_last_messages_too(tmp_path: Path) -> None:
     """With her typed messages kept (DELETE_USER_MESSAGES=false), the last ones a flood left
     unanswered are newer than anything the bot sent: auto-erase must still delete them."""
-    harness = Harness(tmp_path, flood_guard=True, delete_user_messages=False)
-    await harness.start(as_yaml(standard_entries()))
-    assert harness.app is not None
-    harness.app.bot_data["core"].flood = FloodGuard(clock=Clock())
-    try:
+    async with Harness(
+        tmp_path, flood_guard=True, delete_user_messages=False, directory=standard_directory()
+    ) as harness:
+        assert harness.app is not None
+        harness.core.flood = FloodGuard(clock=Clock())
         her = harness.person("en")
         await her.send("/safety")
         await her.tap("⏱")
@@ -290,29 +277,23 @@ async def test_auto_erase_after_a_flood_takes_her_last_messages_too(tmp_path: Pa
         unanswered = [i for i in typed if i > max(bots)]
         assert len(unanswered) >= 3, (typed, bots)  # the flood left these without an answer
         assert set(typed) <= set(her.api.messages[her.chat_id])  # kept, as set
-        await run_jobs(harness, "auto-erase")
+        await harness.run_jobs("auto-erase")
         assert her.api.messages[her.chat_id] == {}
         assert set(unanswered) <= ids_asked_deleted(her)
         assert all_ids_ever(her) <= ids_asked_deleted(her)
-    finally:
-        await harness.stop()
 
 
 async def test_erase_gets_through_a_flood_and_typing_is_removed(tmp_path: Path) -> None:
-    harness = Harness(tmp_path, flood_guard=True)
-    await harness.start(as_yaml(standard_entries()))
-    assert harness.app is not None
-    harness.app.bot_data["core"].flood = FloodGuard(clock=Clock())
-    try:
+    async with Harness(tmp_path, flood_guard=True, directory=standard_directory()) as harness:
+        assert harness.app is not None
+        harness.core.flood = FloodGuard(clock=Clock())
         her = harness.person("en")
         for i in range(22):
             await her.send(f"panic {i}")
         held = await her.send("my address is 5 River Road")
-        await run_jobs(harness, "tidy")  # what was held back is deleted a few seconds later
+        await harness.run_jobs("tidy")  # what was held back is deleted a few seconds later
         assert held["message"]["message_id"] not in her.api.messages[her.chat_id]
         await her.send("/erase")
         await her.press(her.screen.buttons()[0][0][1])
-        await run_jobs(harness, "erase")
+        await harness.run_jobs("erase")
         assert her.api.messages[her.chat_id] == {}
-    finally:
-        await harness.stop()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import screens
-from bot.callback import Nav, Screen, decode
-from bot.directory import Page
-from bot.directory_file import EntryModel
+from bot.directory.queries import Page
+from bot.directory.schema import EntryModel
 from bot.i18n import Texts
+from bot.menus import screens
+from bot.menus.callback import Nav, Screen, decode
 from bot.taxonomy import NEEDS
 from tests.harness import telegram_length
 

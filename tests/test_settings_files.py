@@ -303,7 +303,7 @@ def test_a_database_that_refuses_the_login_is_one_line(
 
 
 def test_a_socket_url_is_shown_as_written() -> None:
-    from bot import database
+    from bot.db import database
 
     url = "postgresql+asyncpg://helpline@/helpline?host=/run/postgresql"
     assert database.describe(url) == url

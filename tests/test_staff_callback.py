@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import callback
-from bot.callback import MAX_BYTES, BadCallback
-from bot.staff_callback import Act, Tap, decode, encode, is_staff_data
+from bot.desk.callback import Act, Tap, decode, encode, is_staff_data
+from bot.menus import callback
+from bot.menus.callback import MAX_BYTES, BadCallback
 from bot.taxonomy import USER_LANGUAGES
 
 # Written out here rather than taken from the codec, so that a change to it shows.

@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import database, directory, directory_file, proposals, staff
-from bot.models import Proposal
+from bot.db import database
+from bot.db.models import Proposal
+from bot.desk import proposals, staff
+from bot.directory import file_format, queries
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry
 from tests.harness import load_directory
@@ -206,13 +208,13 @@ async def test_an_uploaded_file_keeps_notes_it_says_nothing_of_and_drafts_only_c
 ) -> None:
     noted = [entry("cn-shelter", internal_note="n1"), entry("kr-clinic", regions=["KR"])]
     async with sessions() as session, session.begin():
-        await directory.replace_all(session, directory_file.parse(as_yaml(noted)))
+        await queries.replace_all(session, file_format.parse(as_yaml(noted)))
     same = [entry("cn-shelter"), entry("kr-clinic", regions=["KR"])]  # no notes in the file
     renoted = [entry("cn-shelter", internal_note="n2"), entry("kr-clinic", regions=["KR"])]
     async with sessions() as session, session.begin():
-        made = await proposals.from_file(session, ANNA, directory_file.parse(as_yaml(same)))
+        made = await proposals.from_file(session, ANNA, file_format.parse(as_yaml(same)))
         assert made.proposals == [] and made.unchanged == ["cn-shelter", "kr-clinic"]
-        made = await proposals.from_file(session, ANNA, directory_file.parse(as_yaml(renoted)))
+        made = await proposals.from_file(session, ANNA, file_format.parse(as_yaml(renoted)))
         assert [p.entry_id for p in made.proposals] == ["cn-shelter"]
         assert "n2" in made.proposals[0].proposed and "n1" in made.proposals[0].base
         assert made.unchanged == ["kr-clinic"]

@@ -12,15 +12,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import stats
-from bot.callback import Screen, decode
-from bot.models import DailyCount
-from bot.stats import iso_week
-from bot.stats_periods import week_of
+from bot.db.models import DailyCount
+from bot.menus.callback import Screen, decode
+from bot.stats import counting
+from bot.stats.counting import iso_week
+from bot.stats.periods import week_of
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
-from tests.directory_data import as_yaml, standard_entries
-from tests.harness import Harness, Person
+from tests.harness import Harness, Person, standard_directory
 from tests.test_cli import helpline
 from tests.test_suppression import recoverable
 
@@ -36,8 +35,8 @@ def backdate(harness: Harness) -> None:
     """Count as on TODAY, and show statistics as just after its week."""
     assert harness.app is not None
     noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
-    core = harness.app.bot_data["core"]
-    core.counter = stats.UsageCounter(clock=lambda: noon)
+    core = harness.core
+    core.counter = counting.UsageCounter(clock=lambda: noon)
     core.now = lambda: AFTER
 
 
@@ -59,8 +58,8 @@ async def journey(her: Person, place: str, need: str | None, *, open_card: bool 
 
 async def flush(harness: Harness) -> None:
     assert harness.app is not None
-    core = harness.app.bot_data["core"]
-    await stats.flush(core.counter, core.sessions)
+    core = harness.core
+    await counting.flush(core.counter, core.sessions)
 
 
 def report(tmp_path: Path, *args: str) -> dict[str, Any]:
@@ -204,14 +203,10 @@ def check_against_truth(report: dict[str, Any], truth: dict[Any, int]) -> None:
 
 
 async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    backdate(harness)
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        backdate(harness)
         await drive(harness)
         await flush(harness)
-    finally:
-        await harness.stop()
     data = report(tmp_path)
     assert data["min_count"] == 10 and data["to"] == WEEK.last.isoformat()
     assert data["totals"] == {"sessions": 54, "unique_users_at_most": 53, "erases": "<10"}
@@ -230,23 +225,16 @@ async def test_counts_are_exact_and_small_ones_hidden(tmp_path: Path) -> None:
 
 
 async def test_a_restart_keeps_what_was_counted(tmp_path: Path) -> None:
-    first = Harness(tmp_path)
-    await first.start(as_yaml(standard_entries()))
-    backdate(first)
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as first:
+        backdate(first)
         for _ in range(12):
             await journey(first.person("ko"), "KR", None)
-    finally:
-        await first.stop()  # writes at shutdown
-    second = Harness(tmp_path)
-    await second.start()
-    backdate(second)
-    try:
+    # The first bot has stopped, and wrote at shutdown what it held.
+    async with Harness(tmp_path) as second:
+        backdate(second)
         for _ in range(11):
             await journey(second.person("ko"), "KR", None)
         await flush(second)
-    finally:
-        await second.stop()
     data = report(tmp_path)
     assert data["totals"]["sessions"] == 23
     assert data["by_place"]["KR"] == 23
@@ -295,17 +283,13 @@ async def test_table_and_csv_show_the_same_suppressed_numbers(tmp_path: Path) ->
     """Cell by cell: every number the CSV gives, the table gives the same, and every number
     the CSV hides the table hides (the need x place cells it hides are summed up in one
     line, never listed); the table shows nothing the CSV does not."""
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    backdate(harness)
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        backdate(harness)
         for _ in range(11):
             await journey(harness.person("zh"), "CN", "health")
         for _ in range(3):
             await journey(harness.person("en"), "KR", "legal")
         await flush(harness)
-    finally:
-        await harness.stop()
     env = {"DATABASE_URL": databases.url_for(tmp_path)}
     outputs = {}
     for fmt in ("table", "csv"):
@@ -348,8 +332,8 @@ def test_no_hidden_number_of_a_week_or_its_month_can_be_worked_out() -> None:
     the suppression code), weeks and month together, the month being the sum of its weeks."""
     import random
 
-    from bot.stats_periods import month, weeks_of
-    from bot.stats_publish import Published, decide
+    from bot.stats.periods import month, weeks_of
+    from bot.stats.publish import Published, decide
 
     rng = random.Random(5)
     november = month(2026, 11)
@@ -434,16 +418,14 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 @pytest.mark.parametrize("lang", ["ko", "zh", "en"])
 async def test_admins_see_numbers_and_a_chart(tmp_path: Path, lang: str) -> None:
-    harness = Harness(tmp_path, admin_ids=(ADMIN,))
-    await harness.start(as_yaml(standard_entries()))
-    backdate(harness)
-    try:
+    async with Harness(tmp_path, admin_ids=(ADMIN,), directory=standard_directory()) as harness:
+        backdate(harness)
         for _ in range(12):
             await journey(harness.person("zh"), "CN", "health")
         await flush(harness)
         admin = harness.person(lang, user_id=ADMIN)
         await admin.send("/stats")
-        photos = [p for m, p in harness.fake.api.calls if m == "sendPhoto"]
+        photos = harness.sent("sendPhoto")
         assert len(photos) == 1
         width, height = png_size(photos[0]["photo"])
         assert 400 <= width <= 2000 and 300 <= height <= 2000
@@ -458,16 +440,12 @@ async def test_admins_see_numbers_and_a_chart(tmp_path: Path, lang: str) -> None
         months = harness.fake.api.messages[ADMIN][screen.message_id]
         assert "✓" in months.buttons()[0][1][0]
         assert "<b>12</b>" not in months.text  # its month is not over
-        assert len([1 for m, _ in harness.fake.api.calls if m == "sendPhoto"]) == 1
-    finally:
-        await harness.stop()
+        assert len(harness.sent("sendPhoto")) == 1
 
 
 async def test_to_everyone_else_stats_does_not_exist(tmp_path: Path) -> None:
-    harness = Harness(tmp_path, admin_ids=(ADMIN,))
-    await harness.start(as_yaml(standard_entries()))
-    backdate(harness)
-    try:
+    async with Harness(tmp_path, admin_ids=(ADMIN,), directory=standard_directory()) as harness:
+        backdate(harness)
         her = harness.person("en")
         await her.send("/stats")
         unknown_text = her.screen.text
@@ -476,15 +454,13 @@ async def test_to_everyone_else_stats_does_not_exist(tmp_path: Path) -> None:
         for days in (7, 30, 90, 5):
             await her.press(f"2.z.en.-.-.{days}.0.-.-")
             assert her.answer is not None and "old" in her.answer["text"]
-        assert not [m for m, _ in harness.fake.api.calls if m == "sendPhoto"]
+        assert not harness.sent("sendPhoto")
         assert "Usage" not in her.screen.text
-    finally:
-        await harness.stop()
 
 
 def test_unique_users_once_a_day_with_a_new_key_each_day() -> None:
     now = [dt.datetime(2026, 11, 29, 23, 59, tzinfo=dt.UTC)]
-    counter = stats.UsageCounter(clock=lambda: now[0])
+    counter = counting.UsageCounter(clock=lambda: now[0])
     counter.see_user(7001)
     counter.see_user(7001)
     counter.see_user(7002)
@@ -499,8 +475,8 @@ def test_unique_users_once_a_day_with_a_new_key_each_day() -> None:
 
 
 async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
-    from bot import database
-    from bot.models import DailyCount, WeeklyNeedPlace
+    from bot.db import database
+    from bot.db.models import DailyCount, WeeklyNeedPlace
 
     url = databases.url_for(tmp_path, "r")
     engine = database.make_engine(url)
@@ -508,15 +484,15 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
     sessions = database.make_sessionmaker(engine)
     today = dt.date(2026, 11, 29)
     old, recent = today - dt.timedelta(days=731), today - dt.timedelta(days=729)
-    counter = stats.UsageCounter(clock=lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
+    counter = counting.UsageCounter(clock=lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
     batch = counter.take()
     batch.daily[(old, "sessions", "")] = 12
     batch.daily[(recent, "sessions", "")] = 13
     batch.need_place[(old, "shelter", "CN")] = 14
     batch.need_place[(recent, "shelter", "CN")] = 15
     counter.put_back(batch)
-    await stats.flush(counter, sessions, everything=True)
-    await stats.delete_older_than(sessions, today, 730)
+    await counting.flush(counter, sessions, everything=True)
+    await counting.delete_older_than(sessions, today, 730)
     async with sessions() as session:
         days = {d.day: d.count for d in (await session.scalars(select(DailyCount))).all()}
         weeks = {w.week for w in (await session.scalars(select(WeeklyNeedPlace))).all()}
@@ -526,24 +502,24 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
 
 
 async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: Path) -> None:
-    from bot import database
+    from bot.db import database
 
     url = databases.url_for(tmp_path, "f")
     engine = database.make_engine(url)
     await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
-    counter = stats.UsageCounter(min_users=3)
+    counter = counting.UsageCounter(min_users=3)
     for person in range(3):
         counter.add("sessions", by=person)
-    await stats.flush(counter, sessions)
+    await counting.flush(counter, sessions)
     for person in range(4):
         counter.add("sessions", by=person)
     broken = database.make_sessionmaker(
         database.make_engine(f"sqlite+aiosqlite:///{tmp_path}/no/such/dir.db")
     )
     with pytest.raises(Exception):  # noqa: B017 - any database error
-        await stats.flush(counter, broken)
-    await stats.flush(counter, sessions)  # the four were kept and arrive now
+        await counting.flush(counter, broken)
+    await counting.flush(counter, sessions)  # the four were kept and arrive now
     async with sessions() as session:
         total = await session.scalar(select(func.sum(DailyCount.count)))
     await engine.dispose()
@@ -555,14 +531,14 @@ async def test_this_week_is_never_reported(tmp_path: Path) -> None:
     publishes and shows only what is over."""
     url = databases.url_for(tmp_path, "cli")
     assert helpline("db", "upgrade", cwd=tmp_path).returncode == 0
-    from bot import database
+    from bot.db import database
 
     engine = database.make_engine(url)
     now = dt.datetime.now(dt.UTC)
-    counter = stats.UsageCounter(clock=lambda: now)
+    counter = counting.UsageCounter(clock=lambda: now)
     for person in range(12):
         counter.add("sessions", by=person)
-    await stats.flush(counter, database.make_sessionmaker(engine))
+    await counting.flush(counter, database.make_sessionmaker(engine))
     await engine.dispose()
     for period in ("week", "month"):
         out = helpline("stats", "--period", period, "--format", "json", cwd=tmp_path)
@@ -572,7 +548,7 @@ async def test_this_week_is_never_reported(tmp_path: Path) -> None:
 
 
 def test_a_report_counts_once_per_person_and_day() -> None:
-    counter = stats.UsageCounter(clock=lambda: dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC))
+    counter = counting.UsageCounter(clock=lambda: dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC))
     for _ in range(10):
         counter.add_once(7001, "not_working", "some-entry")
     counter.add_once(7002, "not_working", "some-entry")
@@ -585,16 +561,13 @@ def test_a_report_counts_once_per_person_and_day() -> None:
 async def test_an_admin_added_on_the_server_sees_stats_and_a_volunteer_does_not(
     tmp_path: Path,
 ) -> None:
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
         assert harness.app is not None
-        core = harness.app.bot_data["core"]
-        from bot import staff
+        core = harness.core
+        from bot.desk import staff
 
-        await staff.add(core.sessions, 515151, "admin", TODAY)
-        await staff.add(core.sessions, 525252, "volunteer", TODAY)
-        core.staff_ids.forget()
+        await harness.add_staff("admin", 515151)
+        await harness.add_staff("volunteer", 525252)
         admin = harness.person("en", user_id=515151)
         await admin.send("/stats")
         assert "No complete period has been published yet." in admin.screen.text
@@ -604,5 +577,3 @@ async def test_an_admin_added_on_the_server_sees_stats_and_a_volunteer_does_not(
         await staff.remove(core.sessions, 515151)  # still remembered: checked in the database
         await admin.send("/stats")  # checked again on every update
         assert "only with the buttons" in admin.screen.text
-    finally:
-        await harness.stop()

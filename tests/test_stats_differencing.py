@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from bot import database, stats, stats_publish, stats_report, stats_screen
-from bot.stats_periods import Kind, week_of
+from bot.db import database
+from bot.stats import counting, publish, report, screen
+from bot.stats.periods import Kind, week_of
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
 
@@ -54,7 +55,7 @@ async def simulate(url: str) -> dict[Unknown, int]:
     user = 100
     for day in days_of(FIRST, FIRST + dt.timedelta(days=DAYS - 1)):
         noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-        counter = stats.UsageCounter(clock=lambda noon=noon: noon, min_users=MIN)
+        counter = counting.UsageCounter(clock=lambda noon=noon: noon, min_users=MIN)
         for _ in range(rng.randint(4, 30)):  # many days below the threshold
             user += 1
             counter.see_user(user)
@@ -81,7 +82,7 @@ async def simulate(url: str) -> dict[Unknown, int]:
             if rng.random() < 0.08:
                 counter.add("erases", by=user)
                 truth[("e", day)] += 1
-        await stats.flush(counter, sessions, everything=True)
+        await counting.flush(counter, sessions, everything=True)
     await engine.dispose()
     return truth
 
@@ -197,8 +198,8 @@ async def admin_views(
     for kind in Kind:
         back = 0
         while True:
-            page = stats_screen.page_of(kind, back)
-            shown = await stats_screen.report_for(sessions, now, page, MIN, retention_days)
+            page = screen.page_of(kind, back)
+            shown = await screen.report_for(sessions, now, page, MIN, retention_days)
             if shown.report is None:
                 break
             found.append(shown.report)
@@ -206,21 +207,21 @@ async def admin_views(
                 break
             back += 1
         async with sessions() as session:
-            periods = await stats_publish.published(session, kind, FIRST, now.date())
+            periods = await publish.published(session, kind, FIRST, now.date())
             reports = [
-                stats_report.report(p, await stats_publish.weeks_published(session, p.period))
+                report.report(p, await publish.weeks_published(session, p.period))
                 if kind is Kind.MONTH
-                else stats_report.report(p)
+                else report.report(p)
                 for p in periods
             ]
-        csv_cells = parse_csv(stats_report.to_csv(reports)) if reports else {}
+        csv_cells = parse_csv(report.to_csv(reports)) if reports else {}
         visible: list[str] = []
-        for report in reports:
-            for row in stats_report.rows(report):
-                assert csv_cells[(report["period"], *row[:3])] == str(row[3])
+        for shown in reports:
+            for row in report.rows(shown):
+                assert csv_cells[(shown["period"], *row[:3])] == str(row[3])
                 if isinstance(row[3], int):
                     visible.append(str(row[3]))
-        table = parse_table(stats_report.to_table(reports))
+        table = parse_table(report.to_table(reports))
         assert sorted(n for n in table if not n.startswith("<")) == sorted(visible)
         found += reports
     return found

@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot import database, stats, stats_publish
-from bot.models import DailyCount, PublishedCell, WeeklyNeedPlace
-from bot.stats_periods import GRACE, Kind, month, month_of, over_since, parse, week_of, weeks_of
+from bot.db import database
+from bot.db.models import DailyCount, PublishedCell, WeeklyNeedPlace
+from bot.stats import counting, publish
+from bot.stats.periods import GRACE, Kind, month, month_of, over_since, parse, week_of, weeks_of
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
 
@@ -68,11 +69,11 @@ async def test_a_published_week_never_changes(tmp_path: Path) -> None:
 
     async def count(day: dt.date, people: int) -> None:
         noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-        counter = stats.UsageCounter(clock=lambda: noon)
+        counter = counting.UsageCounter(clock=lambda: noon)
         for person in range(people):
             counter.add("sessions", by=person)
             counter.add_need_in_place("shelter", "CN", by=person)
-        await stats.flush(counter, sessions, everything=True)
+        await counting.flush(counter, sessions, everything=True)
 
     async def cells() -> dict[tuple[str, str], tuple[int, bool]]:
         async with sessions() as session:
@@ -91,12 +92,12 @@ async def test_a_published_week_never_changes(tmp_path: Path) -> None:
             await count(week.first + dt.timedelta(days=1), 12)
         first_week = weeks_of(november)[0]
         after_it = dt.datetime.combine(first_week.last, dt.time(), dt.UTC) + dt.timedelta(days=2)
-        assert await stats_publish.publish_due(sessions, after_it, 10, 730) == [first_week.label]
+        assert await publish.publish_due(sessions, after_it, 10, 730) == [first_week.label]
         before = await cells()
         assert before[(first_week.label, "need:shelter")] == (12, False)
         await count(first_week.first, 5)  # late
         after_month = dt.datetime.combine(november.last, dt.time(2), dt.UTC) + dt.timedelta(days=1)
-        published = await stats_publish.publish_due(sessions, after_month, 10, 730)
+        published = await publish.publish_due(sessions, after_month, 10, 730)
         assert published == [w.label for w in weeks_of(november)[1:]] + [november.label]
         again = await cells()
         assert {k: v for k, v in again.items() if k[0] == first_week.label} == {
@@ -104,7 +105,7 @@ async def test_a_published_week_never_changes(tmp_path: Path) -> None:
         }
         # The month is the sum of its weeks as published, not of the late counts.
         assert again[(november.label, "need:shelter")] == (48, False)
-        assert await stats_publish.publish_due(sessions, after_month, 10, 730) == []
+        assert await publish.publish_due(sessions, after_month, 10, 730) == []
         async with sessions() as session:
             total = await session.scalar(select(func.count()).select_from(PublishedCell))
         assert total == len(again)
@@ -122,22 +123,20 @@ async def test_published_periods_are_read_by_kind_and_dates_and_go_with_their_re
     try:
         for week in weeks:
             noon = dt.datetime.combine(week.first, dt.time(12), tzinfo=dt.UTC)
-            counter = stats.UsageCounter(clock=lambda noon=noon: noon)  # type: ignore[misc]
+            counter = counting.UsageCounter(clock=lambda noon=noon: noon)  # type: ignore[misc]
             for person in range(12):
                 counter.add("sessions", by=person)
                 counter.add_need_in_place("shelter", "CN", by=person)
-            await stats.flush(counter, sessions, everything=True)
+            await counting.flush(counter, sessions, everything=True)
         after = dt.datetime.combine(november.last, dt.time(2), dt.UTC) + dt.timedelta(days=1)
-        await stats_publish.publish(sessions, weeks[2], 10)  # one published ahead of its turn
-        await stats_publish.publish_due(sessions, after, 10, 730)
+        await publish.publish(sessions, weeks[2], 10)  # one published ahead of its turn
+        await publish.publish_due(sessions, after, 10, 730)
 
         async with sessions() as session:
-            inside = await stats_publish.published(
+            inside = await publish.published(
                 session, Kind.WEEK, weeks[1].first, weeks[-1].last - dt.timedelta(days=1)
             )
-            months = await stats_publish.published(
-                session, Kind.MONTH, november.first, after.date()
-            )
+            months = await publish.published(session, Kind.MONTH, november.first, after.date())
         # Only the weeks lying wholly in the dates, oldest first; no month among them.
         assert [p.period for p in inside] == weeks[1:-1]
         assert [p.period for p in months] == [november]
@@ -148,9 +147,9 @@ async def test_published_periods_are_read_by_kind_and_dates_and_go_with_their_re
         # A month is published by its totals and groups; its days are its weeks' to show.
         assert not [name for name in months[0].cells if name[0] == "day"]
 
-        await stats_publish.delete_published_before(sessions, weeks[1].last)
+        await publish.delete_published_before(sessions, weeks[1].last)
         async with sessions() as session:
-            kept = await stats_publish.published(session, Kind.WEEK, november.first, november.last)
+            kept = await publish.published(session, Kind.WEEK, november.first, november.last)
             cells = await session.scalar(
                 select(func.count())
                 .select_from(PublishedCell)
@@ -176,7 +175,7 @@ async def test_daily_counts_are_kept_for_the_retention_and_weekly_ones_by_their_
                 session.add(DailyCount(day=day, metric="sessions", key="", count=11))
             for week in ("2026-W43", "2026-W44", "2026-W49"):
                 session.add(WeeklyNeedPlace(week=week, need="shelter", place="CN", count=11))
-        await stats.delete_older_than(sessions, today, 30)
+        await counting.delete_older_than(sessions, today, 30)
         async with sessions() as session:
             days = list(await session.scalars(select(DailyCount.day).order_by(DailyCount.day)))
             weeks = list(
@@ -197,14 +196,14 @@ async def test_a_week_is_published_with_every_number_it_has_named_once(tmp_path:
     week = week_of(dt.date(2026, 11, 18))
     wednesday = dt.datetime.combine(dt.date(2026, 11, 18), dt.time(12), tzinfo=dt.UTC)
     try:
-        counter = stats.UsageCounter(clock=lambda: wednesday)
+        counter = counting.UsageCounter(clock=lambda: wednesday)
         for person in range(12):
             counter.add("sessions", by=person)
             counter.add_need_in_place("shelter", "CN", by=person)
-        await stats.flush(counter, sessions, everything=True)
-        assert await stats_publish.publish(sessions, week, 10)
+        await counting.flush(counter, sessions, everything=True)
+        assert await publish.publish(sessions, week, 10)
         async with sessions() as session:
-            (published,) = (await stats_publish.published_labels(session, [week.label])).values()
+            (published,) = (await publish.published_labels(session, [week.label])).values()
     finally:
         await engine.dispose()
     expected = {

@@ -9,11 +9,11 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from bot import database, stats
-from bot.callback import Screen, decode
-from bot.models import DailyCount, WeeklyNeedPlace
-from tests.directory_data import as_yaml, standard_entries
-from tests.harness import Harness, Person
+from bot.db import database
+from bot.db.models import DailyCount, WeeklyNeedPlace
+from bot.menus.callback import Screen, decode
+from bot.stats import counting
+from tests.harness import Harness, Person, standard_directory
 
 ADMIN = 434343
 REAL_TODAY = dt.datetime.now(dt.UTC).date()
@@ -22,16 +22,16 @@ WEEK_START = REAL_TODAY - dt.timedelta(days=REAL_TODAY.weekday() + 14)
 WEDNESDAY_NOON = dt.datetime.combine(WEEK_START + dt.timedelta(days=2), dt.time(12), dt.UTC)
 
 
-def at(harness: Harness, counting: dt.datetime, viewing: dt.datetime | None = None) -> list[Any]:
-    """Count as if it were `counting`, and show statistics as if it were `viewing`. Returns
+def at(harness: Harness, counted: dt.datetime, viewing: dt.datetime | None = None) -> list[Any]:
+    """Count as if it were `counted`, and show statistics as if it were `viewing`. Returns
     the counting clock, which the test may move."""
     assert harness.app is not None
-    core = harness.app.bot_data["core"]
-    clock = [counting]
-    counter = stats.UsageCounter(clock=lambda: clock[0])
+    core = harness.core
+    clock = [counted]
+    counter = counting.UsageCounter(clock=lambda: clock[0])
     counter.min_users = 10
     core.counter = counter
-    seen = viewing or counting
+    seen = viewing or counted
     core.today = lambda: seen.date()
     core.now = lambda: seen
     return clock
@@ -52,7 +52,7 @@ async def journey(her: Person, place: str, need: str, *, card: str | None = None
 async def stored(harness: Harness) -> int:
     """Everything counted so far in the database (an upsert adds to rows already there)."""
     assert harness.app is not None
-    async with harness.app.bot_data["core"].sessions() as session:
+    async with harness.core.sessions() as session:
         daily = await session.scalar(select(func.sum(DailyCount.count)))
         weekly = await session.scalar(select(func.sum(WeeklyNeedPlace.count)))
     return int(daily or 0) + int(weekly or 0)
@@ -61,8 +61,8 @@ async def stored(harness: Harness) -> int:
 async def flush_job(harness: Harness) -> None:
     """What the bot's minute job does."""
     assert harness.app is not None
-    core = harness.app.bot_data["core"]
-    await stats.flush(core.counter, core.sessions)
+    core = harness.core
+    await counting.flush(core.counter, core.sessions)
 
 
 def admin_text(harness: Harness) -> str:
@@ -72,10 +72,8 @@ def admin_text(harness: Harness) -> str:
 async def test_a_write_waits_until_it_mixes_ten_people(tmp_path: Path) -> None:
     """Fewer than STATS_MIN_COUNT people: nothing is written by the minute job; the tenth
     person's counts release the batch; then the day's end, then shutdown, write the rest."""
-    harness = Harness(tmp_path)
-    await harness.start(as_yaml(standard_entries()))
-    clock = at(harness, WEDNESDAY_NOON)
-    try:
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        clock = at(harness, WEDNESDAY_NOON)
         for _ in range(9):
             await journey(harness.person("ko"), "CN", "shelter")
             await flush_job(harness)
@@ -94,8 +92,7 @@ async def test_a_write_waits_until_it_mixes_ten_people(tmp_path: Path) -> None:
         await journey(harness.person("en"), "OTHER", "community")  # the new day
         await flush_job(harness)
         assert await stored(harness) == after_midnight
-    finally:
-        await harness.stop()  # shutdown writes whatever is held
+    # Stopped: shutdown wrote whatever was held.
     engine = database.make_engine(harness.db_url)
     try:
         async with database.make_sessionmaker(engine)() as session:
@@ -116,12 +113,10 @@ async def test_a_write_waits_until_it_mixes_ten_people(tmp_path: Path) -> None:
 async def test_viewing_statistics_writes_nothing_and_shows_nothing_moving(tmp_path: Path) -> None:
     """An admin who looks twice, a few minutes apart, sees the same: no view holds today or
     this week, and building one never writes the counts held in memory."""
-    harness = Harness(tmp_path, admin_ids=(ADMIN,))
-    await harness.start(as_yaml(standard_entries()))
-    clock = at(harness, WEDNESDAY_NOON)
-    this_week = WEDNESDAY_NOON + dt.timedelta(days=7)
-    core = harness.app.bot_data["core"] if harness.app else None
-    try:
+    async with Harness(tmp_path, admin_ids=(ADMIN,), directory=standard_directory()) as harness:
+        clock = at(harness, WEDNESDAY_NOON)
+        this_week = WEDNESDAY_NOON + dt.timedelta(days=7)
+        core = harness.core if harness.app else None
         for _ in range(12):  # last week
             await journey(harness.person("ko"), "CN", "shelter")
         await flush_job(harness)
@@ -139,18 +134,14 @@ async def test_viewing_statistics_writes_nothing_and_shows_nothing_moving(tmp_pa
         await admin.send("/stats")
         assert await stored(harness) == before, "viewing statistics wrote counts"
         assert admin_text(harness) == first
-    finally:
-        await harness.stop()
     assert "<b>12</b>" in first  # last week's shelter choices are there
     assert "Health" not in first.split("Need and place")[-1]  # this week's are not
 
 
 async def test_lists_name_only_entries_whose_count_is_shown(tmp_path: Path) -> None:
     """Three people opened a contact: listing it, even as "<10", would say someone did."""
-    harness = Harness(tmp_path, admin_ids=(ADMIN,))
-    await harness.start(as_yaml(standard_entries()))
-    at(harness, WEDNESDAY_NOON, viewing=WEDNESDAY_NOON + dt.timedelta(days=5))
-    try:
+    async with Harness(tmp_path, admin_ids=(ADMIN,), directory=standard_directory()) as harness:
+        at(harness, WEDNESDAY_NOON, viewing=WEDNESDAY_NOON + dt.timedelta(days=5))
         for card in ("cn-shelter-ko", "cn-shelter-zh"):
             for _ in range(12):
                 await journey(harness.person("en"), "CN", "shelter", card=card)
@@ -159,8 +150,6 @@ async def test_lists_name_only_entries_whose_count_is_shown(tmp_path: Path) -> N
         await flush_job(harness)
         await harness.person("en", user_id=ADMIN).send("/stats")
         shown = admin_text(harness)
-    finally:
-        await harness.stop()
     assert "cn-shelter-all" not in shown  # opened by three
     # One of the two twelves may be hidden too, or the three would be a subtraction away.
     assert "cn-shelter-ko: <b>12</b>" in shown or "cn-shelter-zh: <b>12</b>" in shown

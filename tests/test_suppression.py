@@ -6,7 +6,7 @@ import itertools
 import random
 from fractions import Fraction
 
-from bot.suppression import suppress
+from bot.stats.suppression import suppress
 
 
 def recoverable(values, equations, hidden):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter  # how PTB builds a call
 
-from bot.telegram_request import AiohttpRequest
+from bot.telegram.request import AiohttpRequest
 
 SECRET = "987654:transport-token-canary-that-must-not-travel"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.stats import UsageCounter
+from bot.stats.counting import UsageCounter
 
 NOON = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
 

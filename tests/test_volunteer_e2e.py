@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot import audit, directory, proposals, staff, stats
+from bot.db.models import DailyCount, Entry, Proposal
+from bot.desk import proposals, staff
+from bot.desk.callback import Act, Tap, decode, encode
+from bot.directory import audit, queries
 from bot.i18n import Texts
-from bot.models import DailyCount, Entry, Proposal
-from bot.staff_callback import Act, Tap, decode, encode
+from bot.stats import counting
 from tests import telegram_html
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry, standard_entries
 from tests.file_data import hostile_file, large_file
@@ -41,7 +43,7 @@ class Desk:
     @property
     def core(self):  # type: ignore[no-untyped-def]
         assert self.harness.app is not None
-        return self.harness.app.bot_data["core"]
+        return self.harness.core
 
     async def proposals(self) -> list[Proposal]:
         async with self.core.sessions() as session:
@@ -52,35 +54,31 @@ class Desk:
             return await session.get(Entry, entry_id)
 
 
+@contextlib.asynccontextmanager
 async def open_desk(
     tmp_path: Path,
     lang: str = "en",
     entries: list[dict[str, object]] | None = None,
     **settings: object,
-) -> Desk:
-    harness = Harness(tmp_path, admin_ids=str(ADMIN), **settings)
-    await harness.start(as_yaml(entries if entries is not None else standard_entries()))
-    assert harness.app is not None
-    core = harness.app.bot_data["core"]
-    await staff.add(core.sessions, ANNA, "volunteer", TODAY)
-    await staff.add(core.sessions, BORA, "volunteer", TODAY)
-    core.staff_ids.forget()  # as `helpline staff add` would be seen within half a minute
-    return Desk(
-        harness,
-        harness.person(lang, user_id=ADMIN),
-        harness.person(lang, user_id=ANNA),
-        harness.person(lang, user_id=BORA),
-        harness.person(lang),
-    )
+) -> AsyncIterator[Desk]:
+    """The bot with an admin and two volunteers (Anna, Bora), and a user; stopped on leaving."""
+    directory = as_yaml(entries if entries is not None else standard_entries())
+    async with Harness(tmp_path, admin_ids=str(ADMIN), directory=directory, **settings) as harness:
+        assert harness.app is not None
+        await harness.add_staff("volunteer", ANNA, BORA)
+        yield Desk(
+            harness,
+            harness.person(lang, user_id=ADMIN),
+            harness.person(lang, user_id=ANNA),
+            harness.person(lang, user_id=BORA),
+            harness.person(lang),
+        )
 
 
 @pytest.fixture
 async def desk(tmp_path: Path) -> AsyncIterator[Desk]:
-    opened = await open_desk(tmp_path)
-    try:
+    async with open_desk(tmp_path) as opened:
         yield opened
-    finally:
-        await opened.harness.stop()
 
 
 def _(lang: str, text: str) -> str:
@@ -127,9 +125,8 @@ async def test_a_proposal_is_reviewed_by_another_and_then_users_see_it(
 ) -> None:
     """The whole round trip, with staff and user in one language: the new name is written in
     her language, so the user sees it only once it is approved."""
-    d = await open_desk(tmp_path, lang)
-    new, old = NEW_NAMES[lang], OLD_NAMES[lang]
-    try:
+    async with open_desk(tmp_path, lang) as d:
+        new, old = NEW_NAMES[lang], OLD_NAMES[lang]
         before = await user_sees(d.user, "In China", "A safe place to stay", lang)
         assert old in before and new not in before
 
@@ -173,13 +170,10 @@ async def test_a_proposal_is_reviewed_by_another_and_then_users_see_it(
             ("verified_on", "", RECENT.isoformat(), TODAY.isoformat(), str(ANNA), str(BORA)),
             ("name", lang, old_text, new, str(ANNA), str(BORA)),
         ]  # correcting an entry is checking it: the new date is in the diff she approved
-    finally:
-        await d.harness.stop()
 
 
 async def test_self_approval_is_allowed_only_when_second_review_is_off(tmp_path: Path) -> None:
-    d = await open_desk(tmp_path, require_second_review="false")
-    try:
+    async with open_desk(tmp_path, require_second_review="false") as d:
         await propose_name(d.anna, "en", "cn-shelter-zh", "Solo Harbour")
         await d.anna.send("/volunteer")
         await d.anna.tap("Review (1)")
@@ -187,8 +181,6 @@ async def test_self_approval_is_allowed_only_when_second_review_is_off(tmp_path:
         await d.anna.tap("Approve")
         assert "Approved" in d.anna.screen.text
         assert "Solo Harbour" in await user_sees(d.user, "In China", "A safe place to stay")
-    finally:
-        await d.harness.stop()
 
 
 DECISIONS = ("Approve", "Reject")
@@ -270,9 +262,8 @@ async def test_a_recheck_of_a_hidden_entry_waits_for_a_second_review(
 ) -> None:
     """One volunteer's "still correct" must not bring back, alone, an entry that users no
     longer see: it becomes a proposal that another member of staff approves, in the trail."""
-    d = await open_desk(tmp_path, lang)
-    anna, bora = d.anna, d.bora
-    try:
+    async with open_desk(tmp_path, lang) as d:
+        anna, bora = d.anna, d.bora
         assert "Stale Shelter" not in await user_sees(
             d.user, "In China", "A safe place to stay", lang
         )
@@ -319,8 +310,6 @@ async def test_a_recheck_of_a_hidden_entry_waits_for_a_second_review(
         assert [(r.action, r.field, r.old, r.new, r.actor, r.approved_by) for r in trail[1:]] == [
             ("rechecked", "verified_on", STALE.isoformat(), TODAY.isoformat(), str(ANNA), str(BORA))
         ]
-    finally:
-        await d.harness.stop()
 
 
 async def test_a_recheck_of_a_visible_entry_is_one_tap(desk: Desk) -> None:
@@ -342,8 +331,7 @@ async def test_a_recheck_of_a_visible_entry_is_one_tap(desk: Desk) -> None:
 
 async def test_without_a_second_review_one_tap_brings_a_hidden_entry_back(tmp_path: Path) -> None:
     """REQUIRE_SECOND_REVIEW=false: a one-person deployment, where nobody could approve."""
-    d = await open_desk(tmp_path, require_second_review="false")
-    try:
+    async with open_desk(tmp_path, require_second_review="false") as d:
         await d.anna.send("/volunteer")
         await d.anna.tap("Re-check")
         await d.anna.tap("Stale Shelter")
@@ -357,8 +345,6 @@ async def test_without_a_second_review_one_tap_brings_a_hidden_entry_back(tmp_pa
         assert [(r.action, r.actor, r.old, r.new) for r in trail[1:]] == [
             ("rechecked", str(ANNA), STALE.isoformat(), TODAY.isoformat())
         ]
-    finally:
-        await d.harness.stop()
 
 
 async def test_an_entry_that_went_stale_after_its_screen_was_shown_needs_a_review(
@@ -368,8 +354,7 @@ async def test_an_entry_that_went_stale_after_its_screen_was_shown_needs_a_revie
     screen was drawn: past midnight the same button makes a proposal."""
     last_day = TODAY - dt.timedelta(days=180)
     entries = [*standard_entries(), entry("cn-edge", verified_on=last_day)]
-    d = await open_desk(tmp_path, entries=entries)
-    try:
+    async with open_desk(tmp_path, entries=entries) as d:
         await d.anna.send("/volunteer")
         await d.anna.tap("Find by id")
         await d.anna.send("cn-edge")
@@ -383,8 +368,6 @@ async def test_an_entry_that_went_stale_after_its_screen_was_shown_needs_a_revie
         [made] = await d.proposals()
         assert (made.kind, made.state, made.entry_id) == ("recheck", "open", "cn-edge")
         assert f"verified_on: {tomorrow.isoformat()}" in made.proposed
-    finally:
-        await d.harness.stop()
 
 
 async def test_two_volunteers_recheck_one_hidden_entry(desk: Desk) -> None:
@@ -423,14 +406,14 @@ async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
     """Three reports yesterday (today's count is not used: it moves by the minute); shown as
     a mark, never as a number."""
     clock = [dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(12), dt.UTC)]
-    desk.core.counter = stats.UsageCounter(clock=lambda: clock[0])
+    desk.core.counter = counting.UsageCounter(clock=lambda: clock[0])
     for _n in range(3):
         someone = desk.harness.person("en")
         await user_sees(someone, "In China", "A safe place to stay")
         await someone.tap("Bravo Shelter")
         await someone.tap("This contact did not work")
     clock[0] += dt.timedelta(days=1)  # yesterday is over: its counts are written
-    await stats.flush(desk.core.counter, desk.core.sessions)
+    await counting.flush(desk.core.counter, desk.core.sessions)
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Re-check")
     queue = [label for row in desk.anna.screen.buttons() for label, _d in row]
@@ -445,7 +428,7 @@ async def test_todays_reports_wait_for_the_day_to_end(desk: Desk) -> None:
         await user_sees(someone, "In China", "A safe place to stay")
         await someone.tap("Bravo Shelter")
         await someone.tap("This contact did not work")
-    await stats.flush(desk.core.counter, desk.core.sessions)
+    await counting.flush(desk.core.counter, desk.core.sessions)
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Re-check")
     queue = [label for row in desk.anna.screen.buttons() for label, _d in row]
@@ -512,7 +495,7 @@ async def test_a_file_with_an_error_is_refused_with_the_validators_words(desk: D
         " as help@example.org",
     ]
     async with desk.core.sessions() as session:
-        before = await directory.all_entries(session)
+        before = await queries.all_entries(session)
     await desk.anna.harness.deliver(
         desk.anna.api.user_sends_file(desk.anna.user, "fix.yaml", bad.encode())
     )
@@ -520,7 +503,7 @@ async def test_a_file_with_an_error_is_refused_with_the_validators_words(desk: D
     assert [line for line in shown if line.startswith("entry ")] == expected
     assert await desk.proposals() == []
     async with desk.core.sessions() as session:
-        assert await directory.all_entries(session) == before
+        assert await queries.all_entries(session) == before
 
 
 async def test_a_file_becomes_a_batch_of_proposals_shown_as_a_diff(desk: Desk) -> None:
@@ -561,8 +544,7 @@ async def test_a_rejection_reaches_its_author_with_the_reason(desk: Desk) -> Non
 
 async def test_the_digest_sends_exactly_what_waits(tmp_path: Path) -> None:
     fresh = [e for e in standard_entries() if e["id"] != "cn-stale"]
-    d = await open_desk(tmp_path, entries=fresh)
-    try:
+    async with open_desk(tmp_path, entries=fresh) as d:
         assert d.harness.app is not None and d.harness.app.job_queue is not None
         [job] = d.harness.app.job_queue.get_jobs_by_name("digest")
         assert job.next_t is not None and job.next_t.hour == 8
@@ -587,8 +569,6 @@ async def test_the_digest_sends_exactly_what_waits(tmp_path: Path) -> None:
         assert set(sent) == {ADMIN, BORA}  # not her own proposal
         assert "1 proposal waits for your review." in sent[BORA]
         assert "re-check" not in sent[BORA]
-    finally:
-        await d.harness.stop()
 
 
 async def test_admins_add_and_remove_volunteers_in_the_bot(desk: Desk) -> None:
@@ -650,22 +630,19 @@ async def test_what_staff_type_or_send_is_deleted_from_the_chat(desk: Desk) -> N
 
 
 async def test_staff_messages_stay_when_deleting_is_switched_off(tmp_path: Path) -> None:
-    d = await open_desk(tmp_path, delete_user_messages="false")
-    try:
+    async with open_desk(tmp_path, delete_user_messages="false") as d:
         sent = [await d.anna.send("/volunteer")]
         await d.anna.tap("Find by id")
         sent.append(await d.anna.send("cn-shelter-zh"))
         assert "Alpha Shelter" in d.anna.screen.text
         assert len(still_in_chat(d.anna, sent)) == 2
-    finally:
-        await d.harness.stop()
 
 
 async def test_a_typed_answer_lapses(desk: Desk) -> None:
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Find by id")
     async with desk.core.sessions() as session, session.begin():
-        from bot.models import Staff
+        from bot.db.models import Staff
 
         member = await session.get(Staff, ANNA)
         assert member is not None and member.waiting_since is not None
@@ -852,8 +829,7 @@ async def test_the_desk_shows_that_users_reported_an_entry_never_how_many(
     entries = [
         {**e, "verified_on": older} if e["id"] == "cn-shelter-ko" else e for e in standard_entries()
     ]
-    d = await open_desk(tmp_path, lang, entries=entries, stats_min_count=str(min_count))
-    try:
+    async with open_desk(tmp_path, lang, entries=entries, stats_min_count=str(min_count)) as d:
         async with d.core.sessions() as session, session.begin():
             for entry_id, days_ago, count in [
                 ("cn-shelter-ko", 1, 3),
@@ -900,8 +876,6 @@ async def test_the_desk_shows_that_users_reported_an_entry_never_how_many(
         for name, text in screens_seen.items():
             for line in _report_lines(text, lang):
                 assert not re.search(r"\d", line), (name, line)
-    finally:
-        await d.harness.stop()
 
 
 async def test_a_recheck_approved_too_late_says_the_entry_is_still_hidden(desk: Desk) -> None:
@@ -988,7 +962,7 @@ async def test_a_file_without_a_size_is_refused_unopened(desk: Desk) -> None:
 async def test_a_check_that_runs_too_long_is_stopped_calmly(
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.file_check.WALL_SECONDS", 0.01)
+    monkeypatch.setattr("bot.directory.file_check.WALL_SECONDS", 0.01)
     content = as_yaml([entry("cn-slow")]).encode()
     await desk.anna.harness.deliver(
         desk.anna.api.user_sends_file(desk.anna.user, "slow.yaml", content)

@@ -10,10 +10,11 @@ from typing import Any
 import aiohttp
 from sqlalchemy import func, select
 
-from bot import database, draft, proposals, staff
-from bot.app import ALLOWED_UPDATES
-from bot.models import AuditRecord, DailyCount, Entry, EntryText, Proposal
-from bot.staff_callback import Act, Tap, encode
+from bot.db import database
+from bot.db.models import AuditRecord, DailyCount, Entry, EntryText, Proposal
+from bot.desk import draft, proposals, staff
+from bot.desk.callback import Act, Tap, encode
+from bot.telegram.app import ALLOWED_UPDATES
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram

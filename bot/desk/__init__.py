@@ -1,0 +1,1 @@
+"""The volunteer desk: staff, drafts, proposals, re-checks and their screens."""

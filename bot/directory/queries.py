@@ -1,0 +1,309 @@
+"""Directory queries: what a user may see, and replacing the directory from a file.
+
+Only `verified` entries checked within `max_age_days` ever reach a user. Lists read the
+listings, which hold verified entries only, from the cut-off date on; a card reads the entry
+with the same two conditions (`_CARD_OF`). Both take the cut-off from `oldest_fresh_date`, so
+the list, the card and the fallback list cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    Contact,
+    Entry,
+    EntryCategory,
+    EntryLanguage,
+    EntryRegion,
+    EntryText,
+    Listing,
+)
+from bot.directory import audit
+from bot.directory.file_format import entry_to_data, entry_yaml
+from bot.directory.schema import TEXT_FIELDS, ContactModel, DirectoryFile, EntryModel
+from bot.taxonomy import ANYWHERE, PLACES, USER_LANGUAGES
+
+EVERY_NEED = ""  # the anywhere list's need: all of them
+
+PAGE_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Page:
+    entries: list[EntryModel]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    added: list[str]
+    updated: list[str]
+    removed: list[str]
+    unchanged: int
+
+
+def oldest_fresh_date(today: dt.date, max_age_days: int) -> dt.date:
+    return today - dt.timedelta(days=max_age_days)
+
+
+def listing_key(entry: EntryModel, lang: str) -> str:
+    """Where an entry sorts for a user of `lang`: staff who speak her language first, then by
+    name in her language (else English, else the lowest language code, as screens pick)."""
+    found = entry.text("name", lang)
+    name = found[0] if found else entry.id
+    return ("0" if lang in entry.languages else "1") + name
+
+
+def listings_of(entry: EntryModel) -> list[Listing]:
+    """The rows that list a verified entry (none for a draft or an archived one)."""
+    if entry.status != "verified" or entry.verified_on is None:
+        return []
+    anywhere = ANYWHERE in entry.regions
+    places = list(PLACES) if anywhere else [p for p in PLACES if p in entry.regions]
+    keys = {f"key_{lang}": listing_key(entry, lang) for lang in USER_LANGUAGES}
+    spots = [(need, place) for need in entry.categories for place in places]
+    if anywhere:
+        spots.append((EVERY_NEED, ANYWHERE))
+    return [
+        Listing(need=need, place=place, verified_on=entry.verified_on, **keys)
+        for need, place in spots
+    ]
+
+
+def _page_queries() -> tuple[dict[str, Select[Any]], Select[Any]]:
+    """The list queries, built once: a page in each language's order with the total beside
+    it, and the total alone. Building a statement costs about as much as SQLite takes to run
+    it, so a screen only binds its values (`_bound`)."""
+    where = (
+        Listing.need == bindparam("need"),
+        Listing.place == bindparam("place"),
+        Listing.verified_on >= bindparam("oldest"),
+    )
+    total_of = select(func.count()).select_from(Listing).where(*where)
+    pages: dict[str, Select[Any]] = {}
+    for lang, key in (("ko", Listing.key_ko), ("zh", Listing.key_zh), ("en", Listing.key_en)):
+        chosen = (
+            select(Listing.entry_id, key.label("key"))
+            .where(*where)
+            .order_by(key, Listing.entry_id)
+            .offset(bindparam("skip"))
+            .limit(PAGE_SIZE)
+            .subquery()
+        )
+        pages[lang] = (
+            select(Entry.document, total_of.scalar_subquery())
+            .join(chosen, chosen.c.entry_id == Entry.id)
+            .order_by(chosen.c.key, chosen.c.entry_id)
+        )
+    return pages, total_of
+
+
+_PAGE_OF, _TOTAL_OF = _page_queries()
+
+
+async def _page(
+    session: AsyncSession, need: str, place: str, lang: str, page: int, oldest: dt.date
+) -> Page:
+    """One page and the total in one query: the page is read in order from the listing's
+    index and only its rows are joined to their documents; the total is one count over the
+    same index range. A page past the end (an old or forged button) costs a second query."""
+    query = _PAGE_OF.get(lang, _PAGE_OF["en"])
+    where = {"need": need, "place": place, "oldest": oldest}
+
+    async def fetch(number: int) -> list[Any]:
+        return list((await session.execute(query, {**where, "skip": number * PAGE_SIZE})).all())
+
+    page = max(page, 0)
+    rows = await fetch(page)
+    if not rows and page > 0:
+        total = int(await session.scalar(_TOTAL_OF, where) or 0)
+        if total:
+            page = -(-total // PAGE_SIZE) - 1
+            rows = await fetch(page)
+    total = int(rows[0][1]) if rows else 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    found = [from_document(document) for document, _total in rows]
+    return Page(found, min(page, pages - 1), pages, total)
+
+
+async def list_for_need(
+    session: AsyncSession,
+    *,
+    need: str,
+    place: str,
+    lang: str,
+    page: int,
+    today: dt.date,
+    max_age_days: int,
+) -> Page:
+    """Visible entries serving `need` in `place` (or anywhere), best language match first."""
+    oldest = oldest_fresh_date(today, max_age_days)
+    return await _page(session, need, place, lang, page, oldest)
+
+
+async def list_anywhere(
+    session: AsyncSession, *, lang: str, page: int, today: dt.date, max_age_days: int
+) -> Page:
+    """Visible entries reachable from anywhere, whatever their need: the kind fallback."""
+    oldest = oldest_fresh_date(today, max_age_days)
+    return await _page(session, EVERY_NEED, ANYWHERE, lang, page, oldest)
+
+
+_CARD_OF = select(Entry.document).where(
+    Entry.id == bindparam("entry_id"),
+    Entry.status == "verified",
+    Entry.verified_on >= bindparam("oldest"),
+)
+
+
+async def visible_entry(
+    session: AsyncSession, entry_id: str, *, today: dt.date, max_age_days: int
+) -> EntryModel | None:
+    """The entry if a user may see it now; None for unknown, draft, archived or stale ones.
+    Verified and fresh, as the listings hold, in a statement built once."""
+    oldest = oldest_fresh_date(today, max_age_days)
+    document = await session.scalar(_CARD_OF, {"entry_id": entry_id, "oldest": oldest})
+    return from_document(document) if document is not None else None
+
+
+def to_model(entry: Entry) -> EntryModel:
+    """The row as the file model, from its document (rows were validated on their way in)."""
+    return from_document(entry.document)
+
+
+def document_of(model: EntryModel) -> str:
+    """The whole entry as one JSON text, kept with the row: a screen reads one column of one
+    row instead of five tables."""
+    return json.dumps(entry_to_data(model, internal=True), ensure_ascii=False, default=str)
+
+
+def from_document(text: str) -> EntryModel:
+    data = json.loads(text)
+    day = data.get("verified_on")
+    return EntryModel.model_construct(
+        id=data["id"],
+        status=data["status"],
+        verified_on=dt.date.fromisoformat(day) if day else None,
+        internal_note=data.get("internal_note"),
+        categories=data["categories"],
+        regions=data["regions"],
+        languages=data["languages"],
+        name=data.get("name", {}),
+        description=data.get("description", {}),
+        hours=data.get("hours", {}),
+        contacts=[
+            ContactModel.model_construct(type=c["type"], value=c["value"]) for c in data["contacts"]
+        ],
+    )
+
+
+async def mark_verified(session: AsyncSession, entry: Entry, day: dt.date) -> None:
+    """Change the check date of a row: its column, its document and its listings alike."""
+    entry.verified_on = day
+    entry.document = document_of(
+        from_document(entry.document).model_copy(update={"verified_on": day})
+    )
+    await session.execute(
+        update(Listing).where(Listing.entry_id == entry.id).values(verified_on=day)
+    )
+
+
+def to_row(model: EntryModel) -> Entry:
+    return Entry(
+        id=model.id,
+        status=model.status,
+        verified_on=model.verified_on,
+        internal_note=model.internal_note or None,
+        document=document_of(model),
+        texts=[
+            EntryText(field=field, lang=lang, text=text)
+            for field in TEXT_FIELDS
+            for lang, text in getattr(model, field).items()
+        ],
+        categories=[EntryCategory(category=c, position=i) for i, c in enumerate(model.categories)],
+        regions=[EntryRegion(region=r, position=i) for i, r in enumerate(model.regions)],
+        languages=[EntryLanguage(lang=lang, position=i) for i, lang in enumerate(model.languages)],
+        contacts=[
+            Contact(position=i, type=c.type, value=c.value) for i, c in enumerate(model.contacts)
+        ],
+        listings=listings_of(model),
+    )
+
+
+async def all_entries(session: AsyncSession) -> list[EntryModel]:
+    rows = await session.scalars(select(Entry).order_by(Entry.id))
+    return [to_model(e) for e in rows]
+
+
+def keep_notes(current: list[EntryModel], incoming: DirectoryFile) -> DirectoryFile:
+    """A file exported without staff notes must not wipe them: an entry that says nothing
+    about its note keeps the one it has ("" in a file clears it)."""
+    notes = {e.id: e.internal_note for e in current}
+    entries = [
+        e.model_copy(update={"internal_note": notes.get(e.id)}) if e.internal_note is None else e
+        for e in incoming.entries
+    ]
+    return incoming.model_copy(update={"entries": entries})
+
+
+def plan_import(current: list[EntryModel], incoming: DirectoryFile) -> ImportPlan:
+    """What replacing `current` with the file would add, update and remove."""
+    incoming = keep_notes(current, incoming)
+    before = {e.id: e for e in current}
+    after = {e.id: e for e in incoming.entries}
+    added = sorted(set(after) - set(before))
+    removed = sorted(set(before) - set(after))
+    common = sorted(set(before) & set(after))
+    updated = [i for i in common if _comparable(before[i]) != _comparable(after[i])]
+    return ImportPlan(added, updated, removed, len(common) - len(updated))
+
+
+def _comparable(entry: EntryModel) -> dict[str, object]:
+    data = entry.model_dump(mode="json")
+    data["internal_note"] = data.get("internal_note") or None  # "" and no note are the same
+    return data
+
+
+async def replace_all(
+    session: AsyncSession, incoming: DirectoryFile, *, actor: str = audit.CLI
+) -> ImportPlan:
+    """Make the directory equal to the file; the caller's transaction makes it all or nothing,
+    the audit records included (one per changed entry)."""
+    current = await all_entries(session)
+    incoming = keep_notes(current, incoming)
+    plan = plan_import(current, incoming)
+    before = {e.id: entry_yaml(e) for e in current if e.id in {*plan.updated, *plan.removed}}
+    after = {e.id: entry_yaml(e) for e in incoming.entries if e.id in {*plan.added, *plan.updated}}
+    for action, ids in (
+        ("added", plan.added),
+        ("updated", plan.updated),
+        ("removed", plan.removed),
+    ):
+        for entry_id in ids:
+            audit.record(
+                session,
+                actor=actor,
+                entry_id=entry_id,
+                action=action,
+                old=before.get(entry_id, ""),
+                new=after.get(entry_id, ""),
+            )
+    stale_ids = [*plan.removed, *plan.updated]
+    if stale_ids:
+        await session.execute(delete(Entry).where(Entry.id.in_(stale_ids)))
+        # Relationship rows go with their entry (ON DELETE CASCADE); flush keeps the order.
+        await session.flush()
+        session.expunge_all()
+    wanted = set(plan.added) | set(plan.updated)
+    session.add_all(to_row(e) for e in incoming.entries if e.id in wanted)
+    await session.flush()
+    return plan

@@ -1,0 +1,207 @@
+"""The screens that say the same whatever the directory holds: the language choice, help,
+about, safety, automatic erase and the erase question.
+
+Their words are the service's promises to her (what it keeps, what it never does, what erasing
+can and cannot do), so each one is kept whole here, in the catalogs' words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.i18n import Texts
+from bot.menus.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
+from bot.menus.rows import home_of, nav_row
+from bot.taxonomy import LANGUAGE_SELF_NAMES, USER_LANGUAGES
+from bot.ui.text import bold, escape, italic, paragraphs
+from bot.ui.view import Button, View
+
+
+def languages(t: Texts, nav: Nav) -> View:
+    _ = t.gettext
+    rows = [
+        [(LANGUAGE_SELF_NAMES[lang], encode(replace(nav, screen=Screen.SET_LANGUAGE, lang=lang)))]
+        for lang in USER_LANGUAGES
+    ]
+    rows.append(nav_row(t, nav, home_of(nav)))
+    return View(bold(_("Choose your language.")), rows)
+
+
+def help_screen(t: Texts, nav: Nav) -> View:
+    _ = t.gettext
+    text = paragraphs(
+        bold(_("How to use this service")),
+        escape(_("Tap a button to choose. You do not need to write anything.")),
+        escape(
+            _(
+                "First choose where you are, then what you need. You will see services that can"
+                " help, and how to reach them."
+            )
+        ),
+        escape(_("Every screen has a Back button, a Home button and an Erase button.")),
+        escape(
+            _(
+                "Commands: /start to begin again, /language to change the language, /safety for"
+                " safety tips, /erase to erase this chat, /about to learn about this service."
+            )
+        ),
+    )
+    return View(text, [nav_row(t, nav, home_of(nav))])
+
+
+def _what_it_keeps(t: Texts) -> str:
+    _ = t.gettext
+    return (
+        bold(_("It keeps nothing about you."))
+        + " "
+        + escape(
+            _(
+                "It does not save your name, your account, your place or what you write."
+                " It only counts, without names, how often each button is used."
+            )
+        )
+    )
+
+
+def _what_it_never_does(t: Texts) -> str:
+    _ = t.gettext
+    never = (
+        _("writes to you first"),
+        _("asks for your name, your place, a photo, a code or money"),
+        _("sends files, or links to install apps"),
+    )
+    return bold(_("It never:")) + "\n" + "\n".join("• " + escape(line) for line in never)
+
+
+def about(t: Texts, nav: Nav, *, public_handle: str) -> View:
+    """What the service is, keeps and never does, so that she can spot an impostor; and what
+    it cannot do (Telegram sees the chat; a restart cancels a planned erase)."""
+    _ = t.gettext
+    handle = _("The only real address of this service is {handle}.").format(handle=public_handle)
+    text = paragraphs(
+        bold(_("About this service")),
+        escape(
+            _(
+                "This service shows contacts of organisations that help women and their"
+                " children. Volunteers check each contact."
+            )
+        ),
+        _what_it_keeps(t),
+        _what_it_never_does(t),
+        escape(_("If a service that looks the same asks for these things, it is not this one.")),
+        escape(handle) if public_handle else "",
+        escape(
+            _(
+                "Please know: Telegram itself can see this chat. This service cannot hide it from"
+                " Telegram."
+            )
+        ),
+        escape(
+            _(
+                "If this service restarts, a planned automatic erase is cancelled. If you are"
+                " not sure, erase the chat yourself."
+            )
+        ),
+    )
+    return View(text, [nav_row(t, nav, home_of(nav))])
+
+
+def _auto_erase_state(t: Texts, minutes: int) -> str:
+    if not minutes:
+        return t.gettext("Automatic erase: off.")
+    return t.ngettext(
+        "Automatic erase: {minutes} minute after your last tap.",
+        "Automatic erase: {minutes} minutes after your last tap.",
+        minutes,
+    ).format(minutes=minutes)
+
+
+def _safety_tips(t: Texts) -> list[str]:
+    _ = t.gettext
+    return [
+        _("Lock your phone with a passcode that nobody else knows."),
+        _(
+            "You can hide this chat: press and hold it in your chat list, then choose"
+            " Archive. You can also delete it there."
+        ),
+        _(
+            "Telegram can delete the messages of a chat by itself after a time. Open this chat,"
+            " tap its name at the top, and look for Auto-delete. This service cannot turn it on"
+            " for you."
+        ),
+        _("Do not save the numbers of helpers under their real names."),
+        _(
+            "Install apps, VPN apps too, only from the official app store. Never install an app"
+            " from a link someone sent you."
+        ),
+        _(
+            "This service never writes to you first and never asks for your name, place,"
+            " photos, codes or money. Anyone who does is not this service."
+        ),
+        _(
+            "The Erase button deletes this chat's messages from the last 48 hours. But a chat"
+            " that is suddenly empty can also draw attention. You choose what is safer."
+        ),
+    ]
+
+
+def safety(t: Texts, nav: Nav) -> View:
+    """Safety tips: what she can do on her phone, and what erasing can and cannot do."""
+    _ = t.gettext
+    text = paragraphs(
+        bold(_("Staying safe with your phone")),
+        *("• " + escape(tip) for tip in _safety_tips(t)),
+        italic(_auto_erase_state(t, nav.auto)),
+    )
+    rows = [[("⏱ " + _("Erase automatically"), encode(nav.to(Screen.AUTO_ERASE)))]]
+    rows.append(nav_row(t, nav, home_of(nav)))
+    return View(text, rows)
+
+
+def auto_erase(t: Texts, nav: Nav) -> View:
+    """The auto-erase choice; choosing returns to the safety screen with the new setting."""
+    _ = t.gettext
+    text = paragraphs(
+        bold(_("Erase this chat automatically?")),
+        escape(
+            _(
+                "The chat is erased when you have not tapped anything for the time you"
+                " choose. If this service restarts, the automatic erase is cancelled."
+            )
+        ),
+        italic(_auto_erase_state(t, nav.auto)),
+    )
+    rows: list[list[Button]] = []
+    for minutes in AUTO_ERASE_MINUTES:
+        if minutes:
+            label = t.ngettext("{minutes} minute", "{minutes} minutes", minutes).format(
+                minutes=minutes
+            )
+        else:
+            label = _("Off")
+        if minutes == nav.auto:
+            label = "✓ " + label
+        choice = nav.to(Screen.SAFETY, auto=minutes, origin=Screen.AUTO_ERASE)
+        rows.append([(label, encode(choice))])
+    rows.append(nav_row(t, nav, nav.to(Screen.SAFETY)))
+    return View(text, rows)
+
+
+def erase_question(t: Texts, nav: Nav) -> View:
+    """One confirm tap before erasing; No goes back to where she was."""
+    _ = t.gettext
+    text = paragraphs(
+        bold(_("Erase this chat now?")),
+        escape(
+            _(
+                "This deletes the messages of the last 48 hours in this chat, yours and this"
+                " service's. It cannot be undone."
+            )
+        ),
+    )
+    back = nav.back_from_erase()
+    rows = [
+        [("🗑 " + _("Yes, erase now"), encode(nav.to(Screen.ERASE_NOW)))],
+        [("◀ " + _("No, go back"), encode(back)), ("🏠 " + _("Home"), encode(home_of(nav)))],
+    ]
+    return View(text, rows)

@@ -1,0 +1,240 @@
+"""The way to a contact, as screens: where she is, what she needs, the list of contacts and a
+contact's card; and the short notices that answer anything else.
+
+Screens are data (bot.ui.view.View): nothing here touches Telegram or the database, so every
+screen is tested on its own. Directory text is escaped by bot.ui.text as it is put in.
+"""
+
+from __future__ import annotations
+
+from bot.directory.queries import Page
+from bot.directory.schema import EntryModel
+from bot.i18n import Texts
+from bot.menus.callback import Nav, Screen, encode
+from bot.menus.rows import home_of, nav_row, tools_row
+from bot.taxonomy import (
+    CONTACT_LABELS,
+    CONTACT_WARNINGS,
+    NEED_LABELS,
+    NEEDS,
+    PLACE_LABELS,
+    PLACES,
+    URGENT_NEEDS,
+)
+from bot.ui.paging import paging_row
+from bot.ui.text import bold, code, escape, italic, paragraphs
+from bot.ui.view import MAX_MESSAGE, Button, View, cut, visible_length
+
+MAX_LABEL = 48
+
+
+def places(t: Texts, nav: Nav, *, greeting: bool = False) -> View:
+    _ = t.gettext
+    welcome = (
+        [
+            escape(_("Hello. This is an information service.")),
+            escape(_("Choose with the buttons. You do not need to write anything.")),
+        ]
+        if greeting
+        else []
+    )
+    here = nav.fresh(Screen.PLACES)
+    rows = [
+        [(_(PLACE_LABELS[p]), encode(nav.fresh(Screen.NEEDS, p, origin=Screen.PLACES)))]
+        for p in PLACES
+    ]
+    rows.append(tools_row(t, here))
+    rows.append(nav_row(t, here, nav.fresh(Screen.LANGUAGES)))
+    return View(paragraphs(*welcome, bold(_("Where are you now?"))), rows)
+
+
+def _place_line(t: Texts, place: str) -> str:
+    _ = t.gettext
+    return escape(_("Place: {place}").format(place=_(PLACE_LABELS[place])))
+
+
+def needs(t: Texts, nav: Nav) -> View:
+    _ = t.gettext
+    assert nav.place is not None
+    text = paragraphs(
+        bold(_("What do you need?")) + "\n" + escape(_("Choose one. You can go back at any time.")),
+        _place_line(t, nav.place),
+    )
+    rows: list[list[Button]] = []
+    for need in NEEDS:
+        label = _(NEED_LABELS[need])
+        if need in URGENT_NEEDS:
+            label = "❗ " + label
+        rows.append([(label, encode(nav.fresh(Screen.LIST, nav.place, need, origin=Screen.NEEDS)))])
+    rows.append(
+        [
+            ("📍 " + _("Change place"), encode(nav.fresh(Screen.PLACES))),
+            ("❔ " + _("Help"), encode(nav.fresh(Screen.HELP, nav.place))),
+            ("ℹ️ " + _("About"), encode(nav.fresh(Screen.ABOUT, nav.place))),
+        ]
+    )
+    rows.append(tools_row(t, nav))
+    rows.append(nav_row(t, nav, nav.fresh(Screen.PLACES)))
+    return View(text, rows)
+
+
+def _entry_name(t: Texts, entry: EntryModel) -> tuple[str, str]:
+    found = entry.text("name", t.lang)
+    assert found is not None, "an entry always has a name"
+    return found
+
+
+def _other_language_mark(t: Texts, text_lang: str) -> str:
+    if text_lang == t.lang:
+        return ""
+    return " " + italic("(" + t.language_name(text_lang) + ")")
+
+
+def _list_text(t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool) -> str:
+    _ = t.gettext
+    assert nav.place is not None and nav.need is not None
+    thank_you = _(
+        "Thank you for telling us. Volunteers will check this contact again."
+        " Here are the other contacts."
+    )
+    if fallback:
+        found = [_("Sorry, there is no contact for this need here yet.")]
+        if page.total:
+            found.append(_("These services can help from anywhere:"))
+        found.append(_("You can also choose another need."))
+    else:
+        found = [_("Choose a contact to see how to reach it.")]
+    page_line = _("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages)
+    return paragraphs(
+        escape(thank_you) if thanks else "",
+        bold(_(NEED_LABELS[nav.need])) + "\n" + _place_line(t, nav.place),
+        "\n".join(escape(line) for line in found),
+        escape(page_line) if page.pages > 1 else "",
+    )
+
+
+def entry_list(t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool = False) -> View:
+    """The contacts for a need, or, when there are none, the kind fallback. After a "did not
+    work" report, a thank-you comes first."""
+    _ = t.gettext
+    assert nav.place is not None
+    rows: list[list[Button]] = []
+    for entry in page.entries:
+        name, _lang = _entry_name(t, entry)
+        target = nav.to(Screen.CARD, page=page.page, entry=entry.id, origin=Screen.LIST)
+        rows.append([(cut(name, MAX_LABEL), encode(target))])
+    paging = paging_row(t, page.page, page.pages, lambda n: encode(nav.to(Screen.LIST, page=n)))
+    if paging:
+        rows.append(paging)
+    if fallback:
+        rows.append([("📋 " + _("Other needs"), encode(home_of(nav)))])
+    here = nav.to(Screen.LIST, page=page.page, entry=None)
+    rows.append(nav_row(t, here, nav.fresh(Screen.NEEDS, nav.place)))
+    return View(_list_text(t, nav, page, fallback=fallback, thanks=thanks), rows)
+
+
+def _contact_lines(t: Texts, entry: EntryModel, place: str | None) -> list[str]:
+    _ = t.gettext
+    lines = []
+    for contact in entry.contacts:
+        lines.append(f"• {escape(_(CONTACT_LABELS[contact.type]))}: {code(contact.value)}")
+        if contact.type in CONTACT_WARNINGS and place in CONTACT_WARNINGS[contact.type][1]:
+            lines.append("  ⚠️ " + italic(_(CONTACT_WARNINGS[contact.type][0])))
+    return lines
+
+
+def _card_text(t: Texts, entry: EntryModel, place: str | None, limits: dict[str, int]) -> str:
+    _ = t.gettext
+
+    def part(field: str) -> tuple[str, str] | None:
+        found = entry.text(field, t.lang)
+        if found is None or limits.get(field) == 0:
+            return None
+        text, lang = found
+        if field in limits:
+            text = cut(text, limits[field])
+        return text, lang
+
+    name, name_lang = _entry_name(t, entry)
+    lines = [bold(name) + _other_language_mark(t, name_lang)]
+    description = part("description")
+    if description:
+        text, lang = description
+        lines += ["", escape(text) + _other_language_mark(t, lang)]
+    lines.append("")
+    hours = part("hours")
+    if hours:
+        text, lang = hours
+        lines.append(escape(_("Hours: {hours}").format(hours=text)) + _other_language_mark(t, lang))
+    if entry.languages:
+        spoken = ", ".join(t.language_name(spoken_lang) for spoken_lang in entry.languages)
+        lines.append(escape(_("Staff speak: {languages}").format(languages=spoken)))
+    lines += ["", bold(_("How to reach them:"))]
+    lines += _contact_lines(t, entry, place)
+    if entry.verified_on is not None:
+        lines += ["", italic(_("Last checked: {date}").format(date=t.date(entry.verified_on)))]
+    return "\n".join(lines)
+
+
+def card_text(
+    t: Texts, entry: EntryModel, place: str | None = None, room: int = MAX_MESSAGE
+) -> str:
+    """A contact card's text. If it would pass `room`, the description is cut (with an
+    ellipsis), then the opening hours; the name and the ways to reach them never are."""
+    limits: dict[str, int] = {}
+    text = _card_text(t, entry, place, limits)
+    for cuttable in ("description", "hours"):
+        over = visible_length(text) - room
+        found = entry.text(cuttable, t.lang)
+        if over <= 0 or found is None:
+            continue
+        limits[cuttable] = max(0, len(found[0]) - over - 1)
+        text = _card_text(t, entry, place, limits)
+    return text
+
+
+def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
+    text = card_text(t, entry, nav.place)
+    report = ("⚠ " + t.gettext("This contact did not work"), encode(nav.to(Screen.REPORT)))
+    return View(text, [[report], nav_row(t, nav, nav.to(Screen.LIST, entry=None))])
+
+
+def card_gone(t: Texts, nav: Nav) -> View:
+    _ = t.gettext
+    text = escape(
+        _("This contact is not shown any more. It may be under a new check. Please choose another.")
+    )
+    back = nav.to(Screen.LIST, entry=None) if nav.need and nav.place else home_of(nav)
+    return View(text, [nav_row(t, nav, back)])
+
+
+def erased(t: Texts) -> str:
+    """The one neutral line left after erasing; it disappears a few seconds later."""
+    return escape(t.gettext("Done."))
+
+
+def please_wait(t: Texts) -> str:
+    """Plain text: shown as a notice, or escaped before it is sent as a message."""
+    return t.gettext("Please wait a moment, then try again.")
+
+
+def only_buttons(t: Texts) -> str:
+    _ = t.gettext
+    return escape(_("This service works only with the buttons. Please choose below."))
+
+
+def button_out_of_date(t: Texts) -> str:
+    """Shown as a short notice, not a message: plain text, at most 200 characters."""
+    _ = t.gettext
+    return _("This button is old. Starting again from the beginning.")
+
+
+def something_went_wrong(t: Texts) -> str:
+    """Plain text: shown as a notice, or escaped before it is sent as a message."""
+    _ = t.gettext
+    return _("Sorry, something went wrong. Please try again.")
+
+
+def try_again_soon(t: Texts) -> str:
+    """When the database does not answer. Plain text, as `something_went_wrong`."""
+    return t.gettext("This service is busy right now. Please try again in a moment.")

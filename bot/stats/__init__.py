@@ -1,0 +1,2 @@
+"""Usage statistics: counting, fixed periods, suppression, publishing, the report, the admins'
+screen."""

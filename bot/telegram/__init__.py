@@ -1,0 +1,1 @@
+"""The Telegram adapter: the only part of bot/ that imports python-telegram-bot."""

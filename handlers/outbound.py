@@ -1,0 +1,41 @@
+"""The one way a message leaves the bot: every message it creates in a chat is sent here.
+
+Erase can only delete what it can find: a message the bot sent and did not remember would stay
+in her chat after she erased it. So the id of every message sent is remembered (in memory
+only) the moment Telegram gives it, here and nowhere else; tests/test_outbound.py fails on any
+other call in handlers/ or bot/ that makes a message.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.ui.view import View
+from handlers.context import Context
+
+
+def keyboard(view: View) -> InlineKeyboardMarkup | None:
+    if not view.rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in view.rows
+        ]
+    )
+
+
+async def send(
+    context: Context, chat_id: int, view: View, *, photo: bytes | None = None
+) -> Message:
+    """A new message in the chat: the view's text and buttons, or a photo with the text as its
+    caption. The text is Telegram HTML, escaped by whoever built it."""
+    memory = context.core.erase_memory  # no core, no message: it could not be erased
+    if photo is None:
+        message = await context.bot.send_message(chat_id, view.text, reply_markup=keyboard(view))
+    else:
+        message = await context.bot.send_photo(
+            chat_id, photo, caption=view.text, reply_markup=keyboard(view)
+        )
+    memory.saw(chat_id, message.message_id)
+    return message
