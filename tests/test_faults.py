@@ -92,7 +92,7 @@ async def test_when_the_database_goes_away_she_is_asked_to_try_again_soon(
     bot: Harness,
 ) -> None:
     assert bot.app is not None
-    core = bot.app.bot_data["core"]
+    core = bot.core
     her = bot.person("en")
     await her.send("/start")
     if databases.on_postgres():
