@@ -148,11 +148,12 @@ async def start_recheck(session: AsyncSession, author: int, entry: Entry, day: d
 
 
 async def open_recheck(session: AsyncSession, entry_id: str) -> Proposal | None:
-    """The re-check of this entry that waits for review, if there is one."""
+    """The re-check of this entry that waits for review, if there is one. There is never more
+    than one: recheck.mark_checked makes one only under the entry's row lock, when none waits."""
     query = select(Proposal).where(
         Proposal.entry_id == entry_id, Proposal.kind == RECHECK, Proposal.state == OPEN
     )
-    return await session.scalar(query.order_by(Proposal.id).limit(1))
+    return await session.scalar(query)
 
 
 async def start_new(
@@ -349,9 +350,8 @@ async def reject(
 
 
 def _content(text: str) -> str:
-    """An entry's text without its check date: what a re-check does not change."""
-    if not text:
-        return ""
+    """An entry's text without its check date: what a re-check does not change. No entry
+    (an empty text) loads as an empty mapping."""
     data = draft.load(text)
     data.pop("verified_on", None)
     return draft.dump(data)
@@ -384,12 +384,13 @@ def changes(before: EntryModel | None, after: EntryModel) -> list[tuple[str, str
         old_texts: dict[str, str] = getattr(old_model, field) if old_model else {}
         new_texts: dict[str, str] = getattr(after, field)
         for lang in sorted(set(old_texts) | set(new_texts)):
-            if old_texts.get(lang, "") != new_texts.get(lang, ""):
-                found.append((field, lang, old_texts.get(lang, ""), new_texts.get(lang, "")))
+            old_text, new_text = old_texts.get(lang, ""), new_texts.get(lang, "")
+            if old_text != new_text:
+                found.append((field, lang, old_text, new_text))
 
     def contacts(model: EntryModel | None) -> str:
         return "\n".join(f"{c.type}: {c.value}" for c in model.contacts) if model else ""
 
-    scalar("contacts", contacts(old_model) or None, contacts(after))
+    scalar("contacts", contacts(old_model), contacts(after))
     scalar("internal_note", old_model.internal_note if old_model else None, after.internal_note)
     return found
