@@ -5,11 +5,14 @@ taken for more (or other) than what was written."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.db.models import Staff
+from bot.desk import question as question_codec
 from bot.desk.question import MAX_LENGTH, Ask, BadQuestion, Question, decode, encode
 
 # Written out here rather than taken from the codec or the taxonomy, so that a change shows.
@@ -199,3 +202,18 @@ def test_anything_decodes_only_to_what_encodes_back_the_same(data: str) -> None:
 def test_a_question_that_could_not_be_read_back_is_never_written(question: Question) -> None:
     with pytest.raises(ValueError):
         encode(question)
+
+
+def test_a_choice_of_words_matches_each_word_whole_and_nothing_else() -> None:
+    """The patterns of contact types and text fields are built from their words once, at
+    import; built again here, so that a change in how is seen at all."""
+    pattern = re.compile(question_codec._choice(("e.mail", "phone")))
+    tried = ("e.mail", "phone", "eXmail", "e.mailphone", "mail", "")
+    assert [bool(pattern.fullmatch(text)) for text in tried] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]

@@ -154,6 +154,18 @@ def test_only_the_newest_held_tap_is_answered() -> None:
     assert held is not None and held.tap == "c"
 
 
+def test_a_held_tap_outlives_the_erase_of_the_held_messages() -> None:
+    guard = FloodGuard()
+    guard.hold_tap(1, "t", order=5)
+    guard.hold_message(1, 10)
+    guard.deleted(1, 1, 20)  # her messages are gone, the tap still waits for its answer
+    held = guard.take_held(1)
+    assert held is not None and (held.runs, held.tap) == ([], "t")
+    guard.hold_message(2, 10)
+    guard.deleted(2, 1, 20)  # nothing is left to tidy up: the chat is forgotten
+    assert guard.take_held(2) is None
+
+
 def blocks(ids: set[int]) -> list[tuple[int, int]]:
     """The ids as maximal runs of consecutive numbers, lowest first."""
     found: list[tuple[int, int]] = []

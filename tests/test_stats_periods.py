@@ -6,14 +6,26 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bot.db import database
 from bot.db.models import DailyCount, PublishedCell, WeeklyNeedPlace
 from bot.stats import counting, publish
-from bot.stats.periods import GRACE, Kind, month, month_of, over_since, parse, week_of, weeks_of
+from bot.stats.periods import (
+    GRACE,
+    Kind,
+    Period,
+    latest_over,
+    month,
+    month_of,
+    over_since,
+    parse,
+    week_of,
+    weeks_of,
+)
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
 
@@ -219,3 +231,124 @@ async def test_a_week_is_published_with_every_number_it_has_named_once(tmp_path:
     assert published.cells[("day", "2026-11-17")] == (0, True)
     assert published.shown(("need", "shelter")) == 12
     assert published.shown(("opened", "no-such-entry")) is None
+
+
+def test_a_week_comes_before_the_month_it_ends_and_the_latest_period_is_of_its_kind() -> None:
+    november, last_week = month(2026, 11), week_of(dt.date(2026, 11, 29))
+    assert (november.first, november.last) == (dt.date(2026, 11, 2), dt.date(2026, 11, 29))
+    assert sorted([november, last_week], key=Period.order) == [last_week, november]
+    assert sorted([last_week, november], key=Period.order) == [last_week, november]
+    two_am = dt.datetime(2026, 11, 30, 2, tzinfo=dt.UTC)
+    assert latest_over(Kind.WEEK, two_am) == last_week
+    assert latest_over(Kind.MONTH, two_am) == november
+
+
+async def test_a_week_s_numbers_are_the_sums_of_its_own_days_only(tmp_path: Path) -> None:
+    """Each number is stored with the decision, hidden or not: here every count of the week
+    2026-W47 (Monday 16 to Sunday 22 November), from rows on its days and around them."""
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    week = week_of(dt.date(2026, 11, 18))
+    rows = [  # (day of November, metric, key, count)
+        (15, "sessions", "", 100),  # the Sunday before
+        (16, "sessions", "", 3),
+        (22, "sessions", "", 4),
+        (23, "sessions", "", 100),  # the Monday after
+        (16, "unique_users", "", 2),
+        (20, "unique_users", "", 5),
+        (17, "erases", "", 1),
+        (21, "erases", "", 2),
+        (16, "language", "ko", 3),
+        (22, "language", "ko", 2),
+        (18, "language", "zh", 1),
+        (18, "language", "fr", 9),  # not a language of the bot
+        (16, "place", "CN", 2),
+        (19, "place", "CN", 3),
+        (20, "place", "KR", 1),
+        (20, "need", "shelter", 99),  # needs are the sums of their need x place cells
+        (16, "entry_opened", "cn-shelter", 2),
+        (18, "entry_opened", "cn-shelter", 3),
+        (18, "entry_opened", "kr-clinic", 0),
+        (17, "not_working", "cn-shelter", 1),
+    ]
+    try:
+        async with sessions() as session, session.begin():
+            for day, metric, key, count in rows:
+                session.add(
+                    DailyCount(day=dt.date(2026, 11, day), metric=metric, key=key, count=count)
+                )
+            for label, need, place, count in (
+                ("2026-W47", "shelter", "CN", 4),
+                ("2026-W47", "shelter", "KR", 2),
+                ("2026-W47", "health", "CN", 1),
+                ("2026-W46", "shelter", "CN", 50),
+            ):
+                session.add(WeeklyNeedPlace(week=label, need=need, place=place, count=count))
+        assert await publish.publish(sessions, week, 10)
+        async with sessions() as session:
+            (published,) = (await publish.published_labels(session, [week.label])).values()
+    finally:
+        await engine.dispose()
+    counts = {name: count for name, (count, _) in published.cells.items()}
+    expected: dict[tuple[str, ...], int] = {
+        **{("total", name): 0 for name in ("sessions", "unique_users", "erases")},
+        **{("language", lang): 0 for lang in USER_LANGUAGES},
+        **{("place", place): 0 for place in PLACES},
+        **{("need", need): 0 for need in NEEDS},
+        **{("need_place", need, place): 0 for need in NEEDS for place in PLACES},
+        **{("day", day.isoformat()): 0 for day in week.days()},
+    }
+    expected.update(
+        {
+            ("day", "2026-11-16"): 3,
+            ("day", "2026-11-22"): 4,
+            ("total", "sessions"): 7,
+            ("total", "unique_users"): 7,
+            ("total", "erases"): 3,
+            ("language", "ko"): 5,
+            ("language", "zh"): 1,
+            ("place", "CN"): 5,
+            ("place", "KR"): 1,
+            ("need_place", "shelter", "CN"): 4,
+            ("need_place", "shelter", "KR"): 2,
+            ("need_place", "health", "CN"): 1,
+            ("need", "shelter"): 6,
+            ("need", "health"): 1,
+            ("opened", "cn-shelter"): 5,
+            ("reports", "cn-shelter"): 1,
+        }
+    )
+    assert counts == expected
+
+
+async def test_a_month_waits_for_its_weeks_and_hides_what_they_hid(tmp_path: Path) -> None:
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    november, weeks = month(2026, 11), weeks_of(month(2026, 11))
+    try:
+        with pytest.raises(AssertionError, match=r"^2026-11: its weeks are not all published$"):
+            await publish.publish(sessions, november, 10)
+        async with sessions() as session, session.begin():
+            for week, shelters in zip(weeks, (12, 3, 12, 12), strict=True):
+                session.add(DailyCount(day=week.first, metric="sessions", key="", count=12))
+                session.add(
+                    WeeklyNeedPlace(week=week.label, need="shelter", place="CN", count=shelters)
+                )
+        for week in weeks:
+            assert await publish.publish(sessions, week, 10)
+        async with sessions() as session, session.begin():
+            # A number added to the statistics after its weeks were published.
+            await session.execute(delete(PublishedCell).where(PublishedCell.cell == "total:erases"))
+        assert await publish.publish(sessions, november, 10)
+        async with sessions() as session:
+            found = await publish.published_labels(session, [w.label for w in weeks])
+            whole = (await publish.published_labels(session, [november.label]))[november.label]
+    finally:
+        await engine.dispose()
+    cell = ("need_place", "shelter", "CN")
+    assert [found[w.label].shown(cell) for w in weeks] == [12, None, 12, 12]
+    # 39 in all: shown, it would give away the 3 of the second week.
+    assert whole.cells[cell] == (39, True)
+    assert whole.cells[("total", "erases")] == (0, True)  # still named, as a zero

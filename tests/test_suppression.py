@@ -90,3 +90,16 @@ def test_a_bridge_between_two_cycles_is_also_closed() -> None:
     equations += [[(1, (r, c)) for r in range(4)] for c in range(4)]
     hidden = suppress(values, equations, 10)
     assert not recoverable(values, equations, hidden)
+
+
+def test_the_partner_is_the_smallest_neighbour_that_is_enough_on_its_own() -> None:
+    """y is the smallest neighbour of the small x, but another row gives y away (u - w), and
+    x with it; z is enough alone, so z is the one hidden, and y stays shown."""
+    values = {"x": 2, "y": 20, "z": 30, "w": 40, "t": 52, "u": 60}
+    equations = [
+        [(1, "x"), (1, "y"), (1, "z"), (-1, "t")],
+        [(1, "y"), (1, "w"), (-1, "u")],
+    ]
+    hidden = suppress(values, equations, 10)
+    assert hidden == {"x", "z"}
+    assert not recoverable(values, equations, hidden)

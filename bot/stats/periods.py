@@ -41,9 +41,9 @@ class Period:
         end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
         return end + GRACE
 
-    def order(self) -> tuple[dt.date, int]:
+    def order(self) -> tuple[dt.date, bool]:
         """Publication order: by last day, a week before the month it ends."""
-        return (self.last, 0 if self.kind is Kind.WEEK else 1)
+        return (self.last, self.kind is not Kind.WEEK)
 
 
 def week_of(day: dt.date) -> Period:

@@ -44,8 +44,8 @@ class Published:
     def shown(self, name: Name) -> int | None:
         """The number, or None where it is hidden (or was never there, as for an entry
         nobody opened: a reader cannot tell those apart either)."""
-        count, hidden = self.cells.get(name, (0, True))
-        return None if hidden else count
+        found = self.cells.get(name)
+        return None if found is None or found[1] else found[0]
 
 
 def _text(name: Name) -> str:
@@ -232,7 +232,7 @@ async def publish(
                 last_day=period.last,
                 min_count=min_count,
             )
-            .on_conflict_do_nothing(index_elements=["label"])
+            .on_conflict_do_nothing()  # the label is its only key
         )
         if not claimed.rowcount:  # type: ignore[attr-defined]
             return False
