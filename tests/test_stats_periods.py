@@ -271,6 +271,8 @@ async def test_a_week_s_numbers_are_the_sums_of_its_own_days_only(tmp_path: Path
         (18, "entry_opened", "cn-shelter", 3),
         (18, "entry_opened", "kr-clinic", 0),
         (17, "not_working", "cn-shelter", 1),
+        # More numbers than one statement stores (200).
+        *((19, "entry_opened", f"entry-{i:03d}", 1) for i in range(130)),
     ]
     try:
         async with sessions() as session, session.begin():
@@ -317,6 +319,7 @@ async def test_a_week_s_numbers_are_the_sums_of_its_own_days_only(tmp_path: Path
             ("need", "health"): 1,
             ("opened", "cn-shelter"): 5,
             ("reports", "cn-shelter"): 1,
+            **{("opened", f"entry-{i:03d}"): 1 for i in range(130)},
         }
     )
     assert counts == expected
@@ -338,6 +341,7 @@ async def test_a_month_waits_for_its_weeks_and_hides_what_they_hid(tmp_path: Pat
                 )
         for week in weeks:
             assert await publish.publish(sessions, week, 10)
+        assert await publish.publish(sessions, weeks[0], 10) is False  # decided once
         async with sessions() as session, session.begin():
             # A number added to the statistics after its weeks were published.
             await session.execute(delete(PublishedCell).where(PublishedCell.cell == "total:erases"))
@@ -352,3 +356,31 @@ async def test_a_month_waits_for_its_weeks_and_hides_what_they_hid(tmp_path: Pat
     # 39 in all: shown, it would give away the 3 of the second week.
     assert whole.cells[cell] == (39, True)
     assert whole.cells[("total", "erases")] == (0, True)  # still named, as a zero
+
+
+@pytest.mark.parametrize("label", ["week", "2026-11-01", "2026-W1", "0999-W01", "0999-01"])
+def test_a_label_that_names_no_period_is_refused_by_name(label: str) -> None:
+    with pytest.raises(ValueError, match=f"^not a week or month: '{label}'$"):
+        parse(label)
+
+
+async def test_what_is_published_is_not_decided_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    week = week_of(dt.date(2026, 11, 18))
+    after = dt.datetime.combine(week.last, dt.time(2), dt.UTC) + dt.timedelta(days=1)
+    try:
+        async with sessions() as session, session.begin():
+            session.add(DailyCount(day=week.first, metric="sessions", key="", count=12))
+        assert await publish.publish_due(sessions, after, 10, 730) == [week.label]
+
+        def decided_again(*args: object) -> dict[object, bool]:
+            raise AssertionError("a published period was decided again")
+
+        monkeypatch.setattr(publish, "decide", decided_again)
+        assert await publish.publish_due(sessions, after, 10, 730) == []
+    finally:
+        await engine.dispose()

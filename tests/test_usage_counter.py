@@ -24,3 +24,12 @@ def test_a_batch_put_back_after_a_failed_write_still_counts_its_people() -> None
     batch = counter.take()  # ten different people now: written whole
     assert batch.daily[(NOON.date(), "sessions", "")] == 11
     assert counter.people() == 0 and not counter.take()
+
+
+def test_reports_alone_count_the_people_who_made_them() -> None:
+    counter = UsageCounter(clock=lambda: NOON, min_users=10)
+    for person in range(10):
+        counter.add_once(person, "not_working", "cn-shelter")
+        counter.add_once(person, "not_working", "cn-shelter")  # once a day each
+    batch = counter.take()  # ten different people: written
+    assert dict(batch.daily) == {(NOON.date(), "not_working", "cn-shelter"): 10}
