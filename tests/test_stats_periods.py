@@ -384,3 +384,18 @@ async def test_what_is_published_is_not_decided_again(
         assert await publish.publish_due(sessions, after, 10, 730) == []
     finally:
         await engine.dispose()
+
+
+def test_a_reader_of_a_week_knows_that_its_days_add_up_to_its_sessions() -> None:
+    week = week_of(dt.date(2026, 11, 18))
+    days = [f"2026-11-{day}" for day in range(16, 23)]
+    names = [("total", "sessions"), *(("day", day) for day in days)]
+    known = publish.equations("2026-W47", names, week)
+    assert known[0] == [
+        (-1, ("2026-W47", "total", "sessions")),
+        *((1, ("2026-W47", "day", day)) for day in days),
+    ]
+    # A month publishes no days: nothing sums them.
+    month_known = publish.equations("2026-11", [("total", "sessions")], month(2026, 11))
+    month_cells = [cell for equation in month_known for _, cell in equation]
+    assert ("2026-11", "total", "sessions") not in month_cells
