@@ -386,7 +386,7 @@ async def test_what_is_published_is_not_decided_again(
         await engine.dispose()
 
 
-def test_a_reader_of_a_week_knows_that_its_days_add_up_to_its_sessions() -> None:
+def test_a_week_s_reader_knows_its_days_add_up_to_its_sessions_and_places_to_needs() -> None:
     week = week_of(dt.date(2026, 11, 18))
     days = [f"2026-11-{day}" for day in range(16, 23)]
     names = [("total", "sessions"), *(("day", day) for day in days)]
@@ -394,6 +394,15 @@ def test_a_reader_of_a_week_knows_that_its_days_add_up_to_its_sessions() -> None
     assert known[0] == [
         (-1, ("2026-W47", "total", "sessions")),
         *((1, ("2026-W47", "day", day)) for day in days),
+    ]
+    # And that a need is the sum of its need x place cells, one for each place.
+    (shelter,) = [eq for eq in known if (-1, ("2026-W47", "need", "shelter")) in eq]
+    assert shelter == [
+        (-1, ("2026-W47", "need", "shelter")),
+        *(
+            (1, ("2026-W47", "need_place", "shelter", place))
+            for place in ("CN", "KR", "TRANSIT", "OTHER")
+        ),
     ]
     # A month publishes no days: nothing sums them.
     month_known = publish.equations("2026-11", [("total", "sessions")], month(2026, 11))
