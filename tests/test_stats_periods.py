@@ -386,7 +386,7 @@ async def test_what_is_published_is_not_decided_again(
         await engine.dispose()
 
 
-def test_a_week_s_reader_knows_its_days_add_up_to_its_sessions_and_places_to_needs() -> None:
+def test_the_sums_a_week_s_reader_knows_days_needs_and_group_totals() -> None:
     week = week_of(dt.date(2026, 11, 18))
     days = [f"2026-11-{day}" for day in range(16, 23)]
     names = [("total", "sessions"), *(("day", day) for day in days)]
@@ -404,6 +404,13 @@ def test_a_week_s_reader_knows_its_days_add_up_to_its_sessions_and_places_to_nee
             for place in ("CN", "KR", "TRANSIT", "OTHER")
         ),
     ]
+    # And that each group has a known total: the languages, the contacts opened; but one
+    # entry alone among the reports is its own total, which nobody publishes.
+    entries = [("opened", "cn-shelter"), ("opened", "kr-clinic"), ("reports", "cn-shelter")]
+    grouped = publish.equations("2026-W47", [*names, *entries], week)
+    assert [(1, ("2026-W47", "language", lang)) for lang in ("ko", "zh", "en")] in grouped
+    assert [(1, ("2026-W47", *name)) for name in entries[:2]] in grouped
+    assert not [eq for eq in grouped if (1, ("2026-W47", *entries[2])) in eq]
     # A month publishes no days: nothing sums them.
     month_known = publish.equations("2026-11", [("total", "sessions")], month(2026, 11))
     month_cells = [cell for equation in month_known for _, cell in equation]
