@@ -13,7 +13,19 @@ from sqlalchemy import func, select
 from bot.db import database
 from bot.db.models import DailyCount, PublishedCell, WeeklyNeedPlace
 from bot.stats import counting, publish
-from bot.stats.periods import GRACE, Kind, month, month_of, over_since, parse, week_of, weeks_of
+from bot.stats.periods import (
+    GRACE,
+    Kind,
+    Period,
+    latest_over,
+    month,
+    month_of,
+    over_since,
+    parse,
+    previous,
+    week_of,
+    weeks_of,
+)
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
 
@@ -219,3 +231,47 @@ async def test_a_week_is_published_with_every_number_it_has_named_once(tmp_path:
     assert published.cells[("day", "2026-11-17")] == (0, True)
     assert published.shown(("need", "shelter")) == 12
     assert published.shown(("opened", "no-such-entry")) is None
+
+
+# November 2026 starts on a Sunday: its month of whole weeks runs from Monday 2 November (the
+# week of its first Thursday, the 5th) to Sunday 29 November, four ISO weeks, 45 to 48.
+# December 2026 holds Thursday the 31st, so it runs on to Sunday 3 January 2027: five weeks,
+# the last of them 2026-W53 (2026 starts on a Thursday, so it has 53 ISO weeks).
+NOVEMBER = month(2026, 11)
+DECEMBER = month(2026, 12)
+
+
+def test_a_month_is_its_weeks_in_order() -> None:
+    assert [w.label for w in weeks_of(NOVEMBER)] == ["2026-W45", "2026-W46", "2026-W47", "2026-W48"]
+    assert [w.label for w in weeks_of(DECEMBER)] == [
+        "2026-W49",
+        "2026-W50",
+        "2026-W51",
+        "2026-W52",
+        "2026-W53",
+    ]
+    assert weeks_of(DECEMBER)[-1].last == dt.date(2027, 1, 3)
+    assert weeks_of(week_of(dt.date(2026, 11, 30))) == [week_of(dt.date(2026, 12, 6))]
+
+
+def test_a_week_is_published_before_the_month_it_ends() -> None:
+    last_week = week_of(dt.date(2026, 11, 29))
+    assert last_week.last == NOVEMBER.last
+    assert sorted([NOVEMBER, last_week], key=Period.order) == [last_week, NOVEMBER]
+    assert sorted([last_week, NOVEMBER], key=Period.order) == [last_week, NOVEMBER]
+
+
+def test_the_period_before_is_the_one_right_before() -> None:
+    assert previous(week_of(dt.date(2026, 11, 25))).label == "2026-W47"
+    assert previous(week_of(dt.date(2027, 1, 1))).label == "2026-W52"
+    assert previous(DECEMBER) == NOVEMBER
+    assert previous(NOVEMBER).label == "2026-10"
+
+
+def test_the_latest_period_over_is_of_the_kind_asked_for() -> None:
+    at_one = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
+    assert latest_over(Kind.WEEK, at_one).label == "2026-W48"
+    assert latest_over(Kind.MONTH, at_one) == NOVEMBER
+    a_minute_before = at_one - dt.timedelta(minutes=1)
+    assert latest_over(Kind.WEEK, a_minute_before).label == "2026-W47"
+    assert latest_over(Kind.MONTH, a_minute_before).label == "2026-10"

@@ -41,9 +41,9 @@ class Period:
         end = dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
         return end + GRACE
 
-    def order(self) -> tuple[dt.date, int]:
+    def order(self) -> tuple[dt.date, bool]:
         """Publication order: by last day, a week before the month it ends."""
-        return (self.last, 0 if self.kind is Kind.WEEK else 1)
+        return (self.last, self.kind is Kind.MONTH)
 
 
 def week_of(day: dt.date) -> Period:
@@ -76,7 +76,7 @@ def month_of(day: dt.date) -> Period:
 
 
 def weeks_of(period: Period) -> list[Period]:
-    return [week_of(day) for day in period.days()[::7]]
+    return [week_of(period.first + dt.timedelta(weeks=i)) for i in range(len(period.days()) // 7)]
 
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
@@ -98,7 +98,7 @@ def parse(label: str) -> Period:
 
 
 def previous(period: Period) -> Period:
-    day = period.first - dt.timedelta(days=1)
+    day = period.first - dt.timedelta(weeks=1)  # the Monday of the week before
     return week_of(day) if period.kind is Kind.WEEK else month_of(day)
 
 
