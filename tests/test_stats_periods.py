@@ -275,3 +275,50 @@ def test_the_latest_period_over_is_of_the_kind_asked_for() -> None:
     a_minute_before = at_one - dt.timedelta(minutes=1)
     assert latest_over(Kind.WEEK, a_minute_before).label == "2026-W47"
     assert latest_over(Kind.MONTH, a_minute_before).label == "2026-10"
+
+
+async def test_a_week_holds_the_counts_of_its_own_seven_days_only(tmp_path: Path) -> None:
+    """Counts of the Sunday before and of the Monday after stay out of the week; its own
+    Monday and Sunday are in."""
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    week = week_of(dt.date(2026, 11, 18))  # Monday 16 to Sunday 22 November
+
+    async def count(day: dt.date, people: int) -> None:
+        noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        counter = counting.UsageCounter(clock=lambda: noon)
+        for person in range(people):
+            counter.add("sessions", by=person)
+            counter.add("erases", by=person)
+        await counting.flush(counter, sessions, everything=True)
+
+    try:
+        await count(dt.date(2026, 11, 15), 12)
+        await count(dt.date(2026, 11, 16), 11)
+        await count(dt.date(2026, 11, 22), 13)
+        await count(dt.date(2026, 11, 23), 14)
+        assert await publish.publish(sessions, week, 10)
+        async with sessions() as session:
+            (published,) = (await publish.published_labels(session, [week.label])).values()
+    finally:
+        await engine.dispose()
+    days = {name[1]: cell for name, cell in published.cells.items() if name[0] == "day"}
+    assert sorted(days) == [f"2026-11-{day}" for day in range(16, 23)]
+    assert days["2026-11-16"] == (11, False) and days["2026-11-22"] == (13, False)
+    assert published.cells[("total", "sessions")] == (24, False)
+    assert published.cells[("total", "erases")] == (24, False)
+
+
+def test_a_month_has_every_number_even_one_its_weeks_lack() -> None:
+    """A week stored before a need or place existed lacks its numbers: the month still has
+    them, as zeros, like every other number nobody counted."""
+    weeks = [
+        publish.Published(week, 10, {("need", "shelter"): (12, False)})
+        for week in weeks_of(NOVEMBER)
+    ]
+    values = publish._month_values(weeks)
+    assert values[("need", "shelter")] == 48
+    assert values[("need", "health")] == 0
+    assert values[("total", "sessions")] == 0
+    assert len(values) == 3 + len(USER_LANGUAGES) + len(PLACES) + len(NEEDS) * (1 + len(PLACES))

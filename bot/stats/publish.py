@@ -44,8 +44,8 @@ class Published:
     def shown(self, name: Name) -> int | None:
         """The number, or None where it is hidden (or was never there, as for an entry
         nobody opened: a reader cannot tell those apart either)."""
-        count, hidden = self.cells.get(name, (0, True))
-        return None if hidden else count
+        cell = self.cells.get(name)
+        return None if cell is None or cell[1] else cell[0]
 
 
 def _text(name: Name) -> str:
@@ -76,8 +76,8 @@ async def _week_counts(session: AsyncSession, week: Period) -> dict[Name, int]:
         )
     )
     for day, metric, key, count in rows:
-        if metric == "sessions":
-            values[("day", day.isoformat())] += count
+        if metric == "sessions":  # one row a day: sessions are counted under no key
+            values[("day", day.isoformat())] = count
         elif metric in ("unique_users", "erases"):
             values[("total", metric)] += count
         elif metric in ("language", "place") and (metric, key) in values:
@@ -177,19 +177,15 @@ async def published(
     session: AsyncSession, kind: Kind, first: dt.date, last: dt.date
 ) -> list[Published]:
     """The published periods of `kind` lying wholly from `first` to `last`, oldest first."""
-    labels = (
-        await session.scalars(
-            select(PublishedPeriod.label)
-            .where(
-                PublishedPeriod.kind == kind.value,
-                PublishedPeriod.first_day >= first,
-                PublishedPeriod.last_day <= last,
-            )
-            .order_by(PublishedPeriod.last_day)
+    labels = await session.scalars(
+        select(PublishedPeriod.label).where(
+            PublishedPeriod.kind == kind.value,
+            PublishedPeriod.first_day >= first,
+            PublishedPeriod.last_day <= last,
         )
-    ).all()
+    )
     found = await published_labels(session, list(labels))
-    return [found[label] for label in labels]
+    return [found[label] for label in sorted(found)]  # 2026-W09 < 2026-W10, 2026-09 < 2026-10
 
 
 async def weeks_published(session: AsyncSession, month: Period) -> list[Published]:
