@@ -90,3 +90,13 @@ def test_a_bridge_between_two_cycles_is_also_closed() -> None:
     equations += [[(1, (r, c)) for r in range(4)] for c in range(4)]
     hidden = suppress(values, equations, 10)
     assert not recoverable(values, equations, hidden)
+
+
+def test_a_partner_that_would_still_give_the_cell_away_is_passed_over() -> None:
+    """b is the smallest cell beside a, but b equals e, already published: hiding b too
+    leaves a = total - e - c. So c is hidden with a, and nothing more."""
+    values = {"a": 3, "b": 20, "c": 40, "total": 63, "e": 20}
+    equations = [[(1, "a"), (1, "b"), (1, "c"), (-1, "total")], [(1, "b"), (-1, "e")]]
+    hidden = suppress(values, equations, 10, fixed={"e": False})
+    assert hidden == {"a", "c"}
+    assert not recoverable(values, equations, hidden)
