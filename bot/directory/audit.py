@@ -53,15 +53,13 @@ async def history(session: AsyncSession, entry_id: str) -> list[AuditRecord]:
 
 def describe(item: AuditRecord) -> str:
     """One record as text: when, who, what, and the change as a diff."""
-    at = item.at.astimezone(dt.UTC) if item.at.tzinfo else item.at.replace(tzinfo=dt.UTC)
+    at = item.at.astimezone(dt.UTC) if item.at.tzinfo else item.at  # SQLite's are naive UTC
     head = f"{at:%Y-%m-%d %H:%M} UTC  {item.action}  by {item.actor}"
     if item.approved_by:
         head += f", approved by {item.approved_by}"
     where = " ".join(part for part in (item.field, item.lang) if part)
     if where:
         head += f"  ({where})"
-    diff = difflib.unified_diff(
-        item.old.splitlines(), item.new.splitlines(), "before", "after", lineterm="", n=1
-    )
-    body = [f"    {line}" for line in list(diff)[2:]]
+    diff = difflib.unified_diff(item.old.splitlines(), item.new.splitlines(), lineterm="", n=1)
+    body = [f"    {line}" for line in list(diff)[2:]]  # without the two file-name lines
     return "\n".join([head, *body])
