@@ -101,7 +101,7 @@ def _page_queries() -> tuple[dict[str, Select[Any]], Select[Any]]:
         )
         pages[lang] = (
             select(Entry.document, total_of.scalar_subquery())
-            .join(chosen, chosen.c.entry_id == Entry.id)
+            .join(chosen)  # on the listing's foreign key to its entry
             .order_by(chosen.c.key, chosen.c.entry_id)
         )
     return pages, total_of
@@ -268,7 +268,7 @@ def plan_import(current: list[EntryModel], incoming: DirectoryFile) -> ImportPla
 
 
 def _comparable(entry: EntryModel) -> dict[str, object]:
-    data = entry.model_dump(mode="json")
+    data = entry.model_dump()
     data["internal_note"] = data.get("internal_note") or None  # "" and no note are the same
     return data
 
