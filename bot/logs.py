@@ -203,5 +203,5 @@ def install_hooks(secrets: Iterable[str] = ()) -> None:
 
 def _frames(kind: type[BaseException], trace: TracebackType | None) -> str:
     """A traceback's frames (code, never data) and the exception's type, without its message."""
-    lines = traceback.format_list(traceback.extract_tb(trace)) if trace is not None else []
+    lines = traceback.format_list(traceback.extract_tb(trace))  # None: no frames
     return "Traceback (most recent call last):\n" + "".join(lines) + kind.__name__ + "\n"

@@ -154,6 +154,20 @@ def test_only_the_newest_held_tap_is_answered() -> None:
     assert held is not None and held.tap == "c"
 
 
+def test_an_erase_of_every_held_message_leaves_a_held_tap_to_be_answered() -> None:
+    """Her messages are gone, but her tap still spins until it is answered: it stays held.
+    With nothing else held, the chat is dropped at once."""
+    guard = FloodGuard()
+    guard.hold_message(1, 10)
+    guard.hold_tap(1, "q", order=4)
+    guard.deleted(1, 1, 20)
+    held = guard.take_held(1)
+    assert held is not None and held.tap == "q" and held.runs == []
+    guard.hold_message(2, 10)
+    guard.deleted(2, 1, 20)
+    assert len(guard._held) == 0 and guard.take_held(2) is None
+
+
 def blocks(ids: set[int]) -> list[tuple[int, int]]:
     """The ids as maximal runs of consecutive numbers, lowest first."""
     found: list[tuple[int, int]] = []
