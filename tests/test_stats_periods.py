@@ -322,3 +322,51 @@ def test_a_month_has_every_number_even_one_its_weeks_lack() -> None:
     assert values[("need", "health")] == 0
     assert values[("total", "sessions")] == 0
     assert len(values) == 3 + len(USER_LANGUAGES) + len(PLACES) + len(NEEDS) * (1 + len(PLACES))
+
+
+async def test_a_week_adds_up_each_number_over_its_days(tmp_path: Path) -> None:
+    """Twelve people on Monday and eleven on Wednesday, each doing the same things: every
+    number of the week is the sum of both days, and a need is the sum of its places."""
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    week = week_of(dt.date(2026, 11, 18))
+
+    async def count(day: dt.date, people: int, place: str) -> None:
+        noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        counter = counting.UsageCounter(clock=lambda: noon)
+        for person in range(people):
+            counter.add("sessions", by=person)
+            counter.see_user(person)
+            counter.add("erases", by=person)
+            counter.add("language", "ko", by=person)
+            counter.add("place", "CN", by=person)
+            counter.add_need_in_place("shelter", place, by=person)
+            counter.add("entry_opened", "some-entry", by=person)
+            counter.add_once(person, "not_working", "some-entry")
+        await counting.flush(counter, sessions, everything=True)
+
+    try:
+        await count(dt.date(2026, 11, 16), 12, "CN")
+        await count(dt.date(2026, 11, 18), 11, "KR")
+        assert await publish.publish(sessions, week, 10)
+        async with sessions() as session:
+            (published,) = (await publish.published_labels(session, [week.label])).values()
+    finally:
+        await engine.dispose()
+    counts = {name: count for name, (count, _) in published.cells.items()}
+    assert counts[("day", "2026-11-16")] == 12 and counts[("day", "2026-11-18")] == 11
+    for name in [
+        ("total", "sessions"),
+        ("total", "unique_users"),
+        ("total", "erases"),
+        ("language", "ko"),
+        ("place", "CN"),
+        ("need", "shelter"),
+        ("opened", "some-entry"),
+        ("reports", "some-entry"),
+    ]:
+        assert counts[name] == 23, name
+    assert counts[("need_place", "shelter", "CN")] == 12
+    assert counts[("need_place", "shelter", "KR")] == 11
+    assert counts[("language", "zh")] == 0 and counts[("place", "KR")] == 0

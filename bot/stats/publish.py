@@ -91,7 +91,7 @@ async def _week_counts(session: AsyncSession, week: Period) -> dict[Name, int]:
     )
     for need, place, count in cells:
         if ("need_place", need, place) in values:
-            values[("need_place", need, place)] += count
+            values[("need_place", need, place)] = count  # one row a week for each
             values[("need", need)] += count
     values[("total", "sessions")] = sum(values[("day", d.isoformat())] for d in week.days())
     return dict(values)
