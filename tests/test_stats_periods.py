@@ -6,9 +6,11 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.db import database
 from bot.db.models import DailyCount, PublishedCell, WeeklyNeedPlace
@@ -370,3 +372,80 @@ async def test_a_week_adds_up_each_number_over_its_days(tmp_path: Path) -> None:
     assert counts[("need_place", "shelter", "CN")] == 12
     assert counts[("need_place", "shelter", "KR")] == 11
     assert counts[("language", "zh")] == 0 and counts[("place", "KR")] == 0
+
+
+async def published_with(
+    tmp_path: Path, days: dict[dt.date, int], entries: int = 0
+) -> tuple[async_sessionmaker[AsyncSession], AsyncEngine]:
+    """A database where `days[day]` people chose shelter in China on each day, and each
+    of the first of them opened `entries` different contacts on the first day."""
+    engine = database.make_engine(databases.url_for(tmp_path))
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    for n, (day, people) in enumerate(sorted(days.items())):
+        noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+        counter = counting.UsageCounter(clock=lambda noon=noon: noon)  # type: ignore[misc]
+        for person in range(people):
+            counter.add("sessions", by=person)
+            counter.add_need_in_place("shelter", "CN", by=person)
+        for entry in range(entries if n == 0 else 0):
+            counter.add("entry_opened", f"entry-{entry:03d}", by=0)
+        await counting.flush(counter, sessions, everything=True)
+    return sessions, engine
+
+
+async def test_a_month_waits_for_its_weeks_and_a_period_is_published_once(tmp_path: Path) -> None:
+    sessions, engine = await published_with(tmp_path, {dt.date(2026, 11, 3): 12})
+    try:
+        with pytest.raises(AssertionError, match=r"^2026-11: its weeks are not all published$"):
+            await publish.publish(sessions, NOVEMBER, 10)
+        first_week = weeks_of(NOVEMBER)[0]
+        assert await publish.publish(sessions, first_week, 10) is True
+        assert await publish.publish(sessions, first_week, 10) is False  # already out
+    finally:
+        await engine.dispose()
+
+
+async def test_a_month_hides_a_sum_that_would_give_a_hidden_week_away(tmp_path: Path) -> None:
+    """Five people in the first week (hidden), twenty in each of the others (shown): the
+    month's 65 would give the first week's 5 away by subtraction, so it is hidden too."""
+    weeks = weeks_of(NOVEMBER)
+    days = {weeks[0].first: 5, **{week.first: 20 for week in weeks[1:]}}
+    sessions, engine = await published_with(tmp_path, days)
+    try:
+        after = dt.datetime.combine(NOVEMBER.last, dt.time(2), dt.UTC) + dt.timedelta(days=1)
+        await publish.publish_due(sessions, after, 10, 730)
+        async with sessions() as session:
+            found = await publish.published_labels(
+                session, [NOVEMBER.label, *(week.label for week in weeks)]
+            )
+    finally:
+        await engine.dispose()
+    need = ("need", "shelter")
+    assert [found[week.label].shown(need) for week in weeks] == [None, 20, 20, 20]
+    assert found[NOVEMBER.label].cells[need] == (65, True)
+
+
+async def test_a_period_with_hundreds_of_numbers_is_stored_whole(tmp_path: Path) -> None:
+    """Numbers are written two hundred at a time: none may be lost or written twice."""
+    week = weeks_of(NOVEMBER)[0]
+    sessions, engine = await published_with(tmp_path, {week.first: 12}, entries=150)
+    try:
+        assert await publish.publish(sessions, week, 10)
+        async with sessions() as session:
+            (published,) = (await publish.published_labels(session, [week.label])).values()
+            stored = await session.scalar(select(func.count()).select_from(PublishedCell))
+    finally:
+        await engine.dispose()
+    opened = sorted(name[1] for name in published.cells if name[0] == "opened")
+    assert opened == [f"entry-{entry:03d}" for entry in range(150)]
+    assert stored == len(published.cells) > 200
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["2026-W54", "2025-W53", "2026-13", "2026-00", "0999-W01", "0999-01", "2026-w01", "2026-1"],
+)
+def test_a_label_that_names_no_period_is_refused_by_name(label: str) -> None:
+    with pytest.raises(ValueError, match=f"^not a week or month: '{label}'$"):
+        parse(label)

@@ -84,15 +84,18 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 def parse(label: str) -> Period:
-    """The period a label names; ValueError for anything else."""
-    if found := _WEEK.fullmatch(label):
-        year, number = int(found[1]), int(found[2])
-        period = week_of(dt.date.fromisocalendar(year, number, 1))
-    elif found := _MONTH.fullmatch(label):
-        period = month(int(found[1]), int(found[2]))
-    else:
-        raise ValueError(f"not a week or month: {label!r}")
-    if period.label != label:
+    """The period a label names; ValueError, naming the label, for anything else (a week
+    past a year's last, a thirteenth month, a year written with a leading zero)."""
+    try:
+        if found := _WEEK.fullmatch(label):
+            period = week_of(dt.date.fromisocalendar(int(found[1]), int(found[2]), 1))
+        elif found := _MONTH.fullmatch(label):
+            period = month(int(found[1]), int(found[2]))
+        else:
+            found = None
+    except ValueError:
+        found = None
+    if found is None or period.label != label:
         raise ValueError(f"not a week or month: {label!r}")
     return period
 

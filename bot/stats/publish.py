@@ -228,7 +228,7 @@ async def publish(
                 last_day=period.last,
                 min_count=min_count,
             )
-            .on_conflict_do_nothing(index_elements=["label"])
+            .on_conflict_do_nothing()  # the label, its key, is its only unique column
         )
         if not claimed.rowcount:  # type: ignore[attr-defined]
             return False
