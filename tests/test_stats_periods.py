@@ -23,6 +23,7 @@ from bot.stats.periods import (
     month_of,
     over_since,
     parse,
+    previous,
     week_of,
     weeks_of,
 )
@@ -358,7 +359,10 @@ async def test_a_month_waits_for_its_weeks_and_hides_what_they_hid(tmp_path: Pat
     assert whole.cells[("total", "erases")] == (0, True)  # still named, as a zero
 
 
-@pytest.mark.parametrize("label", ["week", "2026-11-01", "2026-W1", "0999-W01", "0999-01"])
+@pytest.mark.parametrize(
+    "label",
+    ["week", "2026-11-01", "2026-W1", "0999-W01", "0999-01", "2026-W54", "2025-W53", "2026-13"],
+)
 def test_a_label_that_names_no_period_is_refused_by_name(label: str) -> None:
     with pytest.raises(ValueError, match=f"^not a week or month: '{label}'$"):
         parse(label)
@@ -415,3 +419,19 @@ def test_the_sums_a_week_s_reader_knows_days_needs_and_group_totals() -> None:
     month_known = publish.equations("2026-11", [("total", "sessions")], month(2026, 11))
     month_cells = [cell for equation in month_known for _, cell in equation]
     assert ("2026-11", "total", "sessions") not in month_cells
+
+
+def test_a_month_is_its_weeks_in_order_and_the_period_before_is_right_before() -> None:
+    """November 2026 starts on a Sunday: its month of whole weeks runs from Monday 2 November
+    (the week of its first Thursday) to Sunday 29 November, ISO weeks 45 to 48. December
+    holds Thursday the 31st, so it runs on to Sunday 3 January 2027: five weeks, the last
+    2026-W53 (2026 starts on a Thursday, so it has 53 ISO weeks)."""
+    november, december = month(2026, 11), month(2026, 12)
+    assert [w.label for w in weeks_of(november)] == [f"2026-W{n}" for n in range(45, 49)]
+    assert [w.label for w in weeks_of(december)] == [f"2026-W{n}" for n in range(49, 54)]
+    assert weeks_of(december)[-1].last == dt.date(2027, 1, 3)
+    assert weeks_of(week_of(dt.date(2026, 11, 30))) == [week_of(dt.date(2026, 12, 6))]
+    assert previous(week_of(dt.date(2026, 11, 25))).label == "2026-W47"
+    assert previous(week_of(dt.date(2027, 1, 1))).label == "2026-W52"
+    assert previous(december) == november
+    assert previous(november).label == "2026-10"

@@ -76,7 +76,7 @@ def month_of(day: dt.date) -> Period:
 
 
 def weeks_of(period: Period) -> list[Period]:
-    return [week_of(day) for day in period.days()[::7]]
+    return [week_of(period.first + dt.timedelta(weeks=i)) for i in range(len(period.days()) // 7)]
 
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
@@ -84,21 +84,24 @@ _MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 
 def parse(label: str) -> Period:
-    """The period a label names; ValueError for anything else."""
-    if found := _WEEK.fullmatch(label):
-        year, number = int(found[1]), int(found[2])
-        period = week_of(dt.date.fromisocalendar(year, number, 1))
-    elif found := _MONTH.fullmatch(label):
-        period = month(int(found[1]), int(found[2]))
-    else:
-        raise ValueError(f"not a week or month: {label!r}")
-    if period.label != label:
+    """The period a label names; ValueError, naming the label, for anything else (a week
+    past a year's last, a thirteenth month, a year written with a leading zero)."""
+    try:
+        if found := _WEEK.fullmatch(label):
+            period = week_of(dt.date.fromisocalendar(int(found[1]), int(found[2]), 1))
+        elif found := _MONTH.fullmatch(label):
+            period = month(int(found[1]), int(found[2]))
+        else:
+            found = None
+    except ValueError:
+        found = None
+    if found is None or period.label != label:
         raise ValueError(f"not a week or month: {label!r}")
     return period
 
 
 def previous(period: Period) -> Period:
-    day = period.first - dt.timedelta(days=1)
+    day = period.first - dt.timedelta(weeks=1)  # the Monday of the week before
     return week_of(day) if period.kind is Kind.WEEK else month_of(day)
 
 
