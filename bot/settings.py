@@ -123,6 +123,15 @@ class Settings(BaseSettings):
     database_password_file: str = ""
     pgpassfile: str = ""
     bot_api_wait_seconds: int = Field(default=300, ge=0, le=86400)
+    relay_chat_id: int | None = None
+    relay_key: SecretStr | None = None
+    relay_idle_hours: int = Field(default=24, ge=1, le=47)
+    relay_block_days: int = Field(default=7, ge=1, le=365)
+
+    @property
+    def relay_on(self) -> bool:
+        """Talk to a person shows only with both its group and its key."""
+        return self.relay_chat_id is not None and self.relay_key is not None
 
     @field_validator("bot_token", mode="after")
     @classmethod
