@@ -163,13 +163,15 @@ class Harness:
         assert self.app is not None
         await self.app.update_queue.join()
 
-    async def run_jobs(self, *names: str) -> None:
-        """Run the pending jobs of these names now, once, as their timers would later."""
+    async def run_jobs(self, *names: str, repeating: bool = False) -> None:
+        """Run the pending jobs of these names now, once, as their timers would later; a
+        `repeating` job stays scheduled, as its timer would leave it."""
         assert self.app is not None and self.app.job_queue is not None
         for name in names:
             for job in self.app.job_queue.get_jobs_by_name(name):
                 if not job.removed:
-                    job.schedule_removal()
+                    if not repeating:
+                        job.schedule_removal()
                     await job.run(self.app)
 
     async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ and where each button leads, in every language, without Telegram or a database."
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -33,7 +34,7 @@ def target(view: View, label_part: str) -> Nav:
 
 
 def her_screens(lang: str) -> list[View]:
-    t, nav = Texts(lang), FROM_LIST.to(Screen.TALK, origin=Screen.LIST)
+    t, nav = Texts(lang), replace(FROM_LIST, lang=lang)
     return [
         screens.consent(t, nav, idle_hours=24),
         screens.nobody_on_duty(t, nav, idle_hours=24),

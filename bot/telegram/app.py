@@ -38,8 +38,8 @@ from bot.i18n import Texts
 from bot.settings import Settings
 from bot.stats import counting, periods, publish
 from bot.taxonomy import USER_LANGUAGES
-from bot.telegram.processing import HelplineApplication, OneChatAtATime
 from bot.telegram import relay_wiring
+from bot.telegram.processing import HelplineApplication, OneChatAtATime
 from bot.telegram.request import BotApiStatus, RetryingRequest
 from handlers import commands, desk, errors, groups, guard, menu
 from handlers import stats as stats_handlers

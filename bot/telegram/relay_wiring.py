@@ -6,7 +6,7 @@ With RELAY_CHAT_ID or RELAY_KEY unset, nothing here is registered, so nothing of
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -24,7 +24,9 @@ MENUS_GROUP = 1
 class ChatHandler(BaseHandler[Update, Context, None]):
     """Every update from one chat (the relay group), whatever it holds."""
 
-    def __init__(self, chat_id: int, callback: Callable[[Update, Context], Awaitable[None]]):
+    def __init__(
+        self, chat_id: int, callback: Callable[[Update, Context], Coroutine[Any, Any, None]]
+    ):
         super().__init__(callback)
         self.chat_id = chat_id
 
