@@ -14,6 +14,7 @@ import logging
 
 from telegram import Message, Update
 from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.desk import staff
 from bot.desk.callback import Act, decode
@@ -24,7 +25,7 @@ from bot.relay import conversations, counts, duty, screens
 from bot.relay.conversations import Conversation
 from bot.ui.text import escape
 from bot.ui.view import View
-from handlers import outbound, relay_end
+from handlers import errors, outbound, relay_end
 from handlers.context import Context
 from handlers.render import answer
 
@@ -37,11 +38,16 @@ _CAPTIONED = ("photo", "video", "audio", "document", "voice", "animation")
 
 async def on_update(update: Update, context: Context) -> None:
     """Every update from the relay group: a tap on a topic's button, a message in a topic;
-    anything else there (members joining, service messages) is not the bot's business."""
-    if update.callback_query is not None:
-        await _on_tap(update, context)
-    elif update.message is not None and update.message.is_topic_message:
-        await _on_message(update, context, update.message)
+    anything else there (members joining, service messages) is not the bot's business. No
+    other handler sees the group's updates: the menus and the desk are for private chats."""
+    try:
+        if update.callback_query is not None:
+            await _on_tap(update, context)
+        elif update.message is not None and update.message.is_topic_message:
+            await _on_message(update, context, update.message)
+    except Exception as exc:  # logged as any error, without the update; nobody else answers
+        await errors.report(update, context, exc)
+    raise ApplicationHandlerStop
 
 
 async def _is_staff(context: Context, user_id: int | None) -> bool:
