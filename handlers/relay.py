@@ -10,6 +10,7 @@ conversation lasts, and are deleted with it (handlers/relay_end.py) unless she k
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from telegram import Chat, Message, Update
@@ -23,7 +24,7 @@ from bot.relay.conversations import Conversation
 from bot.relay.route import Route
 from bot.ui.view import View
 from handlers import errors, outbound, relay_end
-from handlers.commands import anything_else, where
+from handlers.commands import where
 from handlers.context import Context
 from handlers.render import answer, edit, forget_incoming, send
 
@@ -35,15 +36,16 @@ TALK_SCREENS = frozenset(
 
 
 async def talk_command(update: Update, context: Context) -> None:
-    """/talk: what talking to a person means, then Start. Unknown text while it is off."""
-    if context.core.relay_keys is None:
-        await anything_else(update, context)
-        return
+    """/talk: what talking to a person means, then Start (her conversation, if one is open).
+    The menus do not see it after: they would answer it as unknown text."""
     try:
         nav = where(update, context, Screen.TALK)
         await send(update, context, await _screen(update, context, nav))
+    except Exception as exc:  # told and logged as any error
+        await errors.report(update, context, exc)
     finally:
         await forget_incoming(update, context)
+    raise ApplicationHandlerStop
 
 
 async def on_button(update: Update, context: Context, nav: Nav) -> bool:
@@ -51,9 +53,32 @@ async def on_button(update: Update, context: Context, nav: Nav) -> bool:
     query, chat = update.callback_query, update.effective_chat
     if context.core.relay_keys is None or query is None or chat is None:
         return False
+    if nav.screen in (Screen.TALK_END, Screen.TALK_KEEP) and await _end_hers(update, context, nav):
+        return True
     view = await _screen(update, context, nav)
     await answer(query)
     await edit(update, context, query, view)
+    return True
+
+
+async def _end_hers(update: Update, context: Context, nav: Nav) -> bool:
+    """End her open conversation (False if there is none): her side goes, and the end is
+    said in a new message, the newest in her chat. The button she tapped goes too, unless
+    she keeps her side (it may be under an answer she keeps)."""
+    core = context.core
+    keys, query, chat = core.relay_keys, update.callback_query, update.effective_chat
+    assert keys is not None and query is not None and chat is not None
+    hers = await conversations.by_chat(core.sessions, keys, chat.id)
+    if hers is None:
+        return False
+    await answer(query)
+    keep = nav.screen is Screen.TALK_KEEP
+    if keep:
+        await conversations.keep_her_side(core.sessions, keys, hers.code)
+    await relay_end.finish(context, hers.code)
+    if not keep and isinstance(query.message, Message):
+        with contextlib.suppress(TelegramError):  # gone already, with her side
+            await query.message.delete()
     return True
 
 
@@ -66,11 +91,7 @@ async def _screen(update: Update, context: Context, nav: Nav) -> View:
     t = Texts(nav.lang)
     hours = core.settings.relay_idle_hours
     hers = await conversations.by_chat(core.sessions, keys, chat.id)
-    if nav.screen in (Screen.TALK_END, Screen.TALK_KEEP):
-        if hers is not None:
-            if nav.screen is Screen.TALK_KEEP:
-                await conversations.keep_her_side(core.sessions, keys, hers.code)
-            await relay_end.finish(context, hers.code, tell_her=False)
+    if nav.screen in (Screen.TALK_END, Screen.TALK_KEEP):  # ended already, elsewhere
         return screens.ended(t, nav, kept=nav.screen is Screen.TALK_KEEP)
     if hers is not None:  # open already: the conversation's screen again
         return screens.during(t, nav, waiting=hers.answered_at is None)

@@ -143,7 +143,7 @@ async def test_she_may_keep_her_side(tmp_path: Path) -> None:
         texts = [m.text for m in in_her_chat(her)]
         assert "keep this" in texts and any("kept answer" in t for t in texts)
         assert thread not in topics(harness)
-        assert "stay in this chat" in her.api.messages[her.chat_id][screen.message_id].text
+        assert "stay in this chat" in her.screen.text
 
 
 async def test_a_volunteer_ends_it_and_she_is_told(tmp_path: Path) -> None:
@@ -223,3 +223,12 @@ async def test_talk_is_hidden_when_the_relay_is_off(tmp_path: Path) -> None:
         await her.send("/talk")
         assert "works only with the buttons" in her.screen.text
         assert group_calls(harness) == []
+
+
+async def test_talk_typed_as_a_command(tmp_path: Path) -> None:
+    async with relay_harness(tmp_path) as harness:
+        her = harness.person("ko")
+        update = await her.send("/talk")
+        assert "사람과 이야기하기" in her.screen.text and "시작하기" in her.labels()[0]
+        assert len([m for m in in_her_chat(her) if m.from_bot]) == 1  # nothing else answered
+        assert update["message"]["message_id"] not in her.api.messages[her.chat_id]
