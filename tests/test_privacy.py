@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import BigInteger, Integer, inspect
+from sqlalchemy import BigInteger, Integer, LargeBinary, inspect
 
 from bot import logs
 from bot.db import database
@@ -332,6 +332,9 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
     for table, name, kind in columns:
         if table in ("staff", "alembic_version"):
             continue
+        if (table, name) in KEYED_COLUMNS:
+            assert isinstance(kind, LargeBinary), f"{table}.{name} must hold bytes only"
+            continue
         assert not any(word in name for word in ("user", "chat", "telegram")), name
         if isinstance(kind, (Integer, BigInteger)):
             assert (table, name) in INTEGER_COLUMNS, f"{table}.{name} could hold an id"
@@ -364,7 +367,12 @@ INTEGER_COLUMNS = {
     ("entry_categories", "position"),
     ("entry_regions", "position"),
     ("entry_languages", "position"),
+    # A forum topic's number in the volunteers' group (Talk to a person), not a person's.
+    ("relay_conversations", "topic_id"),
 }
+# Named for a chat, holding none: HMAC-SHA256 of her chat id under a key derived from
+# RELAY_KEY, which is never in the database (tests/test_relay_store.py looks at the bytes).
+KEYED_COLUMNS = {("relay_conversations", "chat_tag")}
 
 
 async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
