@@ -8,15 +8,18 @@ import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from alembic import command
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
 from bot.db.models import RelayBlock, RelayConversation
+from bot.desk import staff
 from bot.relay import conversations as store
-from bot.relay import topic
+from bot.relay import duty, topic
 from bot.relay.keys import RelayKeys
 from bot.relay.route import Route
 from tests import databases
@@ -243,3 +246,36 @@ async def test_no_byte_of_her_in_the_clear(url: str, sessions: Sessions, keys: R
     assert opened.code not in "\n".join(await databases.snapshot(url))
     if file is not None:
         assert keys.chat_tag(HER) not in file.read_bytes()  # secure_delete: not left in a page
+
+
+def _tables_and_staff_columns(connection: Any) -> tuple[set[str], set[str]]:
+    found = inspect(connection)
+    return set(found.get_table_names()), {c["name"] for c in found.get_columns("staff")}
+
+
+async def test_migration_0012_down_and_up(url: str, keys: RelayKeys) -> None:
+    """Down to 0011 takes the relay's tables and the staff's two columns away and keeps the
+    staff; up again brings them back empty and off duty."""
+    config = database.alembic_config(url)
+    await asyncio.to_thread(command.upgrade, config, "head")
+    engine = database.make_engine(url)
+    try:
+        sessions = database.make_sessionmaker(engine)
+        await staff.add(sessions, 640001, "volunteer", NOW.date())
+        await duty.set_duty(sessions, 640001, True)
+        await duty.set_signature(sessions, 640001, "Mina")
+        await store.open_conversation(sessions, keys, her_route(), NOW)
+        await engine.dispose()
+        await asyncio.to_thread(command.downgrade, config, "0011")
+        async with engine.connect() as connection:
+            tables, columns = await connection.run_sync(_tables_and_staff_columns)
+            kept = (await connection.execute(text("SELECT user_id FROM staff"))).scalars().all()
+        assert not {"relay_conversations", "relay_blocks"} & tables
+        assert not {"on_duty", "signature"} & columns and list(kept) == [640001]
+        await engine.dispose()
+        await asyncio.to_thread(command.upgrade, config, "head")
+        assert await duty.on_duty(sessions) == []
+        assert await duty.signature_of(sessions, 640001) is None
+        assert await rows(sessions) == 0
+    finally:
+        await engine.dispose()

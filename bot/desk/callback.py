@@ -61,6 +61,10 @@ class Act(StrEnum):
     STAFF_ADD_YES = "sz"  # argument: user id
     STAFF_DROP = "sr"  # argument: user id
     STAFF_DROP_YES = "sy"  # argument: user id
+    RELAY = "tk"  # Talk to a person: her duty and signature (only where the relay is set up)
+    DUTY = "du"  # argument: on or off
+    SIGNATURE = "sg"  # type a first name to sign answers with
+    SIGNATURE_CLEAR = "sn"
     # In a conversation's topic of the relay group (handlers/relay_group.py), honoured only
     # from staff, in the topic of that conversation. Argument: its case code, lower case.
     RELAY_END = "ye"

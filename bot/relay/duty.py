@@ -8,6 +8,7 @@ a first name at most, checked here, so that no handle, number or link can reach 
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -43,14 +44,43 @@ def checked_signature(name: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Duty:
+    """A member of staff's part in the relay, as the desk shows it."""
+
+    on_duty: bool
+    signature: str | None
+
+
+async def duty_in(session: AsyncSession, user_id: int) -> Duty:
+    """Hers, read in the caller's transaction (the desk's tap); off and unsigned if she is
+    not staff."""
+    row = (
+        await session.execute(
+            select(Staff.on_duty, Staff.signature).where(Staff.user_id == user_id)
+        )
+    ).one_or_none()
+    return Duty(False, None) if row is None else Duty(bool(row.on_duty), row.signature)
+
+
+async def set_duty_in(session: AsyncSession, user_id: int, on: bool) -> None:
+    await session.execute(update(Staff).where(Staff.user_id == user_id).values(on_duty=on))
+
+
+async def set_signature_in(session: AsyncSession, user_id: int, name: str | None) -> None:
+    """Sign her answers with `name` (checked: BadSignature), or with nothing (None)."""
+    kept = checked_signature(name) if name is not None else None
+    await session.execute(update(Staff).where(Staff.user_id == user_id).values(signature=kept))
+
+
 async def set_duty(sessions: Sessions, user_id: int, on: bool) -> None:
     async with sessions() as session, session.begin():
-        await session.execute(update(Staff).where(Staff.user_id == user_id).values(on_duty=on))
+        await set_duty_in(session, user_id, on)
 
 
 async def is_on_duty(sessions: Sessions, user_id: int) -> bool:
     async with sessions() as session:
-        return bool(await session.scalar(select(Staff.on_duty).where(Staff.user_id == user_id)))
+        return (await duty_in(session, user_id)).on_duty
 
 
 async def on_duty(sessions: Sessions) -> list[tuple[int, str]]:
@@ -64,11 +94,10 @@ async def on_duty(sessions: Sessions) -> list[tuple[int, str]]:
 
 async def set_signature(sessions: Sessions, user_id: int, name: str | None) -> None:
     """Sign her answers with `name` (checked: BadSignature), or with nothing (None)."""
-    kept = checked_signature(name) if name is not None else None
     async with sessions() as session, session.begin():
-        await session.execute(update(Staff).where(Staff.user_id == user_id).values(signature=kept))
+        await set_signature_in(session, user_id, name)
 
 
 async def signature_of(sessions: Sessions, user_id: int) -> str | None:
     async with sessions() as session:
-        return await session.scalar(select(Staff.signature).where(Staff.user_id == user_id))
+        return (await duty_in(session, user_id)).signature
