@@ -125,5 +125,20 @@ async def expire_idle(context: Context) -> None:
         log.warning("idle conversations could not be ended (%s)", type(exc).__name__)
 
 
+async def purge_old_key(context: Context) -> None:
+    """At start: conversations sealed under an earlier RELAY_KEY can no longer reach her;
+    their rows go, and their topics with them. Her side cannot be found any more: it stays
+    until she erases it or Telegram's own auto-delete takes it."""
+    core = context.core
+    keys, group = core.relay_keys, core.settings.relay_chat_id
+    if keys is None or group is None:
+        return
+    for topic_id in await conversations.purge_unreadable(core.sessions, keys):
+        try:
+            await context.bot.delete_forum_topic(group, topic_id)
+        except TelegramError as exc:
+            log.warning("an old conversation's topic could not be deleted (%s)", type(exc).__name__)
+
+
 def block_until(now: dt.datetime, days: int) -> dt.datetime:
     return now + dt.timedelta(days=days)

@@ -36,13 +36,8 @@ MEDIA: dict[str, dict[str, Any]] = {
 
 
 def relay_harness(tmp_path: Path, **settings: Any) -> Harness:
-    return Harness(
-        tmp_path,
-        directory=standard_directory(),
-        relay_chat_id=RELAY_CHAT_ID,
-        relay_key=RELAY_KEY,
-        **settings,
-    )
+    given = {"relay_chat_id": RELAY_CHAT_ID, "relay_key": RELAY_KEY, **settings}
+    return Harness(tmp_path, directory=standard_directory(), **given)
 
 
 async def on_duty(

@@ -16,7 +16,7 @@ from bot.relay import conversations
 from bot.telegram.app import build_application
 from tests.fake_telegram import TOKEN
 from tests.harness import RELAY_CHAT_ID, Member, in_topic, topics
-from tests.relay_helpers import in_her_chat, on_duty, relay_harness, start_talking
+from tests.relay_helpers import RELAY_KEY, in_her_chat, on_duty, relay_harness, start_talking
 
 LOCATION = {"latitude": 42.9047, "longitude": 129.5134}
 IDENTIFYING: list[dict[str, Any]] = [
@@ -167,3 +167,22 @@ async def test_many_answers_at_once_in_the_relay_group_are_all_relayed(tmp_path:
         await harness.deliver(last)
         answers = [m.text for m in in_her_chat(her) if m.text.startswith("answer ")]
         assert answers == [f"answer {i}" for i in range(20)]
+
+
+async def test_a_new_relay_key_ends_the_old_conversations_and_their_topics(tmp_path: Path) -> None:
+    """Rotating RELAY_KEY: at start, rows sealed under the old key go, with their topics."""
+    first = relay_harness(tmp_path)
+    async with first as harness:
+        await on_duty(harness)
+        her = harness.person("en")
+        thread = await start_talking(her)
+        made = dict(harness.fake.api.topics)
+    second = relay_harness(tmp_path, relay_key=RELAY_KEY[::-1])
+    second.fake.api.topics = made  # the same group, seen by the restarted bot
+    async with second as harness:
+        # The job runs once, at start, by itself.
+        await harness.fake.wait_for(
+            lambda: (RELAY_CHAT_ID, thread) in harness.fake.api.deleted_topics
+        )
+        assert thread not in topics(harness)
+        assert await conversations.idle(harness.core.sessions, harness.core.now(), -1000) == []

@@ -57,3 +57,5 @@ def schedule(application: Application[Any, Any, Any, Any, Any, Any], settings: S
     assert jobs is not None
     seconds = relay_end.IDLE_CHECK_SECONDS
     jobs.run_repeating(relay_end.expire_idle, interval=seconds, first=seconds, name="relay-idle")
+    # At once, and once: rows of an earlier RELAY_KEY, and their topics, go.
+    jobs.run_once(relay_end.purge_old_key, when=0, name="relay-old-key")
