@@ -24,7 +24,7 @@ from bot.menus.callback import BadCallback, Nav, Screen
 from bot.relay import conversations, counts, duty, screens
 from bot.relay.conversations import Conversation
 from bot.ui.text import escape
-from bot.ui.view import View
+from bot.ui.view import MAX_MESSAGE, View, visible_length
 from handlers import errors, outbound, relay_end
 from handlers.context import Context
 from handlers.render import answer
@@ -91,8 +91,14 @@ async def _to_her(
     end = View("", screens.end_rows(t, Nav(Screen.TALK_START, route.lang)))
     signed = "\n\n— " + escape(signature) if signature else ""
     if message.text is not None:  # a text is sent anew, signed; its formatting kept
-        view = View(message.text_html + signed, end.rows)
-        return [(await outbound.send(context, route.chat_id, view)).message_id]
+        room = visible_length(message.text_html + signed) <= MAX_MESSAGE
+        view = View(message.text_html + (signed if room else ""), end.rows)
+        ids = [(await outbound.send(context, route.chat_id, view)).message_id]
+        if signed and not room:  # no room left in the message: a line of its own
+            ids.append(
+                (await outbound.send(context, route.chat_id, View(signed.strip()))).message_id
+            )
+        return ids
     kinds = [kind for kind in _CAPTIONED if getattr(message, kind, None)]
     caption = None
     if signed and kinds:

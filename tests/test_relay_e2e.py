@@ -232,3 +232,15 @@ async def test_talk_typed_as_a_command(tmp_path: Path) -> None:
         assert "사람과 이야기하기" in her.screen.text and "시작하기" in her.labels()[0]
         assert len([m for m in in_her_chat(her) if m.from_bot]) == 1  # nothing else answered
         assert update["message"]["message_id"] not in her.api.messages[her.chat_id]
+
+
+async def test_a_signed_answer_of_the_longest_length_still_reaches_her(tmp_path: Path) -> None:
+    async with relay_harness(tmp_path) as harness:
+        volunteer = await on_duty(harness, signature="Mina")
+        her = harness.person("en")
+        thread = await start_talking(her)
+        longest = "가" * 4096  # as long as Telegram lets the volunteer write
+        await volunteer.say(thread, longest)
+        texts = [m.text for m in in_her_chat(her) if m.from_bot]
+        assert texts[-2:] == [longest, "— Mina"]
+        assert not [m for m in in_topic(harness, thread) if "could not be passed on" in m.text]
