@@ -82,6 +82,15 @@ async def test_a_round_trip_with_every_kind_of_message(tmp_path: Path, lang: str
         }
         # A sticker and a video note take no caption: the signature follows on its own line.
         assert [m.text for m in in_her_chat(her)].count("— Mina") == 2
+        counted = harness.core.counter.take(everything=True).daily
+        relay = sorted(
+            (key[1], key[2], n) for key, n in counted.items() if key[1].startswith("relay")
+        )
+        assert relay == [
+            ("relay_answered", lang, 1),
+            ("relay_first_answer", "15m", 1),
+            ("relay_opened", lang, 1),
+        ]
 
 
 async def test_nobody_on_duty_she_is_told_and_may_leave_a_message(tmp_path: Path) -> None:
