@@ -13,6 +13,8 @@ import secrets
 
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.relay import topic
 from bot.relay.keys import RelayKeys
@@ -178,3 +180,26 @@ def test_a_topic_name_holds_only_codes() -> None:
 def test_a_topic_name_refuses_anything_else(code: str, lang: str, place: str, need: str) -> None:
     with pytest.raises(ValueError):
         topic.topic_name(code, lang, place, need)
+
+
+routes = st.builds(
+    Route,
+    chat_id=st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    lang=st.sampled_from(["ko", "zh", "en"]),
+    place=st.sampled_from(["", "CN", "KR", "TRANSIT", "OTHER"]),
+    need=st.text(max_size=20),
+    her_message_ids=st.lists(st.integers(min_value=1, max_value=2**31), max_size=50),
+    keep_her_side=st.booleans(),
+)
+
+
+@given(routes, st.sampled_from(["K7F3", "ZZZZ", "2222"]))
+def test_any_route_round_trips(sent: Route, code: str) -> None:
+    keys = RelayKeys.from_secret(SECRET)
+    assert unseal(keys, code, seal(keys, code, sent)) == sent
+
+
+@given(st.binary(max_size=200))
+def test_random_bytes_never_open(blob: bytes) -> None:
+    with pytest.raises(RouteUnreadable):
+        unseal(RelayKeys.from_secret(SECRET), "K7F3", blob)
