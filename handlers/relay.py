@@ -135,6 +135,7 @@ async def on_message(update: Update, context: Context) -> None:
         await _relay_hers(update, context, hers, message)
     except Exception as exc:  # told and logged as any error; never answered as typed text
         await errors.report(update, context, exc)
+        await forget_incoming(update, context)  # not passed on: not left in her chat either
     raise ApplicationHandlerStop
 
 

@@ -186,3 +186,26 @@ async def test_a_new_relay_key_ends_the_old_conversations_and_their_topics(tmp_p
         )
         assert thread not in topics(harness)
         assert await conversations.idle(harness.core.sessions, harness.core.now(), -1000) == []
+
+
+async def test_when_the_database_fails_her_words_are_neither_kept_nor_misread(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The store does not answer while she writes: she is told to try again soon, what she
+    wrote leaves her chat, and the menus do not take it for typed text."""
+    from sqlalchemy.exc import OperationalError
+
+    async with relay_harness(tmp_path) as harness:
+        await on_duty(harness)
+        her = harness.person("en")
+        await start_talking(her)
+
+        async def unreachable(*args: Any, **kwargs: Any) -> None:
+            raise OperationalError("SELECT", {}, Exception("the database is gone"))
+
+        monkeypatch.setattr(conversations, "by_chat", unreachable)
+        update = await her.send("my words")
+        assert update["message"]["message_id"] not in harness.fake.api.messages[her.chat_id]
+        sent = [p["text"] for p in harness.sent() if p["chat_id"] == her.chat_id]
+        assert sent[-1] == "This service is busy right now. Please try again in a moment."
+        assert not [text for text in sent if "works only with the buttons" in text]
