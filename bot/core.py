@@ -14,6 +14,7 @@ from bot.clock import utc_now, utc_today
 from bot.desk.staff import StaffIds
 from bot.menus.erase_memory import EraseMemory
 from bot.menus.flood import FloodGuard
+from bot.relay.keys import RelayKeys
 from bot.settings import Settings
 from bot.stats.counting import UsageCounter
 
@@ -31,9 +32,13 @@ class Core:
     flood: FloodGuard = field(default_factory=FloodGuard)
     counter: UsageCounter = field(init=False)
     staff_ids: StaffIds = field(init=False)
+    # "Talk to a person": its keys, from RELAY_KEY, in memory only; None when it is off.
+    relay_keys: RelayKeys | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.staff_ids = StaffIds(self.sessions)
+        if self.settings.relay_on and self.settings.relay_key is not None:
+            self.relay_keys = RelayKeys.from_secret(self.settings.relay_key.get_secret_value())
         self.counter = UsageCounter(min_users=self.settings.stats_min_count)
 
 

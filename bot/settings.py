@@ -13,6 +13,7 @@ name in the file (the systemd units give each process its own listen address tha
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 import re
@@ -32,6 +33,8 @@ DOTENV = Path(".env")
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
 WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+RELAY_KEY_MIN_BYTES = 32
+_URLSAFE = re.compile(r"[A-Za-z0-9_-]+")
 # In a URL's user:password part, these end the password early or change its meaning.
 _URL_BREAKING = re.compile(r"[@/?#]|%(?![0-9A-Fa-f]{2})")
 
@@ -46,6 +49,21 @@ def _loopback(host: str | None) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def relay_key_bytes(secret: str) -> bytes:
+    """The random bytes RELAY_KEY is written as (urlsafe base64, `=` padding optional); a
+    ValueError saying what is wrong, never what was given."""
+    text = secret.strip().rstrip("=")
+    if not _URLSAFE.fullmatch(text) or len(text) % 4 == 1:
+        raise ValueError("must be urlsafe base64 (A-Z, a-z, 0-9, - and _)")
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if len(raw) < RELAY_KEY_MIN_BYTES:
+        raise ValueError(
+            f"must hold at least {RELAY_KEY_MIN_BYTES} random bytes: make one with"
+            ' python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        )
+    return raw
 
 
 class SettingsError(Exception):
@@ -123,6 +141,13 @@ class Settings(BaseSettings):
     database_password_file: str = ""
     pgpassfile: str = ""
     bot_api_wait_seconds: int = Field(default=300, ge=0, le=86400)
+    # "Talk to a person" (bot/relay/): on only when both the group and the key are set.
+    relay_chat_id: int | None = None
+    relay_key: SecretStr | None = None
+    # At most 47 hours: Telegram refuses to delete a message older than 48 hours, and her side
+    # of the conversation is deleted when it ends.
+    relay_idle_hours: int = Field(default=24, ge=1, le=47)
+    relay_block_days: int = Field(default=7, ge=1, le=365)
 
     @field_validator("bot_token", mode="after")
     @classmethod
@@ -231,6 +256,39 @@ class Settings(BaseSettings):
             raise ValueError("must be HOST:PORT, such as 127.0.0.1:8080")
         return value
 
+    @field_validator("relay_chat_id", mode="before")
+    @classmethod
+    def _relay_chat_id(cls, value: object) -> object:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        text = str(value).strip()
+        if not re.fullmatch(r"-100[0-9]{1,16}", text):
+            raise ValueError(
+                "must be the volunteers' supergroup id, a negative number beginning with -100"
+            )
+        return int(text)
+
+    @field_validator("relay_key", mode="after")
+    @classmethod
+    def _relay_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        relay_key_bytes(value.get_secret_value())
+        return value
+
+    @model_validator(mode="after")
+    def _relay_both_or_neither(self) -> Self:
+        if self.relay_chat_id is not None and self.relay_key is None:
+            raise ValueError("RELAY_KEY is not set: RELAY_CHAT_ID needs it (docs/DEPLOY.md)")
+        if self.relay_key is not None and self.relay_chat_id is None:
+            raise ValueError("RELAY_CHAT_ID is not set: RELAY_KEY needs it (docs/DEPLOY.md)")
+        return self
+
+    @property
+    def relay_on(self) -> bool:
+        """Whether "Talk to a person" is offered: both its settings are set."""
+        return self.relay_chat_id is not None and self.relay_key is not None
+
     @field_validator("pgpassfile")
     @classmethod
     def _pgpassfile(cls, value: str) -> str:
@@ -263,8 +321,10 @@ class Settings(BaseSettings):
 
     def secrets(self) -> list[str]:
         """Every secret value among the settings, to be blanked from logs and tracebacks: the
-        bot token, the webhook secret and the database password (as given and decoded)."""
-        found = [s.get_secret_value() for s in (self.bot_token, self.webhook_secret) if s]
+        bot token, the webhook secret, the relay key and the database password (as given and
+        decoded)."""
+        given = (self.bot_token, self.webhook_secret, self.relay_key)
+        found = [s.get_secret_value() for s in given if s]
         try:
             password = urllib.parse.urlsplit(self.database_url).password
         except ValueError:  # not a URL Python can split: SQLAlchemy will say so

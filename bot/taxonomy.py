@@ -87,6 +87,10 @@ CONTACT_WARNINGS: Final = {
     "phone": (N_("A call from a Chinese phone number can be listened to."), frozenset({"CN"})),
 }
 
+# How long she waited for a volunteer's first answer, in the coarse bands the statistics keep
+# (bot/relay/counts.py): within 15 minutes, an hour, four hours, or later.
+ANSWER_BANDS: Final = ("15m", "1h", "4h", "later")
+
 
 def user_language(telegram_code: str | None) -> str:
     """Pick the first language from a Telegram language code: ko*, zh*, else English."""

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.desk import answers, browsing, digest, history, taps, uploads
-from bot.desk.callback import ADMIN_ONLY, decode
+from bot.desk.callback import ADMIN_ONLY, IN_TOPIC, decode
 from bot.menus.callback import BadCallback
 from bot.ui.view import View
 from handlers import commands, menu, outbound
@@ -58,6 +58,8 @@ async def on_button(update: Update, context: Context) -> None:
     try:
         tap = decode(query.data)
     except BadCallback:
+        tap = None
+    if tap is not None and tap.act in IN_TOPIC:  # a topic's button, sent from elsewhere
         tap = None
     if role is None or user is None or tap is None or (tap.act in ADMIN_ONLY and role != "admin"):
         await menu.stale(update, context)

@@ -19,7 +19,7 @@ from bot.menus import screens
 from bot.menus.callback import Nav
 from bot.menus.erase_memory import BATCH, WALK_BACK
 from bot.ui.view import View
-from handlers import outbound
+from handlers import outbound, relay_end
 from handlers.context import Context
 from handlers.render import answer
 from handlers.steps import ChatTurns
@@ -80,6 +80,7 @@ async def erase_now(update: Update, context: Context, nav: Nav) -> None:
     earlier = _jobs(context, DONE_LINES_KEY).pop(chat.id, None)
     if earlier is not None:
         earlier.schedule_removal()
+    await relay_end.end_for_chat(context, chat.id)  # no answer may arrive after erasing
     await delete_history(context, chat.id, done.message_id - 1)
     assert context.job_queue is not None
     _jobs(context, DONE_LINES_KEY)[chat.id] = context.job_queue.run_once(
@@ -143,6 +144,7 @@ async def _auto_erase(context: Context) -> None:
 
 async def _erase_silently(context: Context, chat_id: int) -> None:
     _jobs(context).pop(chat_id, None)
+    await relay_end.end_for_chat(context, chat_id)
     newest = context.core.erase_memory.highest(chat_id)
     context.core.counter.add("erases", by=None)  # a timer: nobody to count as its cause
     if newest is not None:

@@ -37,7 +37,12 @@ def where(error: BaseException) -> str:
 
 
 async def on_error(update: object, context: Context) -> None:
-    error = context.error
+    await report(update, context, context.error)
+
+
+async def report(update: object, context: Context, error: BaseException | None) -> None:
+    """Log where an update failed, and tell her calmly: for the error handler, and for a
+    handler that catches its own error so that no later handler answers the update."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error(
         "update %s failed in %s with %s",

@@ -1,4 +1,5 @@
-"""The bot works only in private chats: anywhere else it leaves, saying nothing."""
+"""The bot works only in private chats: anywhere else it leaves, saying nothing; except the
+volunteers' relay group (RELAY_CHAT_ID) while Talk to a person is on."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ async def leave(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None or chat.type == Chat.PRIVATE:
         return
+    settings = context.core.settings
+    if settings.relay_on and chat.id == settings.relay_chat_id:
+        return  # its own handlers (handlers/relay_group.py) take what happens there
     member = update.my_chat_member
     if member is not None and member.new_chat_member.status not in _PRESENT:
         return

@@ -7,7 +7,7 @@ from telegram import Chat, Update
 from bot.i18n import Texts
 from bot.menus import navigation, screens
 from bot.menus.callback import BadCallback, Screen, decode
-from handlers import erase, groups, stats
+from handlers import erase, groups, relay, stats
 from handlers.commands import where
 from handlers.context import Context
 from handlers.render import answer, edit
@@ -32,6 +32,10 @@ async def on_button(update: Update, context: Context) -> None:
         return
     if nav.screen is Screen.ERASE_NOW:
         await erase.erase_now(update, context, nav)
+        return
+    if nav.screen in relay.TALK_SCREENS:
+        if not await relay.on_button(update, context, nav):
+            await stale(update, context)  # the relay is off: an old button
         return
     # The screen is built before the tap is answered, so that if building it fails, the
     # error handler can still answer the tap with a calm line.

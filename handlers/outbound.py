@@ -26,16 +26,50 @@ def keyboard(view: View) -> InlineKeyboardMarkup | None:
 
 
 async def send(
-    context: Context, chat_id: int, view: View, *, photo: bytes | None = None
+    context: Context,
+    chat_id: int,
+    view: View,
+    *,
+    photo: bytes | None = None,
+    topic: int | None = None,
 ) -> Message:
     """A new message in the chat: the view's text and buttons, or a photo with the text as its
-    caption. The text is Telegram HTML, escaped by whoever built it."""
+    caption; in a forum topic of the relay group with `topic`. The text is Telegram HTML,
+    escaped by whoever built it."""
     memory = context.core.erase_memory  # no core, no message: it could not be erased
     if photo is None:
-        message = await context.bot.send_message(chat_id, view.text, reply_markup=keyboard(view))
+        message = await context.bot.send_message(
+            chat_id, view.text, reply_markup=keyboard(view), message_thread_id=topic
+        )
     else:
         message = await context.bot.send_photo(
             chat_id, photo, caption=view.text, reply_markup=keyboard(view)
         )
     memory.saw(chat_id, message.message_id)
     return message
+
+
+async def relay_copy(
+    context: Context,
+    chat_id: int,
+    source: Message,
+    *,
+    topic: int | None = None,
+    caption: str | None = None,
+    view: View | None = None,
+) -> int:
+    """A copy of `source` in the chat, as the bot's own message: never a forward, which would
+    carry its sender's account. `caption` (Telegram HTML) replaces a media message's caption;
+    `view`'s buttons go under it. Protected from forwarding and saving, as every message.
+    Remembered for Erase like every message sent; returns its id."""
+    memory = context.core.erase_memory
+    copied = await context.bot.copy_message(
+        chat_id,
+        source.chat_id,
+        source.message_id,
+        caption=caption,
+        reply_markup=keyboard(view) if view is not None else None,
+        message_thread_id=topic,
+    )
+    memory.saw(chat_id, copied.message_id)
+    return copied.message_id

@@ -28,8 +28,19 @@ JSON_PARAMS = {
     "entities",
     "reply_parameters",
     "scope",
+    "caption_entities",
 }
-INT_PARAMS = {"chat_id", "message_id", "offset", "limit", "timeout", "cache_time"}
+INT_PARAMS = {
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "cache_time",
+    "from_chat_id",
+    "message_thread_id",
+    "icon_color",
+}
 BOOL_PARAMS = {"protect_content", "show_alert", "disable_notification", "drop_pending_updates"}
 
 

@@ -163,13 +163,15 @@ class Harness:
         assert self.app is not None
         await self.app.update_queue.join()
 
-    async def run_jobs(self, *names: str) -> None:
-        """Run the pending jobs of these names now, once, as their timers would later."""
+    async def run_jobs(self, *names: str, repeating: bool = False) -> None:
+        """Run the pending jobs of these names now, once, as their timers would later; a
+        `repeating` job stays scheduled, as its timer would leave it."""
         assert self.app is not None and self.app.job_queue is not None
         for name in names:
             for job in self.app.job_queue.get_jobs_by_name(name):
                 if not job.removed:
-                    job.schedule_removal()
+                    if not repeating:
+                        job.schedule_removal()
                     await job.run(self.app)
 
     async def deliver(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -235,3 +237,64 @@ class Person:
     def answer(self) -> dict[str, Any] | None:
         """How the bot answered the last tap (answerCallbackQuery parameters), if it did."""
         return self.api.answered_queries.get(self.last_query_id)
+
+
+RELAY_CHAT_ID = -1001234567890  # the volunteers' supergroup with topics, in the tests
+
+
+class Member:
+    """Someone in the volunteers' relay group: writes in a conversation's topic and taps its
+    buttons. Whether the bot listens to them is for the bot to decide (staff or not)."""
+
+    def __init__(self, harness: Harness, user_id: int, **profile: Any) -> None:
+        self.harness = harness
+        self.chat_id = int(harness.extra_settings.get("relay_chat_id", RELAY_CHAT_ID))
+        self.user: dict[str, Any] = {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": profile.pop("first_name", "Volunteer"),
+            "language_code": profile.pop("language_code", "en"),
+            **profile,
+        }
+        self.last_query_id: str | None = None
+
+    @property
+    def api(self) -> Any:
+        return self.harness.fake.api
+
+    async def say(self, topic: int, text: str | None = None, **content: Any) -> dict[str, Any]:
+        """A message in topic `topic` (text, or content such as `photo=[...]`)."""
+        update = self.api.user_sends(
+            self.user, text, chat_id=self.chat_id, thread_id=topic, **content
+        )
+        return await self.harness.deliver(update)
+
+    async def press(self, message: Sent, data: str | None) -> dict[str, Any]:
+        update = self.api.user_taps(self.user, message, data)
+        self.last_query_id = update["callback_query"]["id"]
+        return await self.harness.deliver(update)
+
+    async def tap(self, message: Sent, label_part: str) -> dict[str, Any]:
+        found = [d for row in message.buttons() for lb, d in row if label_part in lb]
+        assert len(found) == 1, f"{label_part!r} matches {len(found)} buttons"
+        return await self.press(message, found[0])
+
+
+def topics(harness: Harness, chat_id: int = RELAY_CHAT_ID) -> dict[int, str]:
+    """The forum topics open in the relay group: thread id -> name."""
+    return dict(harness.fake.api.topics.get(chat_id, {}))
+
+
+def in_topic(harness: Harness, topic: int, chat_id: int = RELAY_CHAT_ID) -> list[Sent]:
+    """The messages in a topic, oldest first (the bot's and the members')."""
+    chat = harness.fake.api.messages.get(chat_id, {})
+    return [chat[i] for i in sorted(chat) if chat[i].thread_id == topic]
+
+
+def group_calls(harness: Harness, chat_id: int = RELAY_CHAT_ID) -> list[tuple[str, dict[str, Any]]]:
+    """Every call the bot made that reached the relay group."""
+    return [
+        (method, params)
+        for method, params in harness.fake.api.calls
+        if str(params.get("chat_id")) == str(chat_id)
+    ]

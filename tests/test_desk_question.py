@@ -23,7 +23,9 @@ LARGEST_PROPOSAL = 999_999_999
 proposals = st.integers(min_value=1, max_value=LARGEST_PROPOSAL)
 langs = st.from_regex(r"[a-z0-9-]{1,28}", fullmatch=True)
 questions = st.one_of(
-    st.sampled_from([Question(Ask.FIND), Question(Ask.NEW), Question(Ask.STAFF_ID)]),
+    st.sampled_from(
+        [Question(Ask.FIND), Question(Ask.NEW), Question(Ask.STAFF_ID), Question(Ask.SIGNATURE)]
+    ),
     st.builds(Question, st.just(Ask.REASON), proposals),
     st.builds(Question, st.just(Ask.NOTE), proposals),
     st.builds(Question, st.just(Ask.CONTACT), proposals, contact=st.sampled_from(CONTACT_TYPES)),
@@ -42,6 +44,7 @@ WRITTEN = [
     (Question(Ask.FIND), "find"),
     (Question(Ask.NEW), "new"),
     (Question(Ask.STAFF_ID), "add"),
+    (Question(Ask.SIGNATURE), "signature"),
     (Question(Ask.REASON, 12), "reason:12"),
     (Question(Ask.NOTE, 7), "note:7"),
     (Question(Ask.CONTACT, 7, contact="wechat"), "contact:7:wechat"),
@@ -84,6 +87,9 @@ FORGED = [
     "new:x",
     "add:610001",
     "ADD",
+    "signature:Mina",
+    "signatures",
+    "sign",
     " find",
     "find ",
     "find\n",

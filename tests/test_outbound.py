@@ -21,8 +21,8 @@ from tests.processes import PROJECT
 from tests.test_safety_e2e import Clock
 from tests.test_stats import backdate, flush, journey
 
-# The one function allowed to make a message: (file, function).
-THE_WAY_OUT = ("handlers/outbound.py", "send")
+# The functions allowed to make a message: (file, function). `relay_copy` makes the relay's copies.
+THE_WAY_OUT = {("handlers/outbound.py", "send"), ("handlers/outbound.py", "relay_copy")}
 _SENDING = re.compile(r"(send|reply|copy|forward)(_|[A-Z]|$)")
 
 
@@ -54,7 +54,7 @@ def direct_sends(root: Path, folders: tuple[str, ...] = ("bot", "handlers")) -> 
         for path in sorted((root / folder).rglob("*.py")):
             relative = path.relative_to(root).as_posix()
             for node, function in _attributes(ast.parse(path.read_text("utf-8"))):
-                if node.attr not in methods or (relative, function) == THE_WAY_OUT:
+                if node.attr not in methods or (relative, function) in THE_WAY_OUT:
                     continue
                 found.append(f"{relative}:{node.lineno} {function} .{node.attr}")
     return found

@@ -3,11 +3,13 @@
 The real `helpline run` process, at LOG_LEVEL=DEBUG, talks over loopback to the fake Bot API.
 Canary users in Korean, Chinese and English walk every user path (navigation, language switch,
 typed text, every media kind, a shared contact and location, forged buttons, a failing Bot API
-call, safety and auto-erase, erase) and one floods. Then every byte the process wrote (the
+call, safety and auto-erase, erase, and a conversation with a volunteer through the relay)
+and one floods. Then every byte the process wrote (the
 database and its journal, the log, everything under its working, home and temp folders,
 anything changed in the project) is searched for each canary in decimal, UTF-8, UTF-16 and
 JSON-escaped form; the schema is checked for columns that could hold a user; and every message
-the bot sent is checked for protect_content.
+the bot sent is checked for protect_content. What reached the volunteers' relay group (every
+call to it, every message in it) is searched for her id, names, username and phone.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import BigInteger, Integer, inspect
+from sqlalchemy import BigInteger, Integer, LargeBinary, inspect
 
 from bot import logs
 from bot.db import database
@@ -36,7 +38,10 @@ from bot.telegram.local_api import LocalBotApi
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
-from tests.harness import load_directory
+from tests.harness import RELAY_CHAT_ID, load_directory
+from tests.relay_helpers import RELAY_KEY
+
+VOLUNTEER = {"id": 6100001, "is_bot": False, "first_name": "Volunteer", "language_code": "en"}
 
 pytestmark = pytest.mark.privacy
 
@@ -216,6 +221,40 @@ class Canary:
         await self.press(self.button(lambda n: n.screen is Screen.ERASE))
         await self.erase()
 
+    async def walk_relay(self) -> None:
+        """/talk, Start (nobody is on duty), Leave a message; her words, a photo, a location,
+        a venue and a contact; a volunteer's answer; End conversation."""
+        await self.send("/talk")
+        await self.press(self.button(lambda n: n.screen is Screen.TALK_START))
+        await self.press(self.button(lambda n: n.screen is Screen.TALK_LEAVE))
+        thread = max(self.api.topics[RELAY_CHAT_ID])
+        await self.say(TYPED)
+        await self.say(None, **MEDIA[0])  # a photo, its caption her words
+        for content in MEDIA[-4:-1]:  # a location, a venue and a contact: refused, deleted
+            await self.send(**content)
+        before = len(self.api.calls)
+        self.api.user_sends(VOLUNTEER, "an answer", chat_id=RELAY_CHAT_ID, thread_id=thread)
+        await self.fake.notify()
+        await until(
+            lambda: any(p.get("chat_id") == self.chat_id for _, p in self.api.calls[before:])
+        )
+        await self.press(self.button(lambda n: n.screen is Screen.TALK_END), edits=False)
+        await until(lambda: thread not in self.api.topics[RELAY_CHAT_ID])
+
+    async def say(self, text: str | None, **content: Any) -> None:
+        """A message in her conversation: copied into its topic, and left in her chat."""
+        update = self.api.user_sends(self.user, text, **content)
+        await self.fake.notify()
+        message_id = update["message"]["message_id"]
+        await until(
+            lambda: any(
+                m == "copyMessage"
+                and p.get("message_id") == message_id
+                and p.get("from_chat_id") == self.chat_id
+                for m, p in self.api.calls
+            )
+        )
+
     async def walk_content(self) -> None:
         await self.send(TYPED)
         for content in MEDIA:
@@ -259,6 +298,7 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
     await load_directory(db_url, as_yaml(standard_entries()))
     fake = FakeTelegram()
     await fake.start()
+    fake.api.topics[RELAY_CHAT_ID] = {}  # the volunteers' group is a forum
     log_path = tmp_path / "bot.log"
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -270,6 +310,9 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
         "LOG_LEVEL": "DEBUG",
         "LOG_FORMAT": log_format,
         "PYTHONPATH": str(PROJECT),
+        "RELAY_CHAT_ID": str(RELAY_CHAT_ID),
+        "RELAY_KEY": RELAY_KEY,
+        "ADMIN_IDS": str(VOLUNTEER["id"]),  # staff, who may answer in the relay group
     }
     with log_path.open("wb") as log:
         process = await asyncio.create_subprocess_exec(
@@ -279,6 +322,7 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
             await fake.wait_for(lambda: fake.offsets, within=60)
             for menus, content in zip(USERS[::2], USERS[1::2], strict=True):
                 await Canary(fake, menus).walk_menus()
+                await Canary(fake, content).walk_relay()
                 await Canary(fake, content).walk_content()
             await Canary(fake, FLOODER).flood()
             process.send_signal(signal.SIGTERM)
@@ -319,6 +363,9 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
     ]
     assert not leaks, leaks
 
+    assert not relay_leaks(fake.api), relay_leaks(fake.api)
+    assert fake.api.deleted_topics and not fake.api.topics[RELAY_CHAT_ID]  # all ended
+
     sends = [p for m, p in fake.api.calls if m == "sendMessage"]
     assert sends and all(p.get("protect_content") is True for p in sends)
     assert not any("example-safe-line" in p.get("text", "") for p in sends)  # no demo data
@@ -332,9 +379,48 @@ async def test_nothing_identifying_is_written_anywhere(tmp_path: Path, log_forma
     for table, name, kind in columns:
         if table in ("staff", "alembic_version"):
             continue
+        if (table, name) in KEYED_COLUMNS:
+            assert isinstance(kind, LargeBinary), f"{table}.{name} must hold bytes only"
+            continue
         assert not any(word in name for word in ("user", "chat", "telegram")), name
         if isinstance(kind, (Integer, BigInteger)):
             assert (table, name) in INTEGER_COLUMNS, f"{table}.{name} could hold an id"
+
+
+# The identifying parts of her, as the volunteers' group could learn them: everything but
+# the text and files she chose to send them.
+RELAY_CANARIES = (
+    "id ",
+    "first_name",
+    "last_name",
+    "username",
+    "phone",
+    "contact",
+    "venue",
+    "latitude",
+)
+
+
+def relay_leaks(api: LocalBotApi) -> list[str]:
+    """Canaries in anything the relay group was sent or holds: every call's parameters (but
+    copyMessage's `from_chat_id`, which tells Telegram where to copy from and which no member
+    sees) and every message in the group as a member's app would receive it."""
+    seen: list[str] = []
+    for method, params in api.calls:
+        if str(params.get("chat_id")) != str(RELAY_CHAT_ID):
+            continue
+        shown = {k: v for k, v in params.items() if k != "from_chat_id"}
+        seen.append(f"{method} {json.dumps(shown, ensure_ascii=False, default=repr)}")
+    for message in api.made_by_bot:
+        if message.chat_id == RELAY_CHAT_ID:
+            as_received = {**api.message_json(message), "content": message.content}
+            seen.append(json.dumps(as_received, ensure_ascii=False))
+    text = "\n".join(seen).encode()
+    return [
+        f"{name} in the relay group"
+        for name, needles in canaries().items()
+        if name.startswith(RELAY_CANARIES) and any(needle in text for needle in needles)
+    ]
 
 
 def _columns(connection: Any) -> list[tuple[str, str, Any]]:
@@ -364,7 +450,12 @@ INTEGER_COLUMNS = {
     ("entry_categories", "position"),
     ("entry_regions", "position"),
     ("entry_languages", "position"),
+    # A forum topic's number in the volunteers' group (Talk to a person), not a person's.
+    ("relay_conversations", "topic_id"),
 }
+# Named for a chat, holding none: HMAC-SHA256 of her chat id under a key derived from
+# RELAY_KEY, which is never in the database (tests/test_relay_store.py looks at the bytes).
+KEYED_COLUMNS = {("relay_conversations", "chat_tag")}
 
 
 async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
@@ -513,3 +604,51 @@ async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
         if any(re.search(rf"\b{step}\b", r.getMessage()) for step in steps)
     ]
     assert named == []
+
+
+async def test_an_open_conversation_is_unreadable_without_the_key_and_gone_after(
+    tmp_path: Path,
+) -> None:
+    """In-process, at DEBUG: while her conversation is open, its row holds none of her
+    canaries and does not open under another key; the log says nothing of her; when it
+    ends, no row is left."""
+    from sqlalchemy import select
+
+    from bot.db.models import RelayConversation
+    from bot.relay import conversations
+    from bot.relay.keys import RelayKeys
+    from bot.relay.route import RouteUnreadable, unseal
+    from tests.harness import Member
+    from tests.relay_helpers import on_duty, relay_harness, start_talking
+
+    async with relay_harness(tmp_path) as harness:
+        stream = io.StringIO()
+        logs.configure("DEBUG", stream, secrets=[TOKEN, RELAY_KEY])
+        volunteer: Member = await on_duty(harness, signature="Mina")
+        her = harness.person(
+            **{k: v for k, v in USERS[1].items() if k not in ("id", "is_bot")},
+            user_id=USERS[1]["id"],
+        )
+        thread = await start_talking(her, "ko")
+        await her.send(TYPED)
+        await her.send(contact={"phone_number": PHONE, "first_name": "Qanarycontact"})
+        await volunteer.say(thread, "an answer")
+        rows = "\n".join(await databases.snapshot(harness.db_url)).encode()
+        async with harness.core.sessions() as session:
+            (row,) = (await session.scalars(select(RelayConversation))).all()
+        other = RelayKeys.from_secret(RELAY_KEY[::-1])
+        with pytest.raises(RouteUnreadable):
+            unseal(other, row.code, row.sealed)
+        assert await conversations.by_chat(harness.core.sessions, other, her.chat_id) is None
+        assert await conversations.by_topic(harness.core.sessions, other, thread) is None
+        await her.press(her.data_of("이야기 끝내기"))
+        after = await databases.snapshot(harness.db_url)
+    assert row.topic_id == thread and len(row.chat_tag) == 32
+    leaks = [
+        f"{name} in {where}"
+        for where, data in [("the open row", rows), ("the log", stream.getvalue().encode())]
+        for name, needles in canaries().items()
+        if any(needle in data for needle in needles)
+    ]
+    assert not leaks, leaks
+    assert not [line for line in after if line.startswith("relay_conversations")]

@@ -201,8 +201,8 @@ async def test_daily_counts_are_kept_for_the_retention_and_weekly_ones_by_their_
 
 
 async def test_a_week_is_published_with_every_number_it_has_named_once(tmp_path: Path) -> None:
-    """Every total, language, place, need, need x place and day, zero or not; a number the
-    week never had (a contact nobody opened) reads as hidden, like a small one."""
+    """Every total, language, place, need, need x place, day and relay count, zero or not; a
+    number the week never had (a contact nobody opened) reads as hidden, like a small one."""
     engine = database.make_engine(databases.url_for(tmp_path))
     await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
@@ -226,6 +226,8 @@ async def test_a_week_is_published_with_every_number_it_has_named_once(tmp_path:
         *(("need", need) for need in NEEDS),
         *(("need_place", need, place) for need in NEEDS for place in PLACES),
         *(("day", day.isoformat()) for day in week.days()),
+        *((group, lang) for group in ("relay_opened", "relay_answered") for lang in USER_LANGUAGES),
+        *(("relay_first_answer", band) for band in ("15m", "1h", "4h", "later")),
     }
     assert set(published.cells) == expected
     assert published.shown(("day", "2026-11-18")) == 12

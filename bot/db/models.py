@@ -1,4 +1,5 @@
-"""Database tables. They hold the directory only: nothing here can describe a user."""
+"""Database tables. They hold the directory only: nothing here can describe a user, except
+while a conversation with a volunteer is open, and then only sealed (`RelayConversation`)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -223,6 +226,10 @@ class Staff(Base):
     # a reason for a rejection, an id to add), and since when: it lapses after a while.
     waiting_for: Mapped[str | None] = mapped_column(String(64))
     waiting_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # "Talk to a person": whether she takes conversations now (she is pinged when one waits),
+    # and the first name shown under her answers, if she chose one (bot/relay/duty.py).
+    on_duty: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    signature: Mapped[str | None] = mapped_column(String(32))
 
 
 class Proposal(Base):
@@ -281,3 +288,32 @@ class AuditRecord(Base):
     old: Mapped[str] = mapped_column(Text, default="")
     new: Mapped[str] = mapped_column(Text, default="")
     approved_by: Mapped[str] = mapped_column(String(32), default="")
+
+
+class RelayConversation(Base):
+    """One open conversation between a user and the volunteers (bot/relay/, docs/PRIVACY.md).
+
+    Nothing here is readable without RELAY_KEY, which is never in the database: `chat_tag` is
+    a keyed hash of her chat id (to find the row when she writes again), `sealed` her route
+    (chat id, language, place, need, the ids of messages to delete) under AES-GCM with the
+    case code as associated data. The row is deleted when the conversation ends."""
+
+    __tablename__ = "relay_conversations"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    topic_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    chat_tag: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_activity: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RelayBlock(Base):
+    """A person refused "Talk to a person" until `until`: a keyed hash of her user id under
+    RELAY_KEY, deleted once past."""
+
+    __tablename__ = "relay_blocks"
+
+    tag: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,5 +1,5 @@
 """What she types in answer to the question the desk asked: an entry's id, a volunteer's user
-id, a reason for a rejection, or a value for her draft.
+id, a reason for a rejection, a value for her draft, or the first name she signs with.
 
 The question is read back typed (bot/desk/question.py) and each kind has its answer here. A
 value that does not pass is refused with the validator's words and the question stays open;
@@ -14,13 +14,23 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import Core
-from bot.desk import browsing, draft, editing, pending, proposals, reviewing, staffing
+from bot.desk import (
+    browsing,
+    draft,
+    editing,
+    pending,
+    proposals,
+    relaying,
+    reviewing,
+    staffing,
+)
 from bot.desk.callback import Act, Tap
 from bot.desk.question import Ask, Question
 from bot.desk.result import Result
-from bot.desk.screens import editor, preview, queue, staff_admin
+from bot.desk.screens import duty, editor, preview, queue, staff_admin
 from bot.directory import schema
 from bot.i18n import Texts
+from bot.relay.duty import MAX_SIGNATURE
 from bot.ui.text import escape, paragraphs
 from bot.ui.view import View, fit
 
@@ -145,11 +155,24 @@ async def _draft_value(asked: _Asked, text: str) -> Result:
     return editing.overview(here, proposal)
 
 
+async def _signature(asked: _Asked, text: str) -> Result:
+    """The first name her answers to a conversation are signed with."""
+    if not asked.core.settings.relay_on:  # set up no longer: nothing of it is open
+        return editing.gone(asked.tap)
+    done = await relaying.signature_typed(asked.session, asked.tap, asked.me, text)
+    if done is None:
+        await asked.ask_again()
+        again = duty.ask_signature(asked.t, asked.tap, longest=MAX_SIGNATURE, refused=True)
+        return Result(again)
+    return done
+
+
 Answer = Callable[[_Asked, str], Awaitable[Result]]
 _ANSWERS: dict[Ask, Answer] = {
     Ask.FIND: _entry_id,
     Ask.NEW: _entry_id,
     Ask.STAFF_ID: _user_id,
+    Ask.SIGNATURE: _signature,
     Ask.REASON: _reason,
     Ask.TEXT: _draft_value,
     Ask.CONTACT: _draft_value,

@@ -17,6 +17,7 @@ from bot.desk.question import Ask, Question
 from bot.desk.result import Action, Result
 from bot.desk.screens import frame, home, preview, queue, review
 from bot.i18n import Texts
+from bot.relay import duty
 from bot.ui.paging import on_page, page_of
 from bot.ui.view import View
 
@@ -27,6 +28,7 @@ class _Counts:
     reported: bool  # whether users reported any of them; never how often
     waiting: int
     drafts: int
+    on_duty: bool | None  # Talk to a person: None where it is not set up
 
 
 async def _counts(session: AsyncSession, core: Core, me: int) -> _Counts:
@@ -35,7 +37,8 @@ async def _counts(session: AsyncSession, core: Core, me: int) -> _Counts:
         session, me, second_review=core.settings.require_second_review
     )
     mine = len(await proposals.drafts_of(session, me))
-    return _Counts(len(due), any(d.reported for d in due), waiting, mine)
+    on_duty = (await duty.duty_in(session, me)).on_duty if core.settings.relay_on else None
+    return _Counts(len(due), any(d.reported for d in due), waiting, mine, on_duty)
 
 
 def _desk(t: Texts, tap: Tap, counts: _Counts, role: str) -> View:
@@ -47,6 +50,7 @@ def _desk(t: Texts, tap: Tap, counts: _Counts, role: str) -> View:
         waiting=counts.waiting,
         drafts=counts.drafts,
         admin=role == "admin",
+        on_duty=counts.on_duty,
     )
 
 
@@ -59,7 +63,7 @@ async def open_desk(core: Core, me: int, role: str, lang: str) -> View:
     return _desk(Texts(lang), tap, counts, role)
 
 
-async def _home(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
+async def desk_home(session: AsyncSession, core: Core, tap: Tap, me: int, role: str) -> Result:
     return Result(_desk(Texts(tap.lang), tap, await _counts(session, core, me), role))
 
 
@@ -201,7 +205,7 @@ async def _ask_id(session: AsyncSession, core: Core, tap: Tap, me: int, role: st
 
 
 ACTIONS: dict[Act, Action] = {
-    Act.HOME: _home,
+    Act.HOME: desk_home,
     Act.QUEUE: _queue,
     Act.ENTRIES: _entries,
     Act.ENTRY: _entry,

@@ -61,7 +61,18 @@ class Act(StrEnum):
     STAFF_ADD_YES = "sz"  # argument: user id
     STAFF_DROP = "sr"  # argument: user id
     STAFF_DROP_YES = "sy"  # argument: user id
+    RELAY = "tk"  # Talk to a person: her duty and signature (only where the relay is set up)
+    DUTY = "du"  # argument: on or off
+    SIGNATURE = "sg"  # type a first name to sign answers with
+    SIGNATURE_CLEAR = "sn"
+    # In a conversation's topic of the relay group (handlers/relay_group.py), honoured only
+    # from staff, in the topic of that conversation. Argument: its case code, lower case.
+    RELAY_END = "ye"
+    RELAY_BLOCK = "yb"
 
+
+# Buttons of a conversation's topic in the relay group, never of the desk's private screens.
+IN_TOPIC = frozenset({Act.RELAY_END, Act.RELAY_BLOCK})
 
 ADMIN_ONLY = frozenset(
     {Act.STAFF, Act.STAFF_ADD, Act.STAFF_ADD_YES, Act.STAFF_DROP, Act.STAFF_DROP_YES}

@@ -1,6 +1,6 @@
 """The question the desk waits for a typed answer to ("send the new name"), as it is written in
-the staff row: `find`, `new`, `add`, `reason:N`, `note:N`, `contact:N:TYPE`, `text:N:FIELD:LANG`
-(N a proposal).
+the staff row: `find`, `new`, `add`, `signature`, `reason:N`, `note:N`, `contact:N:TYPE`,
+`text:N:FIELD:LANG` (N a proposal).
 
 The row outlives the tap that asked, so what is read back is checked as strictly as a button's
 data: only what `encode` writes decodes, and a value that does not is refused whole rather
@@ -29,6 +29,7 @@ class Ask(StrEnum):
     FIND = "find"  # an entry's id, to open it
     NEW = "new"  # a new entry's id
     STAFF_ID = "add"  # the user id of a volunteer to add (admins)
+    SIGNATURE = "signature"  # the first name she signs her answers to a conversation with
     REASON = "reason"  # why a proposal is rejected
     NOTE = "note"  # a draft's staff note
     CONTACT = "contact"  # a draft's new contact, of one type
@@ -44,6 +45,7 @@ _FORMS = {
     Ask.FIND: re.compile("find"),
     Ask.NEW: re.compile("new"),
     Ask.STAFF_ID: re.compile("add"),
+    Ask.SIGNATURE: re.compile("signature"),
     Ask.REASON: re.compile("reason" + _PROPOSAL),
     Ask.NOTE: re.compile("note" + _PROPOSAL),
     Ask.CONTACT: re.compile("contact" + _PROPOSAL + rf":(?P<contact>{_choice(CONTACT_TYPES)})"),

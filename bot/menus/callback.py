@@ -45,6 +45,12 @@ class Screen(StrEnum):
     ERASE_NOW = "x"
     STATS = "z"  # admins only; `page` holds the number of days
     REPORT = "r"  # "this contact did not work"
+    # Talk to a person (bot/relay/screens.py). `origin`: the screen Back returns to.
+    TALK = "k"  # what talking to a person means, and Start
+    TALK_START = "j"  # Start: a conversation if someone is on duty, else she is told so
+    TALK_LEAVE = "w"  # a conversation though nobody is on duty: her message waits
+    TALK_END = "d"  # she ends her conversation (hers only: found by her chat, not the data)
+    TALK_KEEP = "y"  # the same, keeping the messages in her chat
 
 
 _SCREENS = "".join(s.value for s in Screen)
@@ -67,6 +73,17 @@ _REQUIRED: dict[Screen, tuple[str, ...]] = {
     Screen.REPORT: ("place", "need", "entry"),
     Screen.ERASE: ("origin",),
 }
+
+
+# Screens a button never returns to: an action, not a place to be.
+_NO_RETURN = (
+    Screen.ERASE,
+    Screen.ERASE_NOW,
+    Screen.SET_LANGUAGE,
+    Screen.TALK_LEAVE,
+    Screen.TALK_END,
+    Screen.TALK_KEEP,
+)
 
 
 class BadCallback(ValueError):
@@ -162,6 +179,6 @@ def decode(data: str | None) -> Nav:
             continue
         if any(getattr(nav, name) is None for name in _REQUIRED.get(screen, ())):
             raise BadCallback("a required field is absent")
-    if nav.origin in (Screen.ERASE, Screen.ERASE_NOW, Screen.SET_LANGUAGE):
+    if nav.origin in _NO_RETURN:
         raise BadCallback("cannot return to that screen")
     return nav

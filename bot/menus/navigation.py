@@ -58,7 +58,7 @@ async def show(core: MenuResources, nav: Nav, user_id: int | None = None) -> Vie
         case Screen.PLACES:
             return screens.places(t, nav)
         case Screen.NEEDS:
-            return screens.needs(t, nav)
+            return screens.needs(t, nav, talk=core.settings.relay_on)
         case Screen.LIST:
             return await _list(core, t, nav)
         case Screen.REPORT:
@@ -79,7 +79,15 @@ async def show(core: MenuResources, nav: Nav, user_id: int | None = None) -> Vie
             return fixed_screens.auto_erase(t, nav)
         case Screen.ERASE:
             return fixed_screens.erase_question(t, nav)
-        case Screen.ERASE_NOW | Screen.STATS:
+        case (
+            Screen.ERASE_NOW
+            | Screen.STATS
+            | Screen.TALK
+            | Screen.TALK_START
+            | Screen.TALK_LEAVE
+            | Screen.TALK_END
+            | Screen.TALK_KEEP
+        ):
             raise ValueError(f"{nav.screen.name} is handled by its own handler")
     raise AssertionError(f"unhandled screen {nav.screen!r}")
 
@@ -114,12 +122,13 @@ async def _list(core: MenuResources, t: Texts, nav: Nav, *, thanks: bool = False
             today=core.today(),
             max_age_days=max_age,
         )
+        talk = core.settings.relay_on
         if page.total:
-            return screens.entry_list(t, nav, page, fallback=False, thanks=thanks)
+            return screens.entry_list(t, nav, page, fallback=False, thanks=thanks, talk=talk)
         anywhere = await queries.list_anywhere(
             session, lang=nav.lang, page=nav.page, today=core.today(), max_age_days=max_age
         )
-    return screens.entry_list(t, nav, anywhere, fallback=True, thanks=thanks)
+    return screens.entry_list(t, nav, anywhere, fallback=True, thanks=thanks, talk=talk)
 
 
 async def _card(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) -> View:

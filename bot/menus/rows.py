@@ -31,3 +31,8 @@ def tools_row(t: Texts, nav: Nav) -> list[Button]:
         ("🌐 " + _("Language"), encode(nav.fresh(Screen.LANGUAGES, nav.place))),
         ("🔒 " + _("Safety"), encode(nav.fresh(Screen.SAFETY, nav.place))),
     ]
+
+
+def talk_row(t: Texts, nav: Nav) -> list[Button]:
+    """Talk to a person (where the relay is on), coming back to this screen on Back."""
+    return [("💬 " + t.gettext("Talk to a person"), encode(nav.to(Screen.TALK, origin=nav.screen)))]

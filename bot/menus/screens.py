@@ -11,7 +11,7 @@ from bot.directory.queries import Page
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.menus.callback import Nav, Screen, encode
-from bot.menus.rows import home_of, nav_row, tools_row
+from bot.menus.rows import home_of, nav_row, talk_row, tools_row
 from bot.taxonomy import (
     CONTACT_LABELS,
     CONTACT_WARNINGS,
@@ -53,7 +53,8 @@ def _place_line(t: Texts, place: str) -> str:
     return escape(_("Place: {place}").format(place=_(PLACE_LABELS[place])))
 
 
-def needs(t: Texts, nav: Nav) -> View:
+def needs(t: Texts, nav: Nav, *, talk: bool = False) -> View:
+    """What she needs; with `talk` (the relay is on), Talk to a person below the needs."""
     _ = t.gettext
     assert nav.place is not None
     text = paragraphs(
@@ -66,6 +67,8 @@ def needs(t: Texts, nav: Nav) -> View:
         if need in URGENT_NEEDS:
             label = "❗ " + label
         rows.append([(label, encode(nav.fresh(Screen.LIST, nav.place, need, origin=Screen.NEEDS)))])
+    if talk:
+        rows.append(talk_row(t, nav.fresh(Screen.NEEDS, nav.place)))
     rows.append(
         [
             ("📍 " + _("Change place"), encode(nav.fresh(Screen.PLACES))),
@@ -113,9 +116,12 @@ def _list_text(t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool) 
     )
 
 
-def entry_list(t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool = False) -> View:
+def entry_list(
+    t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool = False, talk: bool = False
+) -> View:
     """The contacts for a need, or, when there are none, the kind fallback. After a "did not
-    work" report, a thank-you comes first."""
+    work" report, a thank-you comes first. With `talk` (the relay is on), Talk to a person
+    comes below the contacts, never instead of them."""
     _ = t.gettext
     assert nav.place is not None
     rows: list[list[Button]] = []
@@ -129,6 +135,8 @@ def entry_list(t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool =
     if fallback:
         rows.append([("📋 " + _("Other needs"), encode(home_of(nav)))])
     here = nav.to(Screen.LIST, page=page.page, entry=None)
+    if talk:
+        rows.append(talk_row(t, here))
     rows.append(nav_row(t, here, nav.fresh(Screen.NEEDS, nav.place)))
     return View(_list_text(t, nav, page, fallback=fallback, thanks=thanks), rows)
 

@@ -24,11 +24,22 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.models import DailyCount, PublishedCell, PublishedPeriod, WeeklyNeedPlace
 from bot.stats.periods import Kind, Period, over_since, parse, week_of, weeks_of
 from bot.stats.suppression import Equation, determined, suppress
-from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
+from bot.taxonomy import ANSWER_BANDS, NEEDS, PLACES, USER_LANGUAGES
 
 Name = tuple[str, ...]  # a number's name within its period: ("need_place", "shelter", "CN")
 TOTALS = ("sessions", "unique_users", "erases")
-GROUPS = (("language", USER_LANGUAGES), ("place", PLACES), ("need", NEEDS))
+GROUPS = (
+    ("language", USER_LANGUAGES),
+    ("place", PLACES),
+    ("need", NEEDS),
+    # Talk to a person (bot/relay/counts.py): conversations opened and answered, per language,
+    # and the first answer's wait, in bands.
+    ("relay_opened", USER_LANGUAGES),
+    ("relay_answered", USER_LANGUAGES),
+    ("relay_first_answer", ANSWER_BANDS),
+)
+# The groups read from the daily counts by metric and key; needs come from need x place.
+_DAILY_GROUPS = frozenset(group for group, _ in GROUPS) - {"need"}
 ENTRY_KINDS = ("opened", "reports")  # per entry: cards opened, "did not work" reports
 _METRIC_OF_ENTRY_KIND = {"entry_opened": "opened", "not_working": "reports"}
 
@@ -80,7 +91,7 @@ async def _week_counts(session: AsyncSession, week: Period) -> dict[Name, int]:
             values[("day", day.isoformat())] += count
         elif metric in ("unique_users", "erases"):
             values[("total", metric)] += count
-        elif metric in ("language", "place") and (metric, key) in values:
+        elif metric in _DAILY_GROUPS and (metric, key) in values:
             values[(metric, key)] += count
         elif metric in _METRIC_OF_ENTRY_KIND and count:
             values[(_METRIC_OF_ENTRY_KIND[metric], key)] += count
@@ -100,8 +111,8 @@ async def _week_counts(session: AsyncSession, week: Period) -> dict[Name, int]:
 def equations(label: str, names: Iterable[Name], period: Period) -> list[Equation]:
     """What a reader of one period knows or can fairly guess about its numbers, as sums:
     the days add up to the sessions; a need is the sum of its need x place cells; and each
-    group (languages, places, needs, opened contacts, reports) is assumed to have a known
-    total. A group of one is its own total, which nobody publishes."""
+    group (languages, places, needs, the relay's groups, opened contacts, reports) is assumed
+    to have a known total. A group of one is its own total, which nobody publishes."""
     present = set(names)
 
     def cell(*name: str) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ from typing import Literal, TypedDict, final
 
 from bot.stats.periods import Kind
 from bot.stats.publish import Name, Published
-from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
+from bot.taxonomy import ANSWER_BANDS, NEEDS, PLACES, USER_LANGUAGES
 
 Value = int | str
 """A number as shown: the count, or "<N" where it is hidden."""
@@ -70,6 +70,9 @@ class Numbers(TypedDict):
     need_by_place: list[NeedInPlace]
     top_entries: list[EntryOpened]
     not_working: list[EntryReported]
+    relay_opened: dict[str, Value]  # Talk to a person: by her language
+    relay_answered: dict[str, Value]  # by her language, at the first answer
+    relay_first_answer: dict[str, Value]  # by how long the first answer took
 
 
 # "from" is a Python keyword, so this part can only be declared in the functional form.
@@ -89,6 +92,11 @@ class MonthReport(_Dates, Numbers):
 
 
 Report = WeekReport | MonthReport
+RELAY_SECTIONS: tuple[Literal["relay_opened", "relay_answered", "relay_first_answer"], ...] = (
+    "relay_opened",
+    "relay_answered",
+    "relay_first_answer",
+)
 Row = tuple[str, str, str, Value]
 """A report's number flattened: (section, key, detail, value)."""
 
@@ -128,6 +136,9 @@ def _numbers(period: Published, small: str) -> Numbers:
         ],
         "top_entries": [{"id": key, "opened": n} for key, n in _listed(period, "opened")],
         "not_working": [{"id": key, "reports": n} for key, n in _listed(period, "reports")],
+        "relay_opened": {lang: shown(("relay_opened", lang)) for lang in USER_LANGUAGES},
+        "relay_answered": {lang: shown(("relay_answered", lang)) for lang in USER_LANGUAGES},
+        "relay_first_answer": {b: shown(("relay_first_answer", b)) for b in ANSWER_BANDS},
     }
 
 
@@ -193,6 +204,8 @@ def rows(data: Report) -> list[Row]:
         out.append(("need_by_place", cell["need"], cell["place"], cell["count"]))
     out += [("top_entries", item["id"], "", item["opened"]) for item in data["top_entries"]]
     out += [("not_working", item["id"], "", item["reports"]) for item in data["not_working"]]
+    for section in RELAY_SECTIONS:
+        out += [(section, key, "", value) for key, value in data[section].items()]
     if data["kind"] == "week":
         out += [("days", item["date"], "", item["sessions"]) for item in data["days"]]
     else:

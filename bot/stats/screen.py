@@ -21,12 +21,19 @@ from bot.menus.rows import home_of
 from bot.stats import publish, report
 from bot.stats.periods import Kind
 from bot.stats.report import Report
-from bot.taxonomy import LANGUAGE_SELF_NAMES, NEED_LABELS, PLACE_LABELS
+from bot.taxonomy import ANSWER_BANDS, LANGUAGE_SELF_NAMES, N_, NEED_LABELS, PLACE_LABELS
 from bot.ui.text import bold, escape, italic, paragraphs
 from bot.ui.view import MAX_MESSAGE, Button, View, fit_lines
 
 KINDS = (Kind.WEEK, Kind.MONTH)
 TOP_ENTRIES = 10
+BAND_LABELS = {
+    "15m": N_("Within 15 minutes"),
+    "1h": N_("Within an hour"),
+    "4h": N_("Within 4 hours"),
+    "later": N_("After 4 hours"),
+}
+assert tuple(BAND_LABELS) == ANSWER_BANDS
 
 
 def page_of(kind: Kind, back: int) -> int:
@@ -126,6 +133,27 @@ def _entries(t: Texts, report: Report) -> list[str]:
     return lines
 
 
+def _relay(t: Texts, report: Report) -> list[str]:
+    """Talk to a person: left out while every one of its counts is hidden (as where it is
+    not set up), since the lines would say nothing."""
+    _ = t.gettext
+    small = f"<{report['min_count']}"
+    opened, answered = report["relay_opened"], report["relay_answered"]
+    bands = report["relay_first_answer"]
+    if all(v == small for part in (opened, answered, bands) for v in part.values()):
+        return []
+    return [
+        "",
+        bold(_("Talk to a person")),
+        escape(_("Conversations opened")),
+        *(_line(LANGUAGE_SELF_NAMES[k], v) for k, v in opened.items()),
+        escape(_("Conversations answered")),
+        *(_line(LANGUAGE_SELF_NAMES[k], v) for k, v in answered.items()),
+        escape(_("First answer")),
+        *(_line(_(BAND_LABELS[k]), v) for k, v in bands.items()),
+    ]
+
+
 def _grid(t: Texts, report: Report) -> list[str]:
     """The need x place cells that are shown; the rest are named once, as hidden."""
     _ = t.gettext
@@ -150,7 +178,7 @@ def view(t: Texts, nav: Nav, shown: Shown) -> View:
         text = paragraphs(bold(_("Usage")), escape(_("No complete period has been published yet.")))
         return View(text, _buttons(t, nav, kind, back, earlier=False))
     lines = [*_heading(t, kind, report), *_groups(t, report), *_entries(t, report)]
-    lines += _grid(t, report)
+    lines += _relay(t, report) + _grid(t, report)
     # The grid is the part that can be long: its lines give way from the end.
     text = fit_lines(lines, MAX_MESSAGE - 2)
     return View(text, _buttons(t, nav, kind, back, earlier=shown.earlier))

@@ -17,6 +17,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseHandler,
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
@@ -37,6 +38,7 @@ from bot.i18n import Texts
 from bot.settings import Settings
 from bot.stats import counting, periods, publish
 from bot.taxonomy import USER_LANGUAGES
+from bot.telegram import relay_wiring
 from bot.telegram.processing import HelplineApplication, OneChatAtATime
 from bot.telegram.request import BotApiStatus, RetryingRequest
 from handlers import commands, desk, errors, groups, guard, menu
@@ -83,6 +85,7 @@ async def _open(application: Application, settings: Settings) -> None:  # type: 
     jobs.run_daily(_publish, time=publish_at.replace(tzinfo=dt.UTC), name="publish")
     digest_at = dt.time(settings.digest_hour, 0, tzinfo=dt.UTC)
     jobs.run_daily(desk.send_digest, time=digest_at, name="digest")
+    relay_wiring.schedule(application, settings)
     log.debug(
         "jobs: counts flushed every %d s, a new day at 00:00 UTC, the digest at %02d:00 UTC",
         FLUSH_SECONDS,
@@ -163,7 +166,7 @@ def build_application(
         )
         .application_class(HelplineApplication)
         .context_types(ContextTypes(context=Context))
-        .concurrent_updates(OneChatAtATime(64))
+        .concurrent_updates(OneChatAtATime(64, unlimited=_relay_chats(settings)))
         .post_init(post_init)
         .post_shutdown(_close)
         # No self-imposed overall cap: PTB's default (30 requests a second, edits and deletions
@@ -184,30 +187,43 @@ def build_application(
     application = builder.build()
     if request is None:
         application.bot_data["bot_api"] = status
+    relay_wiring.register(application, settings)
     register(application)
     return application
+
+
+def _relay_chats(settings: Settings) -> frozenset[int]:
+    """The relay group: many volunteers write there at once, so it is not capped per chat."""
+    chat = settings.relay_chat_id
+    return frozenset({chat}) if settings.relay_on and chat is not None else frozenset()
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     private = filters.ChatType.PRIVATE
     application.add_handler(TypeHandler(Update, guard.before_everything), group=-1)
-    application.add_handler(ChatMemberHandler(groups.leave, ChatMemberHandler.MY_CHAT_MEMBER))
-    application.add_handler(
-        MessageHandler(~private | filters.UpdateType.CHANNEL_POSTS, groups.leave)
-    )
-    application.add_handler(CommandHandler("start", commands.start, filters=private))
-    application.add_handler(CommandHandler("help", commands.help_command, filters=private))
-    application.add_handler(CommandHandler("about", commands.about, filters=private))
-    application.add_handler(CommandHandler("language", commands.language, filters=private))
-    application.add_handler(CommandHandler("safety", commands.safety, filters=private))
-    application.add_handler(CommandHandler("erase", commands.erase, filters=private))
-    application.add_handler(CommandHandler("stats", stats_handlers.stats_command, filters=private))
-    # Staff only; to anyone else these are unknown text and old buttons (handlers/volunteer).
-    application.add_handler(CommandHandler("volunteer", desk.volunteer_command, filters=private))
-    application.add_handler(CommandHandler("history", desk.history_command, filters=private))
-    application.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, desk.on_text))
-    application.add_handler(MessageHandler(private & filters.Document.ALL, desk.on_document))
-    application.add_handler(CallbackQueryHandler(desk.on_button, pattern=callback.is_staff_data))
-    application.add_handler(MessageHandler(private, commands.anything_else))
-    application.add_handler(CallbackQueryHandler(menu.on_button))
+    # The rest after the relay's (bot/telegram/relay_wiring.py), which takes her messages
+    # in a conversation before the menus see them.
+    application.add_handlers(_menus_and_desk(private), group=relay_wiring.MENUS_GROUP)
     application.add_error_handler(errors.on_error)
+
+
+def _menus_and_desk(private: filters.BaseFilter) -> list[BaseHandler[Update, Context, None]]:
+    return [
+        ChatMemberHandler(groups.leave, ChatMemberHandler.MY_CHAT_MEMBER),
+        MessageHandler(~private | filters.UpdateType.CHANNEL_POSTS, groups.leave),
+        CommandHandler("start", commands.start, filters=private),
+        CommandHandler("help", commands.help_command, filters=private),
+        CommandHandler("about", commands.about, filters=private),
+        CommandHandler("language", commands.language, filters=private),
+        CommandHandler("safety", commands.safety, filters=private),
+        CommandHandler("erase", commands.erase, filters=private),
+        CommandHandler("stats", stats_handlers.stats_command, filters=private),
+        # Staff only; to anyone else these are unknown text and old buttons (handlers/desk).
+        CommandHandler("volunteer", desk.volunteer_command, filters=private),
+        CommandHandler("history", desk.history_command, filters=private),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, desk.on_text),
+        MessageHandler(private & filters.Document.ALL, desk.on_document),
+        CallbackQueryHandler(desk.on_button, pattern=callback.is_staff_data),
+        MessageHandler(private, commands.anything_else),
+        CallbackQueryHandler(menu.on_button),
+    ]

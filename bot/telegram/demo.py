@@ -25,6 +25,7 @@ from bot.db import database
 from bot.directory import file_format, queries, schema
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from bot.telegram.demo_relay import PREFIX, VolunteerSide
 from bot.telegram.local_api import ApiError, LocalBotApi, Sent
 
 # The offline demo's placeholder, not a credential.
@@ -144,17 +145,26 @@ async def run_demo(settings: Settings, lang: str, stdin: TextIO, out: TextIO) ->
         application = build_application(settings, token=DEMO_TOKEN, request=LocalRequest(api))
         user = {"id": DEMO_USER_ID, "is_bot": False, "first_name": "Demo", "language_code": lang}
         terminal = Terminal(api, DEMO_USER_ID, out)
+        side = VolunteerSide(api, settings, out) if settings.relay_on else None
         print(
             "Local demo: the demo directory in a throwaway database, no network.\n"
             "Type a button's number to press it; anything else is sent as a message;"
             " end of input leaves.",
             file=out,
         )
+        if side is not None:
+            print(
+                "Talk to a person is on: a line beginning with v: is a volunteer's answer in"
+                " the newest topic (v:#1 ends it); the volunteers' side is printed with ┃.",
+                file=out,
+            )
         await application.initialize()
         assert application.post_init is not None
         await application.post_init(application)
         try:
-            await _chat(application, api, terminal, user, stdin, out)
+            if side is not None:
+                await side.prepare(application, lang)
+            await _chat(application, api, (terminal, side), user, stdin, out)
         finally:
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)
@@ -165,14 +175,18 @@ async def run_demo(settings: Settings, lang: str, stdin: TextIO, out: TextIO) ->
 async def _chat(
     application: Any,
     api: LocalBotApi,
-    terminal: Terminal,
+    sides: tuple[Terminal, VolunteerSide | None],
     user: dict[str, Any],
     stdin: TextIO,
     out: TextIO,
 ) -> None:
+    terminal, volunteer = sides
+
     async def deliver(update: dict[str, Any]) -> None:
         api.updates.clear()
         await application.process_update(Update.de_json(update, application.bot))
+        if volunteer is not None:
+            volunteer.show_changes()
         terminal.show_changes()
 
     print("> /start", file=out)
@@ -185,7 +199,12 @@ async def _chat(
         line = line.strip()
         if not line:
             continue
-        if line.isdigit():
+        if volunteer is not None and line.startswith(PREFIX):
+            update = volunteer.update_for(line)
+            if update is not None:
+                print(f"> {line}", file=out)
+                await deliver(update)
+        elif line.isdigit():
             data = terminal.button(int(line))
             if data is None or terminal.current is None:
                 print(f"(there is no button {line} on this screen)", file=out)

@@ -52,6 +52,9 @@ class Sent:
     parse_mode: str | None = None
     edits: int = 0
     photo: bytes | None = None
+    thread_id: int | None = None  # the forum topic it is in, in a supergroup
+    content: dict[str, Any] = field(default_factory=dict)  # a user's photo, voice, sticker...
+    copied_from: tuple[int, int] | None = None  # (chat, message) of a copyMessage's source
 
     def buttons(self) -> list[list[tuple[str, str]]]:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
@@ -71,6 +74,10 @@ class LocalBotApi:
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # what users sent, by file path
     webhook: dict[str, Any] | None = None  # setWebhook's parameters, while one is set
+    topics: dict[int, dict[int, str]] = field(default_factory=dict)  # chat -> thread -> name
+    deleted_topics: list[tuple[int, int]] = field(default_factory=list)  # (chat, thread)
+    # Every copyMessage: the call's parameters, and the new message's (chat, id).
+    copies: list[tuple[dict[str, Any], tuple[int, int]]] = field(default_factory=list)
     _next_message: dict[int, int] = field(default_factory=dict)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _query_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -105,6 +112,44 @@ class LocalBotApi:
         if not text.strip() or visible_length(text) > 4096:
             raise ApiError(400, "Bad Request: message text is empty or too long")
         return self.message_json(self._store(chat_id, text, params))
+
+    def _m_createforumtopic(self, params: dict[str, Any]) -> Any:
+        chat_id = int(params["chat_id"])
+        name = str(params.get("name", ""))
+        if chat_id >= 0:
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        if not 1 <= len(name) <= 128:
+            raise ApiError(400, "Bad Request: TOPIC_NAME_INVALID")
+        thread_id = self._new_message_id(chat_id)  # as Telegram: the id of the service message
+        self.topics.setdefault(chat_id, {})[thread_id] = name
+        color = int(params.get("icon_color") or 7322096)
+        return {"message_thread_id": thread_id, "name": name, "icon_color": color}
+
+    def _m_deleteforumtopic(self, params: dict[str, Any]) -> Any:
+        """The topic goes with every message in it, as Telegram deletes them."""
+        chat_id, thread_id = int(params["chat_id"]), int(params["message_thread_id"])
+        if thread_id not in self.topics.get(chat_id, {}):
+            raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        del self.topics[chat_id][thread_id]
+        self.deleted_topics.append((chat_id, thread_id))
+        chat = self.messages.get(chat_id, {})
+        for message_id in [i for i, m in chat.items() if m.thread_id == thread_id]:
+            del chat[message_id]
+        return True
+
+    def _m_copymessage(self, params: dict[str, Any]) -> Any:
+        """A copy without a link to the original (unlike a forward): the source's text or
+        caption (or the caption given) and its content, as a new message of the bot."""
+        source = self.messages.get(int(params["from_chat_id"]), {}).get(int(params["message_id"]))
+        if source is None:
+            raise ApiError(400, "Bad Request: message to copy not found")
+        chat_id = int(params["chat_id"])
+        text = str(params["caption"]) if "caption" in params else source.text
+        message = self._store(chat_id, text, params, source.photo)
+        message.content = dict(source.content)
+        message.copied_from = (source.chat_id, source.message_id)
+        self.copies.append((params, (chat_id, message.message_id)))
+        return {"message_id": message.message_id}
 
     def _m_sendphoto(self, params: dict[str, Any]) -> Any:
         chat_id = int(params["chat_id"])
@@ -168,6 +213,9 @@ class LocalBotApi:
         self, chat_id: int, text: str, params: dict[str, Any], photo: bytes | None = None
     ) -> Sent:
         """A new message from the bot, as sendMessage and sendPhoto leave it in the chat."""
+        thread_id = params.get("message_thread_id")
+        if thread_id is not None and int(thread_id) not in self.topics.get(chat_id, {}):
+            raise ApiError(400, "Bad Request: message thread not found")
         message = Sent(
             chat_id,
             self._new_message_id(chat_id),
@@ -177,6 +225,7 @@ class LocalBotApi:
             protect_content=bool(params.get("protect_content", False)),
             parse_mode=params.get("parse_mode"),
             photo=photo,
+            thread_id=None if thread_id is None else int(thread_id),
         )
         self.messages.setdefault(chat_id, {})[message.message_id] = message
         self.made_by_bot.append(message)
@@ -208,12 +257,14 @@ class LocalBotApi:
             data["edit_date"] = int(time.time())
         if message.reply_markup:
             data["reply_markup"] = message.reply_markup
+        if message.thread_id is not None:
+            data.update(message_thread_id=message.thread_id, is_topic_message=True)
         return data
 
-    @staticmethod
-    def _chat_json(chat_id: int, user: dict[str, Any] | None) -> dict[str, Any]:
+    def _chat_json(self, chat_id: int, user: dict[str, Any] | None) -> dict[str, Any]:
         if chat_id < 0:
-            return {"id": chat_id, "type": "supergroup", "title": "A group"}
+            group = {"id": chat_id, "type": "supergroup", "title": "A group"}
+            return {**group, "is_forum": True} if chat_id in self.topics else group
         chat: dict[str, Any] = {"id": chat_id, "type": "private"}
         if user:
             chat.update({k: user[k] for k in ("first_name", "last_name", "username") if k in user})
@@ -225,11 +276,21 @@ class LocalBotApi:
         text: str | None = None,
         *,
         chat_id: int | None = None,
+        thread_id: int | None = None,
         **content: Any,
     ) -> dict[str, Any]:
-        """A message from `user` (text, or other content such as `sticker={...}`), queued."""
+        """A message from `user` (text, or other content such as `sticker={...}`), queued;
+        in a group's forum topic with `chat_id` and `thread_id`."""
         chat = chat_id if chat_id is not None else int(user["id"])
-        message = Sent(chat, self._new_message_id(chat), text or "", None, from_bot=False)
+        message = Sent(
+            chat,
+            self._new_message_id(chat),
+            text if text is not None else str(content.get("caption", "")),
+            None,
+            from_bot=False,
+            thread_id=thread_id,
+            content={k: v for k, v in content.items() if k != "caption"},
+        )
         self.messages.setdefault(chat, {})[message.message_id] = message
         data = self.message_json(message, user)
         data["from"] = user

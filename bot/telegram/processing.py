@@ -68,11 +68,19 @@ class OneChatAtATime(BaseUpdateProcessor):
       at most: a newer one takes the older one's place at the end of the line, so that several
       taps are one erase, after everything queued before the last tap. The older one is shed.
     - A chat's line lives only while it has work; nothing is written.
+    - The chats in `unlimited` (the volunteers' relay group, where many write at once) are
+      never shed, but still run in order.
     """
 
-    def __init__(self, max_concurrent_updates: int, max_waiting: int = MAX_WAITING) -> None:
+    def __init__(
+        self,
+        max_concurrent_updates: int,
+        max_waiting: int = MAX_WAITING,
+        unlimited: frozenset[int] = frozenset(),
+    ) -> None:
         super().__init__(UNLIMITED)
         self.max_waiting = max_waiting
+        self.unlimited = unlimited  # chats never shed (the relay group), still in order
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._lines: dict[int, _Line] = {}
 
@@ -117,7 +125,8 @@ class OneChatAtATime(BaseUpdateProcessor):
         if line is None:  # nothing running: go at once
             self._lines[chat_id] = _Line()
             return True
-        if step is Step.PLAIN and line.plain_waiting() >= self.max_waiting:
+        capped = chat_id not in self.unlimited
+        if step is Step.PLAIN and capped and line.plain_waiting() >= self.max_waiting:
             return False
         if step in (Step.ERASE_ASK, Step.ERASE_NOW):
             older = next((turn for turn in line.waiting if turn.step is step), None)

@@ -4,6 +4,7 @@ and whether users reported something (never how often)."""
 from __future__ import annotations
 
 from bot.desk.callback import Act, Tap, encode
+from bot.desk.screens import duty
 from bot.i18n import Texts
 from bot.ui.text import bold, escape
 from bot.ui.view import View
@@ -15,8 +16,17 @@ def reported_line(t: Texts) -> str:
 
 
 def desk(
-    t: Texts, tap: Tap, *, due: int, reported: bool, waiting: int, drafts: int, admin: bool
+    t: Texts,
+    tap: Tap,
+    *,
+    due: int,
+    reported: bool,
+    waiting: int,
+    drafts: int,
+    admin: bool,
+    on_duty: bool | None = None,
 ) -> View:
+    """The desk; `on_duty` is None where Talk to a person is not set up (no button then)."""
     _ = t.gettext
     lines = [
         bold(_("Volunteer desk")),
@@ -41,6 +51,8 @@ def desk(
         ],
         [("➕ " + _("New entry"), encode(tap.to(Act.NEW, 0)))],
     ]
+    if on_duty is not None:
+        rows.append([duty.home_button(t, tap, on_duty=on_duty)])
     if drafts:
         label = "✏️ " + _("My drafts ({count})").format(count=drafts)
         rows.append([(label, encode(tap.to(Act.DRAFTS, 0)))])
