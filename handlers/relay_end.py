@@ -111,15 +111,17 @@ async def end_for_chat(context: Context, chat_id: int) -> None:
 
 async def expire_idle(context: Context) -> None:
     """Every few minutes: conversations without a message for RELAY_IDLE_HOURS end (her side
-    must go before Telegram's 48 hours for deleting it run out); past blocks are dropped."""
+    must go before Telegram's 48 hours for deleting it run out); past blocks are dropped.
+    She is not written to: a notification hours later could be read by whoever holds her
+    phone. Her screen's buttons say it has ended when she next taps one."""
     core = context.core
     if core.relay_keys is None:
         return
     now = core.now()
     try:
         codes = await conversations.idle(core.sessions, now, core.settings.relay_idle_hours)
-        for code in codes:
-            await finish(context, code)
+        for code in codes:  # hours after her last word: no message, no notification
+            await finish(context, code, tell_her=False)
         await conversations.purge_blocks(core.sessions, now)
     except Exception as exc:  # tried again at the next run
         log.warning("idle conversations could not be ended (%s)", type(exc).__name__)
