@@ -303,6 +303,12 @@ async def test_a_week_s_numbers_are_the_sums_of_its_own_days_only(tmp_path: Path
         **{("need", need): 0 for need in NEEDS},
         **{("need_place", need, place): 0 for need in NEEDS for place in PLACES},
         **{("day", day.isoformat()): 0 for day in week.days()},
+        **{
+            (group, lang): 0
+            for group in ("relay_opened", "relay_answered")
+            for lang in USER_LANGUAGES
+        },
+        **{("relay_first_answer", band): 0 for band in ("15m", "1h", "4h", "later")},
     }
     expected.update(
         {
