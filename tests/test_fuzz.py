@@ -64,9 +64,16 @@ class Errors(logging.Handler):
 
 
 class InProcessBot:
-    def __init__(self, tmp_path: Path) -> None:
+    """The real Application in this process, over the in-memory Bot API, with one member of
+    staff; `settings` are passed on to it (the relay's fuzz turns the relay on)."""
+
+    def __init__(
+        self, tmp_path: Path, name: str = "fuzz", staff_id: int = STAFF_ID, **settings: Any
+    ) -> None:
         self.api = LocalBotApi()
-        self.db_url = databases.url_for(tmp_path, "fuzz")
+        self.staff_id = staff_id
+        self.settings = settings
+        self.db_url = databases.url_for(tmp_path, name)
         self.loop = asyncio.new_event_loop()
         self.errors = Errors()
         self.app: Any = None
@@ -80,14 +87,17 @@ class InProcessBot:
 
         self.run(load_directory(self.db_url, as_yaml(standard_entries())))
         settings = load_settings(
-            database_url=self.db_url, telegram_api_url="https://fuzz.invalid", admin_ids=""
+            database_url=self.db_url,
+            telegram_api_url="https://fuzz.invalid",
+            admin_ids="",
+            **self.settings,
         )
         self.app = build_application(settings, token=TOKEN, request=LocalRequest(self.api))
         self.run(self.app.initialize())
         self.run(self.app.post_init(self.app))
         core = self.app.bot_data["core"]
         core.flood = FloodGuard(limit=10**9)  # random senders are not a flood
-        self.run(staff.add(core.sessions, STAFF_ID, "volunteer", utc_today()))
+        self.run(staff.add(core.sessions, self.staff_id, "volunteer", utc_today()))
         core.staff_ids.forget()
         logging.getLogger().addHandler(self.errors)
 

@@ -10,7 +10,6 @@ and the open conversations and the group's topics stay one to one.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,23 +18,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.clock import utc_today
-from bot.desk import staff
 from bot.desk.callback import Act, Tap
 from bot.desk.callback import encode as staff_encode
 from bot.menus.callback import Nav, Screen, encode
-from bot.menus.flood import FloodGuard
 from bot.relay import duty
-from bot.telegram.app import build_application
-from bot.telegram.demo import LocalRequest
-from bot.telegram.local_api import LocalBotApi
-from tests import databases
-from tests.directory_data import as_yaml, standard_entries
-from tests.fake_telegram import TOKEN
 from tests.fuzz_updates import CONTENTS, callback_data, texts
-from tests.harness import RELAY_CHAT_ID, load_directory
+from tests.harness import RELAY_CHAT_ID
 from tests.relay_helpers import RELAY_KEY
-from tests.test_fuzz import LONG, Errors, fuzz
+from tests.test_fuzz import LONG, InProcessBot, fuzz
 
 UPDATES = (
     20_000 if LONG else 150
@@ -54,50 +44,22 @@ KINDS = sorted(
 )
 
 
-class RelayBot:
+class RelayBot(InProcessBot):
     def __init__(self, tmp_path: Path) -> None:
-        self.api = LocalBotApi()
-        self.api.topics[RELAY_CHAT_ID] = {}
-        self.db_url = databases.url_for(tmp_path, "fuzz-relay")
-        self.loop = asyncio.new_event_loop()
-        self.errors = Errors()
-        self.app: Any = None
-
-    def run(self, coroutine: Any) -> Any:
-        return self.loop.run_until_complete(coroutine)
-
-    def start(self) -> None:
-        import logging
-
-        from bot.settings import load_settings
-
-        self.run(load_directory(self.db_url, as_yaml(standard_entries())))
-        settings = load_settings(
-            database_url=self.db_url,
-            telegram_api_url="https://fuzz.invalid",
-            admin_ids="",
+        super().__init__(
+            tmp_path,
+            "fuzz-relay",
+            staff_id=VOLUNTEER["id"],
             relay_chat_id=RELAY_CHAT_ID,
             relay_key=RELAY_KEY,
         )
-        self.app = build_application(settings, token=TOKEN, request=LocalRequest(self.api))
-        self.run(self.app.initialize())
-        self.run(self.app.post_init(self.app))
-        core = self.app.bot_data["core"]
-        core.flood = FloodGuard(limit=10**9)
-        self.run(staff.add(core.sessions, VOLUNTEER["id"], "volunteer", utc_today()))
-        self.run(duty.set_duty(core.sessions, VOLUNTEER["id"], True))
-        core.staff_ids.forget()
-        logging.getLogger().addHandler(self.errors)
+        self.api.topics[RELAY_CHAT_ID] = {}
 
-    def stop(self) -> None:
-        import logging
+    def start(self) -> None:
+        super().start()
+        self.run(duty.set_duty(self.app.bot_data["core"].sessions, self.staff_id, True))
 
-        logging.getLogger().removeHandler(self.errors)
-        self.run(self.app.post_shutdown(self.app))
-        self.run(self.app.shutdown())
-        self.loop.close()
-
-    def deliver(self, update: dict[str, Any]) -> None:
+    def send(self, update: dict[str, Any]) -> None:
         from telegram import Update
 
         self.api.updates.clear()
@@ -211,7 +173,7 @@ def test_random_relay_updates_keep_every_promise(bot: RelayBot) -> None:
     def one(data: st.DataObject) -> None:
         action, update = data.draw(relay_updates(bot))
         before = len(bot.api.calls)
-        bot.deliver(update)
+        bot.send(update)
         assert bot.errors.records == [], (action, bot.errors.records)
         query = update.get("callback_query")
         if query is not None:
@@ -233,6 +195,6 @@ def test_random_relay_updates_keep_every_promise(bot: RelayBot) -> None:
         shown = bot.api.call("sendMessage", {"chat_id": her["id"], "text": "a screen"})
         message = bot.api.messages[her["id"]][shown["message_id"]]
         nav = Nav(Screen.TALK_START, her["language_code"], "CN", "shelter")
-        bot.deliver(bot.api.user_taps(her, message, encode(nav)))
+        bot.send(bot.api.user_taps(her, message, encode(nav)))
     assert len(bot.api.topics[RELAY_CHAT_ID]) == len(WOMEN)
     one()
