@@ -261,3 +261,25 @@ async def test_a_signed_answer_of_the_longest_length_still_reaches_her(tmp_path:
         texts = [m.text for m in in_her_chat(her) if m.from_bot]
         assert texts[-2:] == [longest, "— Mina"]
         assert not [m for m in in_topic(harness, thread) if "could not be passed on" in m.text]
+
+
+async def test_what_she_writes_while_the_group_is_busy_all_reaches_the_volunteers(
+    tmp_path: Path,
+) -> None:
+    """Telegram lets a bot post only so much into one group a minute; when the group's budget
+    is spent, her copies wait. A dozen quick messages then must all arrive, in order, and
+    none may be deleted from her chat as if it were a flood of taps."""
+    async with relay_harness(tmp_path) as harness:
+        await on_duty(harness)
+        her = harness.person("en")
+        thread = await start_talking(her)
+        harness.fake.faults["copyMessage"] = ["429"]  # the group's budget is spent for a second
+        sent = [f"line {n}" for n in range(12)]
+        for text in sent:
+            her.api.user_sends(her.user, text)
+        await harness.fake.notify()
+        await harness.fake.wait_taken(max(u["update_id"] for u in her.api.updates))
+        await harness.idle()
+        arrived = [m.text for m in in_topic(harness, thread) if m.text in sent]
+        assert arrived == sent
+        assert [m.text for m in in_her_chat(her) if m.text in sent] == sent
