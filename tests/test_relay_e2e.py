@@ -263,17 +263,20 @@ async def test_a_signed_answer_of_the_longest_length_still_reaches_her(tmp_path:
         assert not [m for m in in_topic(harness, thread) if "could not be passed on" in m.text]
 
 
-async def test_what_she_writes_while_the_group_is_busy_all_reaches_the_volunteers(
-    tmp_path: Path,
+@pytest.mark.parametrize("group_busy", [False, True])
+async def test_a_burst_of_her_messages_all_reaches_the_volunteers(
+    tmp_path: Path, group_busy: bool
 ) -> None:
-    """Telegram lets a bot post only so much into one group a minute; when the group's budget
-    is spent, her copies wait. A dozen quick messages then must all arrive, in order, and
-    none may be deleted from her chat as if it were a flood of taps."""
+    """A phone that was offline sends what she wrote meanwhile all at once, and Telegram lets
+    a bot post only so much into one group a minute. A dozen messages arriving together, with
+    the group's budget spent for a moment or not, must all arrive, in order, and none may be
+    deleted from her chat as if it were a flood of taps."""
     async with relay_harness(tmp_path) as harness:
         await on_duty(harness)
         her = harness.person("en")
         thread = await start_talking(her)
-        harness.fake.faults["copyMessage"] = ["429"]  # the group's budget is spent for a second
+        if group_busy:
+            harness.fake.faults["copyMessage"] = ["429"]  # "retry after 1"
         sent = [f"line {n}" for n in range(12)]
         for text in sent:
             her.api.user_sends(her.user, text)
