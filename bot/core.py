@@ -15,6 +15,7 @@ from bot.desk.staff import StaffIds
 from bot.menus.erase_memory import EraseMemory
 from bot.menus.flood import FloodGuard
 from bot.relay.keys import RelayKeys
+from bot.relay.posting import GroupPosts
 from bot.settings import Settings
 from bot.stats.counting import UsageCounter
 
@@ -34,6 +35,7 @@ class Core:
     staff_ids: StaffIds = field(init=False)
     # "Talk to a person": its keys, from RELAY_KEY, in memory only; None when it is off.
     relay_keys: RelayKeys | None = field(init=False, default=None)
+    group_posts: GroupPosts = field(default_factory=GroupPosts)
 
     def __post_init__(self) -> None:
         self.staff_ids = StaffIds(self.sessions)

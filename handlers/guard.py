@@ -23,6 +23,7 @@ from handlers.steps import Step, erase_step, shed
 
 log = logging.getLogger(__name__)
 
+HELD_BACK = (Step.PLAIN, Step.WORDS)  # what the flood guard counts: everything but erasing
 # What was not handled is tidied up this long after the first of it: one deleteMessages for
 # her messages, one answer for her newest tap, however many there were.
 TIDY_SECONDS = 5.0
@@ -42,12 +43,12 @@ async def before_everything(update: Update, context: Context) -> None:
         helpers.erase_memory.saw(chat.id, message.message_id, message.date.timestamp())
     step = erase_step(update)
     if shed():  # past what one chat may queue: noted, and tidied up later, without a call
-        if step is Step.PLAIN:
+        if step in HELD_BACK:
             helpers.flood.check(chat.id, may_warn=False)
         _hold(update, context, chat.id)
         raise ApplicationHandlerStop
     # Erasing is never held back, however fast she taps: that is when she needs it most.
-    if step is Step.PLAIN:
+    if step in HELD_BACK:
         verdict = helpers.flood.check(chat.id)
         if verdict is not Verdict.ALLOW:
             if verdict is Verdict.WARN:

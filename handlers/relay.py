@@ -154,15 +154,22 @@ async def _relay_hers(
         finally:
             await forget_incoming(update, context)
         return
-    try:
-        if hers.topic_id is None:
-            raise RuntimeError("the conversation has no topic yet")
-        await outbound.relay_copy(context, group, message, topic=hers.topic_id)
-    except (TelegramError, RuntimeError) as exc:
-        log.info("a message was not passed to the volunteers (%s)", type(exc).__name__)
-        await outbound.send(context, message.chat_id, screens.not_delivered(t, nav))
-        return
+    topic = hers.topic_id
+
+    async def post() -> None:
+        """Into the topic at the group's pace, after her turn is over (bot/relay/posting.py)."""
+        try:
+            if topic is None:
+                raise RuntimeError("the conversation has no topic yet")
+            await outbound.relay_copy(context, group, message, topic=topic)
+        except (TelegramError, RuntimeError) as exc:
+            log.info("a message was not passed to the volunteers (%s)", type(exc).__name__)
+            await outbound.send(context, message.chat_id, screens.not_delivered(t, nav))
+
+    # Noted first: deleted with the rest at the end, whether or not its copy went out.
     await conversations.note_hers(core.sessions, keys, hers.code, [message.message_id], core.now())
+    if not core.group_posts.put(post):
+        await outbound.send(context, message.chat_id, screens.not_delivered(t, nav))
 
 
 _CONTENT = (*screens.PASSED_ON, *screens.IDENTIFYING)

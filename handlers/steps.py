@@ -29,6 +29,7 @@ def shed() -> bool:
 
 class Step(enum.Enum):
     PLAIN = "plain"  # anything else: shed when too many wait
+    WORDS = "words"  # what she writes or sends (not a tap, not a command): a longer wait
     ERASE_ASK = "erase ask"  # the erase question (/erase, the Erase button)
     ERASE_NOW = "erase now"  # erasing itself
     JOB = "job"  # a timer's work for the chat (auto-erase): never shed
@@ -52,6 +53,10 @@ def erase_step(update: object) -> Step:
     words = text.split()
     if words and words[0].split("@")[0] == "/erase":
         return Step.ERASE_ASK
+    if update.message is not None and not text.startswith("/"):
+        # A phone back online sends all she wrote at once: in a conversation with a
+        # volunteer every word of it counts, so more of it may wait than of taps.
+        return Step.WORDS
     return Step.PLAIN
 
 

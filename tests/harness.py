@@ -159,9 +159,11 @@ class Harness:
         return [params for name, params in self.fake.api.calls[since:] if name == method]
 
     async def idle(self) -> None:
-        """Until every update the bot has taken is handled."""
+        """Until every update the bot has taken is handled, and what it put in line for the
+        volunteers' group is posted."""
         assert self.app is not None
         await self.app.update_queue.join()
+        await self.core.group_posts.join()
 
     async def run_jobs(self, *names: str, repeating: bool = False) -> None:
         """Run the pending jobs of these names now, once, as their timers would later; a
@@ -178,7 +180,7 @@ class Harness:
         assert self.app is not None
         await self.fake.notify()
         await self.fake.wait_taken(update["update_id"])
-        await self.app.update_queue.join()
+        await self.idle()
         return update
 
     def person(self, language_code: str | None = "en", **profile: Any) -> Person:

@@ -236,7 +236,7 @@ class Recorder:
 
 
 async def test_a_chat_runs_in_order_sheds_the_excess_and_leaves_nothing_behind() -> None:
-    processor = OneChatAtATime(4, max_waiting=3)
+    processor = OneChatAtATime(4, max_waiting=3, max_words_waiting=3)
     record = Recorder()
     tasks = [
         asyncio.create_task(processor.process_update(an_update(1, 7), record.work(1, block=True)))
@@ -300,3 +300,25 @@ async def test_erase_taps_collapse_to_the_last_and_timers_keep_their_place() -> 
     assert handled == [1, 3, 5, 100, 6]
     assert sorted(n for n, was_shed in record.ran if was_shed) == [2, 4]
     assert len(processor) == 0
+
+
+async def test_her_messages_may_wait_longer_than_her_taps() -> None:
+    """Twelve messages at once (a phone back online) all wait their turn; of twelve taps,
+    only as many as may wait do, and the rest are shed."""
+    processor = OneChatAtATime(4, max_waiting=3, max_words_waiting=20)
+    record = Recorder()
+    first = processor.process_update(an_update(1, 7), record.work(1, block=True))
+    tasks = [asyncio.create_task(first)]
+    await record.running.wait()
+    tap = encode(Nav(Screen.NEEDS, "en", place="CN"))
+    for n in range(2, 14):
+        tasks.append(asyncio.create_task(processor.process_update(an_update(n, 7), record.work(n))))
+    for n in range(14, 26):
+        update = an_update(n, 7, data=tap)
+        tasks.append(asyncio.create_task(processor.process_update(update, record.work(n))))
+    await asyncio.sleep(0)
+    record.opened.set()
+    await asyncio.gather(*tasks)
+    shed = sorted(n for n, was_shed in record.ran if was_shed)
+    assert shed == list(range(17, 26))
+    assert [n for n, was_shed in record.ran if not was_shed][1:] == [*range(2, 14), 14, 15, 16]

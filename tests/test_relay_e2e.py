@@ -261,3 +261,28 @@ async def test_a_signed_answer_of_the_longest_length_still_reaches_her(tmp_path:
         texts = [m.text for m in in_her_chat(her) if m.from_bot]
         assert texts[-2:] == [longest, "— Mina"]
         assert not [m for m in in_topic(harness, thread) if "could not be passed on" in m.text]
+
+
+@pytest.mark.parametrize("group_busy", [False, True])
+async def test_a_burst_of_her_messages_all_reaches_the_volunteers(
+    tmp_path: Path, group_busy: bool
+) -> None:
+    """A phone that was offline sends what she wrote meanwhile all at once, and Telegram lets
+    a bot post only so much into one group a minute. A dozen messages arriving together, with
+    the group's budget spent for a moment or not, must all arrive, in order, and none may be
+    deleted from her chat as if it were a flood of taps."""
+    async with relay_harness(tmp_path) as harness:
+        await on_duty(harness)
+        her = harness.person("en")
+        thread = await start_talking(her)
+        if group_busy:
+            harness.fake.faults["copyMessage"] = ["429"]  # "retry after 1"
+        sent = [f"line {n}" for n in range(12)]
+        for text in sent:
+            her.api.user_sends(her.user, text)
+        await harness.fake.notify()
+        await harness.fake.wait_taken(max(u["update_id"] for u in her.api.updates))
+        await harness.idle()
+        arrived = [m.text for m in in_topic(harness, thread) if m.text in sent]
+        assert arrived == sent
+        assert [m.text for m in in_her_chat(her) if m.text in sent] == sent

@@ -77,6 +77,7 @@ async def _open(application: Application, settings: Settings) -> None:  # type: 
     core = Core(settings, database.make_sessionmaker(engine))
     await staff.seed_admins(core.sessions, settings.admin_ids, core.today())
     application.bot_data["core"] = core
+    core.group_posts.start()
     jobs = application.job_queue
     assert jobs is not None, "python-telegram-bot's job-queue extra is required"
     jobs.run_repeating(_flush_counts, interval=FLUSH_SECONDS, first=FLUSH_SECONDS, name="flush")
@@ -133,7 +134,8 @@ async def _close(application: Application) -> None:  # type: ignore[type-arg]
     core = application.bot_data.pop("core", None)
     engine = application.bot_data.pop("engine", None)
     try:
-        if core is not None:  # whatever is held, however few people it mixes
+        if core is not None:  # what waits for the group, then the counts, however few
+            await core.group_posts.stop()
             await counting.flush(core.counter, core.sessions, everything=True)
     except Exception as exc:
         log.error("the last counts could not be saved at shutdown (%s)", type(exc).__name__)

@@ -24,6 +24,7 @@ from handlers.steps import Step, erase_step, shedding
 # would make a chat's waiting updates hold them; the slots are taken here, once it is a turn.
 UNLIMITED = 2**31 - 1
 MAX_WAITING = 8  # a person who taps while the bot is slow queues a few, not dozens
+MAX_WORDS_WAITING = 64  # her messages arriving at once (a phone back online), a few screens' worth
 
 
 @dataclass(eq=False)
@@ -38,8 +39,8 @@ class _Line:
 
     waiting: deque[_Turn] = field(default_factory=deque)
 
-    def plain_waiting(self) -> int:
-        return sum(turn.step is Step.PLAIN for turn in self.waiting)
+    def waiting_of(self, step: Step) -> int:
+        return sum(turn.step is step for turn in self.waiting)
 
 
 class HelplineApplication(Application):  # type: ignore[type-arg]
@@ -77,9 +78,11 @@ class OneChatAtATime(BaseUpdateProcessor):
         max_concurrent_updates: int,
         max_waiting: int = MAX_WAITING,
         unlimited: frozenset[int] = frozenset(),
+        max_words_waiting: int = MAX_WORDS_WAITING,
     ) -> None:
         super().__init__(UNLIMITED)
         self.max_waiting = max_waiting
+        self.max_words_waiting = max_words_waiting
         self.unlimited = unlimited  # chats never shed (the relay group), still in order
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._lines: dict[int, _Line] = {}
@@ -126,7 +129,8 @@ class OneChatAtATime(BaseUpdateProcessor):
             self._lines[chat_id] = _Line()
             return True
         capped = chat_id not in self.unlimited
-        if step is Step.PLAIN and capped and line.plain_waiting() >= self.max_waiting:
+        cap = {Step.PLAIN: self.max_waiting, Step.WORDS: self.max_words_waiting}.get(step)
+        if cap is not None and capped and line.waiting_of(step) >= cap:
             return False
         if step in (Step.ERASE_ASK, Step.ERASE_NOW):
             older = next((turn for turn in line.waiting if turn.step is step), None)
