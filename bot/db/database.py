@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import os
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event, inspect, make_url, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -82,6 +84,13 @@ def _revision(connection: Connection) -> str | None:
         return None
     found = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     return str(found) if found is not None else None
+
+
+def insert_for(session: AsyncSession) -> Callable[..., Any]:
+    """The INSERT of the session's database, for its ON CONFLICT clauses: SQLAlchemy has
+    them per dialect only (PostgreSQL's and SQLite's are written alike)."""
+    on_postgres = session.get_bind().dialect.name == "postgresql"
+    return postgresql.insert if on_postgres else sqlite.insert
 
 
 async def upgrade(engine: AsyncEngine) -> None:

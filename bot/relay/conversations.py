@@ -16,10 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import database
 from bot.db.models import RelayBlock, RelayConversation
 from bot.relay.keys import RelayKeys
 from bot.relay.route import Route, RouteUnreadable, seal, unseal
@@ -260,9 +260,7 @@ async def block(sessions: Sessions, keys: RelayKeys, user_id: int, until: dt.dat
     """Refuse `user_id` until `until` (a later block wins over an earlier one)."""
     tag = keys.person_tag(user_id)
     async with sessions() as session, session.begin():
-        on_postgres = session.get_bind().dialect.name == "postgresql"
-        insert = postgresql.insert if on_postgres else sqlite.insert
-        stmt = insert(RelayBlock).values(tag=tag, until=until)
+        stmt = database.insert_for(session)(RelayBlock).values(tag=tag, until=until)
         await session.execute(
             stmt.on_conflict_do_update(
                 index_elements=["tag"],

@@ -24,10 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import utc_now
+from bot.db import database
 from bot.db.models import DailyCount, WeeklyNeedPlace
 from bot.menus.callback import Nav, Screen
 
@@ -173,7 +173,7 @@ async def _add(
 ) -> None:
     """Insert the rows, or add their counts to the rows already there, in one statement per
     chunk: atomic on SQLite and PostgreSQL alike, so concurrent flushes add up."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = database.insert_for(session)
     for chunk in _chunks(rows):
         stmt = insert(table).values(chunk)
         await session.execute(

@@ -18,9 +18,9 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db import database
 from bot.db.models import DailyCount, PublishedCell, PublishedPeriod, WeeklyNeedPlace
 from bot.stats.periods import Kind, Period, over_since, parse, week_of, weeks_of
 from bot.stats.suppression import Equation, determined, suppress
@@ -233,7 +233,7 @@ async def publish(
             values = _month_values(weeks)
     hidden = decide(period, values, min_count, weeks)
     async with sessions() as session, session.begin():
-        insert = postgresql.insert if _is_postgres(session) else sqlite.insert
+        insert = database.insert_for(session)
         claimed = await session.execute(
             insert(PublishedPeriod)
             .values(
@@ -254,10 +254,6 @@ async def publish(
         for start in range(0, len(rows), 200):
             await session.execute(insert(PublishedCell).values(rows[start : start + 200]))
     return True
-
-
-def _is_postgres(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 async def publish_due(
