@@ -52,9 +52,7 @@ async def on_update(update: Update, context: Context) -> None:
 
 async def _is_staff(context: Context, user_id: int | None) -> bool:
     core = context.core
-    if user_id is None or not await core.staff_ids.may_be(user_id):
-        return False
-    return await staff.role_of(core.sessions, user_id) is not None
+    return await staff.role_now(core.staff_ids, core.sessions, user_id) is not None
 
 
 async def _on_message(update: Update, context: Context, message: Message) -> None:

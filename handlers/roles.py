@@ -9,15 +9,9 @@ from handlers.context import Context
 
 
 async def role_of(update: Update, context: Context) -> str | None:
-    """`volunteer`, `admin`, or None for everyone else and outside a private chat.
-
-    Whoever is not remembered as staff is answered from memory, with no database query that
-    carries her id; a remembered id is checked in the database, now.
-    """
+    """`volunteer`, `admin`, or None for everyone else and outside a private chat
+    (`staff.role_now`: no query carries the id of someone who is not staff)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None or chat.type != Chat.PRIVATE or user is None:
         return None
-    helpers = context.core
-    if not await helpers.staff_ids.may_be(user.id):
-        return None
-    return await staff.role_of(helpers.sessions, user.id)
+    return await staff.role_now(context.core.staff_ids, context.core.sessions, user.id)

@@ -64,6 +64,17 @@ async def role_of(sessions: async_sessionmaker[AsyncSession], user_id: int | Non
         return await session.scalar(select(Staff.role).where(Staff.user_id == user_id))
 
 
+async def role_now(
+    ids: StaffIds, sessions: async_sessionmaker[AsyncSession], user_id: int | None
+) -> str | None:
+    """`volunteer`, `admin`, or None. Whoever is not remembered as staff is answered from
+    memory, with no database query that carries her id; a remembered id is checked in the
+    database, now (it may have been removed since)."""
+    if not await ids.may_be(user_id):
+        return None
+    return await role_of(sessions, user_id)
+
+
 async def add(
     sessions: async_sessionmaker[AsyncSession], user_id: int, role: str, today: dt.date
 ) -> bool:
