@@ -176,18 +176,27 @@ def _with_ids(ids: list[int], more: list[int]) -> list[int]:
     return ids + [i for i in dict.fromkeys(more) if i not in seen]
 
 
+async def _noted(
+    session: AsyncSession, keys: RelayKeys, code: str, message_ids: list[int], now: dt.datetime
+) -> RelayConversation | None:
+    """The row, locked, with `message_ids` added to the ids to delete and active now; None
+    if the conversation has ended (elsewhere)."""
+    row = await _locked(session, code)
+    if row is None:
+        return None
+    route = unseal(keys, code, row.sealed)
+    route.her_message_ids = _with_ids(route.her_message_ids, message_ids)
+    row.sealed = seal(keys, code, route)
+    row.last_activity = max(_utc(row.last_activity), now)
+    return row
+
+
 async def note_hers(
     sessions: Sessions, keys: RelayKeys, code: str, message_ids: list[int], now: dt.datetime
 ) -> None:
     """Message ids in her chat (hers, relayed) to delete when it ends; she was active now."""
     async with sessions() as session, session.begin():
-        row = await _locked(session, code)
-        if row is None:
-            return
-        route = unseal(keys, code, row.sealed)
-        route.her_message_ids = _with_ids(route.her_message_ids, message_ids)
-        row.sealed = seal(keys, code, route)
-        row.last_activity = max(_utc(row.last_activity), now)
+        await _noted(session, keys, code, message_ids, now)
 
 
 async def note_answer(
@@ -196,14 +205,8 @@ async def note_answer(
     """Message ids the bot sent into her chat with a volunteer's answer, to delete when it
     ends. Returns how long she waited for the first answer, on the first one only."""
     async with sessions() as session, session.begin():
-        row = await _locked(session, code)
-        if row is None:
-            return None
-        route = unseal(keys, code, row.sealed)
-        route.her_message_ids = _with_ids(route.her_message_ids, message_ids)
-        row.sealed = seal(keys, code, route)
-        row.last_activity = max(_utc(row.last_activity), now)
-        if row.answered_at is not None:
+        row = await _noted(session, keys, code, message_ids, now)
+        if row is None or row.answered_at is not None:
             return None
         row.answered_at = now
         return max(now - _utc(row.opened_at), dt.timedelta(0))
