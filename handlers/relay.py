@@ -89,10 +89,10 @@ async def _screen(update: Update, context: Context, nav: Nav) -> View:
     chat = update.effective_chat
     assert keys is not None and chat is not None
     t = Texts(nav.lang)
-    hours = core.settings.relay_idle_hours
-    hers = await conversations.by_chat(core.sessions, keys, chat.id)
     if nav.screen in (Screen.TALK_END, Screen.TALK_KEEP):  # ended already, elsewhere
         return screens.ended(t, nav, kept=nav.screen is Screen.TALK_KEEP)
+    hours = core.settings.relay_idle_hours
+    hers = await conversations.by_chat(core.sessions, keys, chat.id)
     if hers is not None:  # open already: the conversation's screen again
         return screens.during(t, nav, waiting=hers.answered_at is None)
     if nav.screen is Screen.TALK:
