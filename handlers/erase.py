@@ -41,13 +41,8 @@ async def delete_history(context: Context, chat_id: int, newest: int) -> None:
     or too old are skipped by Telegram. A newer id (the erase line, remembered as every
     message the bot sends is) is left to its own deletion."""
     memory = context.core.erase_memory
-    batches, whole = _up_to(newest, memory.batches(chat_id, newest)), True
-    for batch in batches:
-        try:
-            await context.bot.delete_messages(chat_id, batch)
-        except TelegramError as exc:
-            whole = False
-            log.info("a batch of messages could not be deleted (%s)", type(exc).__name__)
+    batches = _up_to(newest, memory.batches(chat_id, newest))
+    whole = await outbound.delete(context, chat_id, batches)
     memory.forget(chat_id)
     if whole and batches:  # messages held back from a flood are gone too
         context.core.flood.deleted(chat_id, batches[-1][-1], batches[0][0])

@@ -118,11 +118,7 @@ async def _tidy(context: Context) -> None:
             await context.bot.answer_callback_query(held.tap)
         except TelegramError as exc:  # too old by now, say: it stops spinning on its own
             log.info("a held tap could not be answered (%s)", type(exc).__name__)
-    for batch in held.batches():
-        try:
-            await context.bot.delete_messages(job.chat_id, batch)
-        except TelegramError as exc:
-            log.info("held messages could not be deleted (%s)", type(exc).__name__)
+    await outbound.delete(context, job.chat_id, held.batches())
 
 
 async def _please_wait(update: Update, context: Context) -> None:

@@ -8,10 +8,16 @@ other call in handlers/ or bot/ that makes a message.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import TelegramError
 
 from bot.ui.view import View
 from handlers.context import Context
+
+log = logging.getLogger(__name__)
 
 
 def keyboard(view: View) -> InlineKeyboardMarkup | None:
@@ -73,3 +79,16 @@ async def relay_copy(
     )
     memory.saw(chat_id, copied.message_id)
     return copied.message_id
+
+
+async def delete(context: Context, chat_id: int, batches: Iterable[list[int]]) -> bool:
+    """Each batch (at most 100 ids) in one deleteMessages; ids gone or too old are skipped by
+    Telegram. False if any batch was refused: logged by the error's kind only."""
+    whole = True
+    for batch in batches:
+        try:
+            await context.bot.delete_messages(chat_id, batch)
+        except TelegramError as exc:
+            whole = False
+            log.info("messages could not be deleted (%s)", type(exc).__name__)
+    return whole

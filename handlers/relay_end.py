@@ -92,11 +92,7 @@ async def finish(context: Context, code: str, *, tell_her: bool = True) -> Conve
 
 async def _delete_her_side(context: Context, chat_id: int, message_ids: list[int]) -> None:
     ids = sorted(set(message_ids))
-    for start in range(0, len(ids), BATCH):
-        try:
-            await context.bot.delete_messages(chat_id, ids[start : start + BATCH])
-        except TelegramError as exc:
-            log.info("her side of a conversation was not deleted (%s)", type(exc).__name__)
+    await outbound.delete(context, chat_id, (ids[i : i + BATCH] for i in range(0, len(ids), BATCH)))
 
 
 async def end_for_chat(context: Context, chat_id: int) -> None:
