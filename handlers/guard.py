@@ -44,12 +44,12 @@ async def before_everything(update: Update, context: Context) -> None:
     step = erase_step(update)
     if shed():  # past what one chat may queue: noted, and tidied up later, without a call
         if step in HELD_BACK:
-            helpers.flood.check(chat.id, may_warn=False)
+            helpers.flood.check(chat.id, may_warn=False, words=step is Step.WORDS)
         _hold(update, context, chat.id)
         raise ApplicationHandlerStop
     # Erasing is never held back, however fast she taps: that is when she needs it most.
     if step in HELD_BACK:
-        verdict = helpers.flood.check(chat.id)
+        verdict = helpers.flood.check(chat.id, words=step is Step.WORDS)
         if verdict is not Verdict.ALLOW:
             if verdict is Verdict.WARN:
                 await _please_wait(update, context)

@@ -21,6 +21,7 @@ from bot.i18n import Texts
 from bot.menus.callback import Nav, Screen
 from bot.relay import conversations, counts, duty, screens
 from bot.relay.conversations import Conversation
+from bot.relay.posting import Put
 from bot.relay.route import Route
 from bot.ui.view import View
 from handlers import errors, outbound, relay_end
@@ -168,8 +169,12 @@ async def _relay_hers(
 
     # Noted first: deleted with the rest at the end, whether or not its copy went out.
     await conversations.note_hers(core.sessions, keys, hers.code, [message.message_id], core.now())
-    if not core.group_posts.put(post):
-        await outbound.send(context, message.chat_id, screens.not_delivered(t, nav))
+    queued = core.group_posts.put(hers.code, post)
+    if queued is not Put.QUEUED:
+        # Not passed on, so not left in her chat either: what stays is what they received.
+        await outbound.delete(context, message.chat_id, [[message.message_id]])
+        if queued is Put.REFUSED_FIRST:
+            await outbound.send(context, message.chat_id, screens.too_fast(t, nav))
 
 
 _CONTENT = (*screens.PASSED_ON, *screens.IDENTIFYING)

@@ -70,6 +70,9 @@ class FakeTelegram:
         # "timeout", "reset", "malformed" (see `_fault`), or "ok" for a call answered as usual;
         # and what was answered how, when.
         self.faults: dict[str, list[str]] = {}
+        # method -> a gate its calls wait at until it is set: Telegram taking its time, held
+        # exactly as long as a test wants.
+        self.gates: dict[str, asyncio.Event] = {}
         self.timeline: list[tuple[float, str, str]] = []
         self.timeout_seconds = 6.0
         self._changed = asyncio.Condition()
@@ -126,6 +129,9 @@ class FakeTelegram:
         self.content_types.append(request.content_type)
         params = await self._params(request)
         method = request.match_info["method"]
+        gate = self.gates.get(method)
+        if gate is not None:
+            await gate.wait()
         planned = self.faults.get(method)
         fault = planned.pop(0) if planned else "ok"  # "ok": this one call answered as usual
         if fault != "ok":

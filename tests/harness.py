@@ -121,7 +121,7 @@ class Harness:
         assert app.post_init is not None
         await app.post_init(app)
         if not self.flood_guard:  # tests tap far faster than a person; the guard has its own
-            app.bot_data["core"].flood = FloodGuard(limit=1_000_000)
+            app.bot_data["core"].flood = FloodGuard(limit=1_000_000, words_limit=1_000_000)
         assert app.updater is not None
         await app.updater.start_polling(poll_interval=0, timeout=5, allowed_updates=ALLOWED_UPDATES)
         await app.start()

@@ -63,6 +63,21 @@ def test_flood_guard_warns_once_then_ignores_for_a_while() -> None:
     assert guard.check(1) is Verdict.ALLOW
 
 
+def test_what_she_writes_may_come_faster_than_taps_but_not_without_end() -> None:
+    """A phone back online sends all she wrote at once: forty of her messages in ten seconds
+    pass, where twenty-one taps would pause the chat; the forty-first is a flood all the same,
+    and taps after her words are still held to their own limit."""
+    clock = Clock()
+    guard = FloodGuard(limit=20, words_limit=40, window=10, pause=30, clock=clock)
+    verdicts = [guard.check(1, words=True) for _ in range(41)]
+    assert verdicts[:40] == [Verdict.ALLOW] * 40
+    assert verdicts[40] is Verdict.WARN
+    other = FloodGuard(limit=20, words_limit=40, window=10, pause=30, clock=clock)
+    for _ in range(15):
+        assert other.check(2, words=True) is Verdict.ALLOW
+    assert [other.check(2) for _ in range(6)][-1] is Verdict.WARN  # 21 updates, the last a tap
+
+
 def test_flood_guard_allows_a_steady_person_and_forgets_quiet_chats() -> None:
     clock = Clock()
     guard = FloodGuard(limit=20, window=10, pause=30, clock=clock)

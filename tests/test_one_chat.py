@@ -192,7 +192,9 @@ async def test_after_the_warning_her_messages_are_deleted_together(tmp_path: Pat
             def __call__(self) -> float:
                 return self.now
 
-        harness.core.flood = FloodGuard(limit=20, window=10, pause=30, clock=Clock())
+        harness.core.flood = FloodGuard(
+            limit=20, words_limit=20, window=10, pause=30, clock=Clock()
+        )
         her = harness.person("en")
         for i in range(20):
             await her.send(f"quick {i}")

@@ -3,6 +3,7 @@ supergroup of forum topics, a real database, and RELAY_KEY set."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from bot.relay.topic import SEPARATOR
 from tests.harness import (
     RELAY_CHAT_ID,
     Harness,
+    Person,
     group_calls,
     in_topic,
     topics,
@@ -286,3 +288,65 @@ async def test_a_burst_of_her_messages_all_reaches_the_volunteers(
         arrived = [m.text for m in in_topic(harness, thread) if m.text in sent]
         assert arrived == sent
         assert [m.text for m in in_her_chat(her) if m.text in sent] == sent
+
+
+async def test_more_than_her_line_holds_is_refused_and_she_is_told_once(tmp_path: Path) -> None:
+    """Thirty messages at once while the group is slow: her line to the volunteers holds
+    twenty (about a minute of the group's pace). What fits is passed on, in order; the rest is
+    removed from her chat, so that what she sees there is what they received; and she is told
+    once, in plain words, what happened and what to do, not once per message."""
+    async with relay_harness(tmp_path) as harness:
+        await on_duty(harness)
+        her = harness.person("en")
+        thread = await start_talking(her)
+        harness.fake.gates["copyMessage"] = gate = asyncio.Event()
+        sent = [f"line {n}" for n in range(30)]
+        for text in sent:
+            her.api.user_sends(her.user, text)
+        await harness.fake.notify()
+        await harness.fake.wait_taken(max(u["update_id"] for u in her.api.updates))
+        assert harness.app is not None
+        await harness.app.update_queue.join()
+        gate.set()
+        await harness.idle()
+        arrived = [m.text for m in in_topic(harness, thread) if m.text in sent]
+        assert 20 <= len(arrived) <= 21  # twenty waiting, and one perhaps on its way already
+        assert arrived == sent[: len(arrived)]
+        assert [m.text for m in in_her_chat(her) if m.text in sent] == arrived
+        assert _told(her) == 1
+        assert not [m for m in in_her_chat(her) if "Please wait a moment" in m.text]
+
+
+def _told(her: Person) -> int:
+    return sum("You sent many messages at once" in m.text for m in in_her_chat(her))
+
+
+async def test_one_long_burst_does_not_hold_back_another_conversation(tmp_path: Path) -> None:
+    """Conversations take turns in the group: fifteen messages of one, written while the
+    group is slow, do not stand before the first message of another."""
+    async with relay_harness(tmp_path) as harness:
+        await on_duty(harness)
+        first, second = harness.person("en"), harness.person("ko")
+        first_topic = await start_talking(first)
+        second_topic = await start_talking(second, "ko")
+        harness.fake.gates["copyMessage"] = gate = asyncio.Event()
+        for n in range(15):
+            first.api.user_sends(first.user, f"first {n}")
+        await harness.fake.notify()
+        await harness.fake.wait_taken(max(u["update_id"] for u in first.api.updates))
+        assert harness.app is not None
+        await harness.app.update_queue.join()  # all of hers in line, none posted yet
+        second.api.user_sends(second.user, "second 0")
+        await harness.fake.notify()
+        await harness.fake.wait_taken(max(u["update_id"] for u in second.api.updates))
+        await harness.app.update_queue.join()
+        gate.set()
+        await harness.idle()
+        copies = [
+            params["message_thread_id"]
+            for method, params in group_calls(harness)
+            if method == "copyMessage"
+        ]
+        assert copies.count(first_topic) == 15
+        assert copies.count(second_topic) == 1
+        assert copies.index(second_topic) <= 2, copies  # its turn comes at once

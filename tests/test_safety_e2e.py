@@ -190,10 +190,10 @@ async def test_flood_gets_one_calm_line_then_silence(tmp_path: Path, lang: str) 
         assert harness.app is not None
         harness.core.flood = FloodGuard(clock=clock)
         her, other = harness.person(lang), harness.person("en")
-        for i in range(25):
+        for i in range(45):  # typed: a phone back online may send forty at once (FloodGuard)
             await her.send(f"spam {i}")
         sent = [p for m, p in her.api.calls if m == "sendMessage" and p["chat_id"] == her.chat_id]
-        assert len(sent) == 21  # 20 answers, then one "please wait", then nothing
+        assert len(sent) == 41  # 40 answers, then one "please wait", then nothing
         assert script_of(sent[-1]["text"]) == lang and "reply_markup" not in sent[-1]
         await other.send("/start")  # another chat is not slowed
         assert other.screen.buttons()
@@ -270,7 +270,7 @@ async def test_auto_erase_after_a_flood_takes_her_last_messages_too(tmp_path: Pa
         await her.tap("⏱")
         await her.tap("10 minutes")
         typed = []
-        for i in range(25):
+        for i in range(45):
             update = await her.send(f"I am at the bus station {i}")
             typed.append(update["message"]["message_id"])
         bots = [m.message_id for m in her.api.messages[her.chat_id].values() if m.from_bot]
@@ -288,7 +288,7 @@ async def test_erase_gets_through_a_flood_and_typing_is_removed(tmp_path: Path) 
         assert harness.app is not None
         harness.core.flood = FloodGuard(clock=Clock())
         her = harness.person("en")
-        for i in range(22):
+        for i in range(42):
             await her.send(f"panic {i}")
         held = await her.send("my address is 5 River Road")
         await harness.run_jobs("tidy")  # what was held back is deleted a few seconds later

@@ -83,22 +83,30 @@ class Held:
 
 
 class FloodGuard:
+    """`limit` updates in `window` seconds, or `words_limit` when the update is something she
+    wrote or sent: a phone back online sends all she wrote at once, and in a conversation with
+    a volunteer each word counts; the relay's own line (bot/relay/posting.py) holds fewer than
+    that, and tells her more plainly what was not passed on."""
+
     def __init__(
         self,
         limit: int = 20,
         window: float = 10.0,
         pause: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        words_limit: int = 40,
     ) -> None:
         self.limit, self.window, self.pause = limit, window, pause
+        self.words_limit = words_limit
         self._clock = clock
         self._chats: dict[int, _Chat] = {}
         self._held: dict[int, Held] = {}
         self._next_prune = 0.0
 
-    def check(self, chat_id: int, *, may_warn: bool = True) -> Verdict:
+    def check(self, chat_id: int, *, may_warn: bool = True, words: bool = False) -> Verdict:
         """`may_warn` False for an update that may not answer (one shed out of turn): the
-        "please wait" then falls to the chat's next update that may."""
+        "please wait" then falls to the chat's next update that may. `words` for what she
+        wrote or sent, counted with the rest against `words_limit`."""
         now = self._clock()
         self._prune(now)
         chat = self._chats.setdefault(chat_id, _Chat())
@@ -110,7 +118,7 @@ class FloodGuard:
         chat.times.append(now)
         while chat.times and chat.times[0] <= now - self.window:
             chat.times.popleft()
-        if len(chat.times) > self.limit:
+        if len(chat.times) > (self.words_limit if words else self.limit):
             chat.times.clear()
             chat.paused_until = now + self.pause
             chat.warned = may_warn

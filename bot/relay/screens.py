@@ -157,6 +157,22 @@ def not_passed_on(t: Texts, nav: Nav, kind: str) -> View:
     return View(text, end_rows(t, nav))
 
 
+def too_fast(t: Texts, nav: Nav) -> View:
+    """She sent more at once than her line to the volunteers holds (bot/relay/posting.py):
+    said once, calmly, with what to do; the messages not passed on are gone from her chat."""
+    _ = t.gettext
+    text = paragraphs(
+        escape(_("You sent many messages at once. The first of them were passed on.")),
+        escape(
+            _(
+                "The newest were not passed on, and were removed from this chat."
+                " Please wait a minute, then send them again."
+            )
+        ),
+    )
+    return View(text, end_rows(t, nav))
+
+
 def not_delivered(t: Texts, nav: Nav) -> View:
     """Her message did not reach the volunteers (Telegram refused it, or the group is gone)."""
     text = escape(t.gettext("Your message could not be passed on. Please try again later."))
