@@ -4,6 +4,7 @@
     python -m bench --large         # and list/card query times at 100,000 entries
     python -m bench --users 500     # a quicker run
     python -m bench --one-chat      # only: one chat floods while another user starts
+    python -m bench --relay         # only: twenty conversations with volunteers at once
 
 Prints one table; targets that hold are marked "yes". Not part of the test suite: figures on
 a shared machine vary, and a timed test would flake.
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import e2e, inprocess, one_chat, setup, workload
+from bench import e2e, inprocess, one_chat, relay, setup, workload
 from bot.db import database
 from bot.directory import queries
 from bot.settings import load_settings
@@ -81,7 +82,19 @@ def main() -> int:
         action="store_true",
         help="only the flood scenario: one chat floods while another user sends /start",
     )
+    parser.add_argument(
+        "--relay",
+        action="store_true",
+        help="only the relay scenario: twenty conversations write at once, one of them a burst",
+    )
     args = parser.parse_args()
+    if args.relay:
+        print("twenty conversations write at once ...", flush=True)
+        together = asyncio.run(relay.run())
+        print("\n".join(relay.lines(together)))
+        if args.json:
+            args.json.write_text(json.dumps({"relay": together.summary()}, indent=2))
+        return 0
 
     folder = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "helpline-bench"))
     folder.mkdir(parents=True, exist_ok=True)

@@ -156,16 +156,19 @@ async def _relay_hers(
             await forget_incoming(update, context)
         return
     topic = hers.topic_id
+    # What waits for the group's turn holds only these two numbers, not her message, whose
+    # sender carries her name and username.
+    source = (message.chat_id, message.message_id)
 
     async def post() -> None:
         """Into the topic at the group's pace, after her turn is over (bot/relay/posting.py)."""
         try:
             if topic is None:
                 raise RuntimeError("the conversation has no topic yet")
-            await outbound.relay_copy(context, group, message, topic=topic)
+            await outbound.relay_copy(context, group, source, topic=topic)
         except (TelegramError, RuntimeError) as exc:
             log.info("a message was not passed to the volunteers (%s)", type(exc).__name__)
-            await outbound.send(context, message.chat_id, screens.not_delivered(t, nav))
+            await outbound.send(context, source[0], screens.not_delivered(t, nav))
 
     # Noted first: deleted with the rest at the end, whether or not its copy went out.
     await conversations.note_hers(core.sessions, keys, hers.code, [message.message_id], core.now())

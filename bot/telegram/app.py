@@ -145,9 +145,15 @@ async def _close(application: Application) -> None:  # type: ignore[type-arg]
 
 
 def build_application(
-    settings: Settings, *, token: str | None = None, request: BaseRequest | None = None
+    settings: Settings,
+    *,
+    token: str | None = None,
+    request: BaseRequest | None = None,
+    group_period: float = 60.0,
 ) -> Application:  # type: ignore[type-arg]
-    """The bot, wired and ready for `run_polling` or a test harness; catalogs checked now."""
+    """The bot, wired and ready for `run_polling` or a test harness; catalogs checked now.
+    `group_period`: the seconds in which Telegram lets a bot post 20 messages into a group,
+    shortened only by the benchmark (bench/relay.py) to run a busy hour in minutes."""
     i18n.load_all()
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -175,7 +181,9 @@ def build_application(
         # included) would answer at most about 15 people a second when the helpline is
         # suddenly needed. Telegram enforces its limits with 429 "retry after": then every
         # request waits as long as Telegram says and is tried again (up to three times).
-        .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=3))
+        .rate_limiter(
+            AIORateLimiter(overall_max_rate=0, max_retries=3, group_time_period=group_period)
+        )
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
