@@ -144,6 +144,15 @@ async def _close(application: Application) -> None:  # type: ignore[type-arg]
             await engine.dispose()
 
 
+def _rate_limiter(group_period: float) -> AIORateLimiter:
+    """No self-imposed overall cap: PTB's default (30 requests a second, edits and deletions
+    included) would answer at most about 15 people a second when the helpline is suddenly
+    needed. Telegram enforces its limits with 429 "retry after": then every request waits as
+    long as Telegram says and is tried again (up to three times). A group keeps its limit of
+    20 posts in `group_period` seconds."""
+    return AIORateLimiter(overall_max_rate=0, max_retries=3, group_time_period=group_period)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -177,13 +186,7 @@ def build_application(
         .concurrent_updates(OneChatAtATime(64, unlimited=_relay_chats(settings)))
         .post_init(post_init)
         .post_shutdown(_close)
-        # No self-imposed overall cap: PTB's default (30 requests a second, edits and deletions
-        # included) would answer at most about 15 people a second when the helpline is
-        # suddenly needed. Telegram enforces its limits with 429 "retry after": then every
-        # request waits as long as Telegram says and is tried again (up to three times).
-        .rate_limiter(
-            AIORateLimiter(overall_max_rate=0, max_retries=3, group_time_period=group_period)
-        )
+        .rate_limiter(_rate_limiter(group_period))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
