@@ -198,7 +198,7 @@ async def test_every_message_the_bot_made_can_be_erased(tmp_path: Path) -> None:
         harness.fake.faults = {"sendMessage": ["502"]}  # /help is lost; a calm line follows
         await her.send("/help")
         assert [p["text"] for p in harness.sent()][-1].startswith("Sorry, something went wrong")
-        for i in range(25):  # a flood: twenty answers, one "please wait", then silence
+        for i in range(45):  # a flood of text: forty answers, one "please wait", then silence
             await her.send(f"spam {i}")
         assert "Please wait" in harness.sent()[-1]["text"]
 

@@ -277,7 +277,7 @@ class Canary:
         assert every_id <= asked, "erase missed messages of the session"
 
     async def flood(self) -> None:
-        for i in range(30):
+        for i in range(45):  # past the flood guard's 40 of her messages in 10 seconds
             self.api.user_sends(self.user, f"{TYPED} {i}")
         await self.fake.notify()
         await until(
