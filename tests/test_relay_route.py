@@ -129,6 +129,8 @@ def test_a_cut_blob_refuses(keys: RelayKeys, cut: int) -> None:
         json.dumps({"c": 7, "l": "ko", "p": "CN", "n": "x", "m": [True], "k": False}).encode(),
         json.dumps({"c": 7, "l": "ko", "p": "CN", "n": "x", "m": [], "k": 0}).encode(),
         json.dumps({"c": 7, "l": "ko", "p": "CN", "n": "x", "m": []}).encode(),
+        json.dumps({"c": 7, "l": 5, "p": "CN", "n": "x", "m": [], "k": False}).encode(),
+        json.dumps({"c": 7, "l": "ko", "p": "CN", "n": "x", "m": {}, "k": False}).encode(),
     ],
 )
 def test_an_authentic_blob_that_is_not_a_route_refuses(keys: RelayKeys, plain: bytes) -> None:

@@ -21,7 +21,8 @@ TAG_BYTES = 16  # AES-GCM's authentication tag, at the end of the ciphertext
 
 
 class RouteUnreadable(Exception):
-    """The blob does not open: another key (RELAY_KEY was rotated), another row, or changed."""
+    """The blob does not open: another key (RELAY_KEY was rotated), another row, changed, cut
+    short, or not a route. Which one is not said: nothing reads the reason."""
 
 
 @dataclass
@@ -45,7 +46,7 @@ def _plain(route: Route) -> bytes:
         "m": route.her_message_ids,
         "k": route.keep_her_side,
     }
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    return json.dumps(data, separators=(",", ":")).encode()
 
 
 def _is_int(value: object) -> bool:
@@ -56,7 +57,7 @@ def _route(data: object) -> Route:
     """A Route from the opened JSON, checked field by field: an authenticated blob was written
     by this code, but a check costs nothing and a wrong type must never travel further."""
     if not isinstance(data, dict) or set(data) != {"c", "l", "p", "n", "m", "k"}:
-        raise RouteUnreadable("not a route")
+        raise RouteUnreadable
     ids = data["m"]
     if (
         not _is_int(data["c"])
@@ -65,25 +66,25 @@ def _route(data: object) -> Route:
         or not all(_is_int(i) for i in ids)
         or not isinstance(data["k"], bool)
     ):
-        raise RouteUnreadable("not a route")
+        raise RouteUnreadable
     return Route(data["c"], data["l"], data["p"], data["n"], list(ids), data["k"])
 
 
 def seal(keys: RelayKeys, code: str, route: Route) -> bytes:
     nonce = os.urandom(NONCE_BYTES)
-    return nonce + AESGCM(keys.seal_key).encrypt(nonce, _plain(route), code.encode("ascii"))
+    return nonce + AESGCM(keys.seal_key).encrypt(nonce, _plain(route), code.encode())
 
 
 def unseal(keys: RelayKeys, code: str, blob: bytes) -> Route:
     if len(blob) < NONCE_BYTES + TAG_BYTES:
-        raise RouteUnreadable("too short")
+        raise RouteUnreadable
     nonce, sealed = blob[:NONCE_BYTES], blob[NONCE_BYTES:]
     try:
-        plain = AESGCM(keys.seal_key).decrypt(nonce, sealed, code.encode("ascii"))
-    except (InvalidTag, UnicodeEncodeError):
-        raise RouteUnreadable("does not open") from None
+        plain = AESGCM(keys.seal_key).decrypt(nonce, sealed, code.encode())
+    except InvalidTag:
+        raise RouteUnreadable from None
     try:
         data = json.loads(plain)
     except ValueError:
-        raise RouteUnreadable("not a route") from None
+        raise RouteUnreadable from None
     return _route(data)
