@@ -11,7 +11,7 @@ import aiohttp
 from sqlalchemy import func, select
 
 from bot.db import database
-from bot.db.models import AuditRecord, DailyCount
+from bot.db.models import AuditRecord, DailyCount, RelayConversation
 from bot.desk.callback import Act, Tap, encode
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
@@ -165,3 +165,115 @@ async def test_two_processes_seeding_the_same_admin_both_start(tmp_path: Path) -
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_a_conversation_with_a_volunteer_runs_across_two_processes(
+    tmp_path: Path, postgres: str
+) -> None:
+    """Talk to a person with two `helpline run` processes on one PostgreSQL, each update going
+    to the other process than the one before: she opens on one, writes through the other; the
+    volunteer's answer and End arrive at whichever process, and every step finds the
+    conversation through its sealed row."""
+    from bot.desk import staff
+    from bot.menus.callback import Screen, decode
+    from bot.relay import duty
+    from tests.directory_data import TODAY
+    from tests.harness import RELAY_CHAT_ID
+    from tests.relay_helpers import RELAY_KEY, VOLUNTEER
+
+    db_url = databases.database_on(postgres, "relay_instances")
+    await load_directory(db_url, as_yaml(standard_entries()))
+    engine = database.make_engine(db_url)
+    try:
+        sessions = database.make_sessionmaker(engine)
+        await staff.add(sessions, VOLUNTEER, "volunteer", TODAY)
+        await duty.set_duty(sessions, VOLUNTEER, True)
+    finally:
+        await engine.dispose()
+    fake = FakeTelegram()
+    await fake.start()
+    fake.api.topics[RELAY_CHAT_ID] = {}  # the volunteers' group is a forum
+    env = {
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": fake.url,
+        "DATABASE_URL": db_url,
+        "RELAY_CHAT_ID": str(RELAY_CHAT_ID),
+        "RELAY_KEY": RELAY_KEY,
+    }
+    her = person(90, "ko")
+    volunteer = {"id": VOLUNTEER, "is_bot": False, "first_name": "V"}
+    bots: list[BotProcess] = []
+    try:
+        for name in ("first", "second"):
+            bots.append(await start_bot(tmp_path, name, env))
+        await asyncio.gather(*(bot.wait_healthy() for bot in bots))
+        first, second = bots
+        async with aiohttp.ClientSession() as session:
+
+            def last_screen() -> Any:
+                return fake.api.last_bot_message(her["id"])
+
+            assert await first.post(session, fake.api.user_sends(her, "/talk")) == 200
+            await fake.wait_for(lambda: last_screen() is not None, within=30)
+            consent = last_screen()
+            start = next(
+                d
+                for row in consent.buttons()
+                for _, d in row
+                if decode(d).screen is Screen.TALK_START
+            )
+            assert await second.post(session, fake.api.user_taps(her, consent, start)) == 200
+            await fake.wait_for(lambda: bool(fake.api.topics[RELAY_CHAT_ID]), within=30)
+            (topic,) = fake.api.topics[RELAY_CHAT_ID]
+
+            words = "아이와 함께 지낼 곳이 필요합니다"
+            assert await first.post(session, fake.api.user_sends(her, words)) == 200
+            await fake.wait_for(
+                lambda: any(m.text == words for m in in_topic_of(fake, topic)), within=30
+            )
+            answer = fake.api.user_sends(
+                volunteer, "함께 찾아보겠습니다", chat_id=RELAY_CHAT_ID, thread_id=topic
+            )
+            assert await second.post(session, answer) == 200
+            await fake.wait_for(
+                lambda: any(
+                    "함께 찾아보겠습니다" in m.text
+                    for m in fake.api.messages.get(her["id"], {}).values()
+                ),
+                within=30,
+            )
+            opening = min(in_topic_of(fake, topic), key=lambda m: m.message_id)
+            end = opening.buttons()[0][0][1]
+            assert await first.post(session, fake.api.user_taps(volunteer, opening, end)) == 200
+            await fake.wait_for(lambda: topic not in fake.api.topics[RELAY_CHAT_ID], within=30)
+            await fake.wait_for(
+                lambda: (
+                    not any(
+                        words in m.text or "함께 찾아보겠습니다" in m.text
+                        for m in fake.api.messages.get(her["id"], {}).values()
+                    )
+                ),
+                within=30,
+            )
+        results = await asyncio.gather(*(bot.terminate() for bot in bots))
+        assert all(code == 0 for code, _took in results), results
+    finally:
+        for bot in bots:
+            await bot.kill()
+        await fake.close()
+    for bot in bots:
+        assert "Traceback" not in bot.log.read_text()
+    engine = database.make_engine(db_url)
+    try:
+        async with engine.connect() as connection:
+            left = await connection.execute(select(func.count()).select_from(RelayConversation))
+            assert left.scalar_one() == 0  # ended: no row remains
+    finally:
+        await engine.dispose()
+
+
+def in_topic_of(fake: FakeTelegram, topic: int) -> list[Any]:
+    from tests.harness import RELAY_CHAT_ID
+
+    chat = fake.api.messages.get(RELAY_CHAT_ID, {})
+    return [chat[i] for i in sorted(chat) if chat[i].thread_id == topic]
