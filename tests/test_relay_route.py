@@ -8,11 +8,15 @@ the bot's own codes.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import secrets
 
 import pytest
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -49,6 +53,33 @@ def test_the_two_keys_differ_and_depend_on_the_secret(keys: RelayKeys) -> None:
     assert keys.seal_key != keys.tag_key
     assert {keys.seal_key, keys.tag_key}.isdisjoint({other.seal_key, other.tag_key})
     assert RelayKeys.from_secret(SECRET + "=") == keys  # padding is optional
+
+
+def _derived(info: bytes) -> bytes:
+    raw = base64.urlsafe_b64decode(SECRET + "=" * (-len(SECRET) % 4))
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(raw)
+
+
+def test_tags_and_seals_keep_their_construction_from_one_release_to_the_next(
+    keys: RelayKeys,
+) -> None:
+    """A block, and an open conversation, outlive an upgrade: what an earlier release stored
+    must still match and open. So the construction (docs/PRIVACY.md in outline) is pinned here,
+    rebuilt with the cryptography package directly: keys by HKDF-SHA256 from RELAY_KEY's bytes, one
+    for tags and one for seals; a tag is HMAC-SHA256 of "person:" or "chat:" and the id in
+    decimal; a route is AES-GCM with a 12-byte nonce first and the case code as associated
+    data, over compact JSON."""
+    tag_key = _derived(b"helpline relay: tags v1")
+    assert keys.person_tag(CHAT) == hmac.new(tag_key, b"person:%d" % CHAT, hashlib.sha256).digest()
+    assert keys.chat_tag(CHAT) == hmac.new(tag_key, b"chat:%d" % CHAT, hashlib.sha256).digest()
+    plain = b'{"c":7123456789,"l":"zh","p":"KR","n":"family","m":[3],"k":true}'
+    nonce = bytes(12)
+    earlier = nonce + AESGCM(_derived(b"helpline relay: seal routes v1")).encrypt(
+        nonce, plain, b"K7F3"
+    )
+    assert unseal(keys, "K7F3", earlier) == route(
+        lang="zh", place="KR", need="family", her_message_ids=[3], keep_her_side=True
+    )
 
 
 def test_the_keys_never_show_in_a_repr(keys: RelayKeys) -> None:
