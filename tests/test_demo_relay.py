@@ -31,6 +31,8 @@ def test_the_demo_plays_a_conversation_in_korean_from_both_sides(tmp_path: Path)
     assert topic[0].endswith("· ko · CN · shelter] bot: " + topic[0].split("] bot: ")[1])
     assert any(line.endswith("bot: 안녕하십니까. 도움이 필요합니다.") for line in topic)
     assert any(line.endswith("volunteer: 안녕하십니까. 무엇을 도와드릴까요?") for line in topic)
+    # Her words are in the topic before the volunteer's answer is typed, as in the real group.
+    assert out.index("bot: 안녕하십니까. 도움이 필요합니다.") < out.index("> v:안녕하십니까.")
     assert "[the volunteer's own chat] bot: A new conversation in Korean is waiting." in out
     her_side = [line for line in out.splitlines() if not line.startswith("    ┃")]
     assert "안녕하십니까. 무엇을 도와드릴까요?" in her_side and "— Mina" in her_side

@@ -185,6 +185,9 @@ async def _chat(
     async def deliver(update: dict[str, Any]) -> None:
         api.updates.clear()
         await application.process_update(Update.de_json(update, application.bot))
+        # Copies for the volunteers' group go out after her turn (bot/relay/posting.py): shown
+        # before the next line is read, as a volunteer would see them before answering.
+        await application.bot_data["core"].group_posts.join()
         if volunteer is not None:
             volunteer.show_changes()
         terminal.show_changes()
