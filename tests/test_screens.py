@@ -67,6 +67,33 @@ def test_opening_hours_are_escaped_in_every_language() -> None:
         assert "<a" not in text and "& " not in text
 
 
+def test_contacts_are_set_so_that_one_tap_acts_on_them() -> None:
+    """Messages are sent with protect_content, and in a protected message Android's Telegram
+    does nothing when a `<code>` span is tapped (no copy, no word why), while a phone number,
+    an @handle, an address or a link that Telegram recognises stays one tap from a call, the
+    chat, the mail or the page. So a contact is plain text, never code; an id that no link
+    can open (KakaoTalk, WeChat) is set in bold, to be read and typed."""
+    values = {
+        "phone": "+82 2 1234 5678",
+        "signal": "+82 10 1234 5678",
+        "telegram": "@example_handle",
+        "website": "https://example.org/help?a=1&b=2",
+        "email": "help@example.org",
+        "kakaotalk": "example_kakao",
+        "wechat": "example_wechat",
+    }
+    entry = model(contacts=[{"type": kind, "value": value} for kind, value in values.items()])
+    for lang in ("ko", "zh", "en"):
+        text = screens.card(Texts(lang), NAV, entry).text
+        assert "<code>" not in text
+        lines = text.splitlines()
+        for kind in ("phone", "signal", "telegram", "email"):
+            assert any(line.endswith(": " + values[kind]) for line in lines), (kind, text)
+        assert any(line.endswith(": https://example.org/help?a=1&amp;b=2") for line in lines)
+        for kind in ("kakaotalk", "wechat"):
+            assert any(line.endswith(f": <b>{values[kind]}</b>") for line in lines), (kind, text)
+
+
 def test_card_back_returns_to_the_same_list_page() -> None:
     nav = Nav(Screen.CARD, "en", "KR", "legal", 3, "x-entry")
     view = screens.card(Texts("en"), nav, model())

@@ -22,7 +22,7 @@ from bot.taxonomy import (
     URGENT_NEEDS,
 )
 from bot.ui.paging import paging_row
-from bot.ui.text import bold, code, escape, italic, paragraphs
+from bot.ui.text import bold, escape, italic, paragraphs
 from bot.ui.view import MAX_MESSAGE, Button, View, cut, visible_length
 
 MAX_LABEL = 48
@@ -141,11 +141,19 @@ def entry_list(
     return View(_list_text(t, nav, page, fallback=fallback, thanks=thanks), rows)
 
 
+# Ids that no link opens: set apart to be read and typed. Every other contact is left as
+# plain text for Telegram to recognise (a number, an @handle, an address, a link), so that one
+# tap calls, opens or writes. Never `<code>`: in a protected message, as every one the bot
+# sends, Android's Telegram does nothing at all when code is tapped.
+_READ_AND_TYPED = frozenset({"kakaotalk", "wechat"})
+
+
 def _contact_lines(t: Texts, entry: EntryModel, place: str | None) -> list[str]:
     _ = t.gettext
     lines = []
     for contact in entry.contacts:
-        lines.append(f"• {escape(_(CONTACT_LABELS[contact.type]))}: {code(contact.value)}")
+        shown = bold(contact.value) if contact.type in _READ_AND_TYPED else escape(contact.value)
+        lines.append(f"• {escape(_(CONTACT_LABELS[contact.type]))}: {shown}")
         if contact.type in CONTACT_WARNINGS and place in CONTACT_WARNINGS[contact.type][1]:
             lines.append("  ⚠️ " + italic(_(CONTACT_WARNINGS[contact.type][0])))
     return lines
