@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from sqlalchemy import delete, func, select
 
 from bot.db import database
 from bot.db.models import DailyCount, PublishedCell, WeeklyNeedPlace
-from bot.stats import counting, publish
+from bot.stats import counting, publish, suppression
 from bot.stats.periods import (
     GRACE,
     Kind,
@@ -443,3 +444,80 @@ def test_a_month_is_its_weeks_in_order_and_the_period_before_is_right_before() -
     assert previous(week_of(dt.date(2027, 1, 1))).label == "2026-W52"
     assert previous(december) == november
     assert previous(november).label == "2026-10"
+
+
+def published_weeks(
+    weekly: Sequence[dict[publish.Name, int]], of: Period
+) -> list[publish.Published]:
+    """The weeks of `of` decided one by one, as `publish` stores them; each week's days are
+    its sessions on the Monday and nothing on the other days."""
+    found = []
+    for week, cells in zip(weeks_of(of), weekly, strict=True):
+        days = {("day", d.isoformat()): 0 for d in week.days()}
+        days[("day", week.first.isoformat())] = cells[("total", "sessions")]
+        values = cells | days
+        hidden = publish.decide(week, values, 10)
+        found.append(publish.Published(week, 10, {n: (v, hidden[n]) for n, v in values.items()}))
+    return found
+
+
+def test_a_month_shows_what_its_weeks_already_give_away_when_it_is_not_small() -> None:
+    """The month's sessions are the sum of four weeks shown: known already, so shown. So is a
+    contact opened ten times, all in one week: ten is not below ten. The erases were counted
+    after the weeks were published: none of them has the number, so the month's is a known
+    zero, hidden as every small count is."""
+    november = month(2026, 11)
+    weekly: list[dict[publish.Name, int]] = [{("total", "sessions"): 12} for _ in range(4)]
+    weekly[1][("opened", "cn-shelter")] = 10
+    weeks = published_weeks(weekly, november)
+    assert [w.shown(("total", "sessions")) for w in weeks] == [12, 12, 12, 12]
+    assert weeks[1].shown(("opened", "cn-shelter")) == 10
+    values = {("total", "sessions"): 48, ("opened", "cn-shelter"): 10, ("total", "erases"): 0}
+    assert publish.decide(november, values, 10, weeks) == {
+        ("total", "sessions"): False,
+        ("opened", "cn-shelter"): False,
+        ("total", "erases"): True,
+    }
+
+
+def test_weeks_that_give_a_hidden_number_away_are_refused_by_the_month_s_name() -> None:
+    """Stored weeks are never decided again, so a week that shows its sessions and every day
+    but one (hidden, yet their difference) stops its month, which names itself."""
+    november = month(2026, 11)
+    weeks = published_weeks([{("total", "sessions"): 12} for _ in range(4)], november)
+    first = weeks[0]
+    days = [("day", d.isoformat()) for d in first.period.days()]
+    cells = {("total", "sessions"): (33, False)} | {day: (5, False) for day in days}
+    cells[days[0]] = (3, True)
+    weeks[0] = publish.Published(first.period, 10, cells)
+    with pytest.raises(
+        AssertionError, match=r"^2026-11: its published weeks give a hidden number away$"
+    ):
+        publish.decide(november, {("total", "sessions"): 69}, 10, weeks)
+
+
+def test_a_month_whose_search_for_partners_gives_up_hides_all_its_weeks_do_not_give_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The weeks hide every language (each below ten). The month's Korean is 4, its
+    Chinese 28 and its English 36: with those two shown and the languages' total known,
+    the 4 is a subtraction away. When no partner is found for it, every number of the month
+    is hidden but the sessions, which the weeks show already."""
+    november = month(2026, 11)
+    languages = {("language", "ko"): 1, ("language", "zh"): 7, ("language", "en"): 9}
+    weeks = published_weeks([{("total", "sessions"): 12, **languages} for _ in range(4)], november)
+    assert all(w.shown(name) is None for w in weeks for name in languages)
+    values = {("total", "sessions"): 48} | {name: 4 * n for name, n in languages.items()}
+    assert publish.decide(november, values, 10, weeks) == {
+        ("total", "sessions"): False,
+        ("language", "ko"): True,
+        ("language", "zh"): True,  # the partner the search finds
+        ("language", "en"): False,
+    }
+    monkeypatch.setattr(suppression, "_partner", lambda *args: None)
+    assert publish.decide(november, values, 10, weeks) == {
+        ("total", "sessions"): False,
+        ("language", "ko"): True,
+        ("language", "zh"): True,
+        ("language", "en"): True,
+    }

@@ -157,12 +157,12 @@ def decide(
     new = set(all_values) - set(fixed)
     # What already follows from the published weeks, with every new number hidden, cannot
     # be protected now and gives nothing more away: shown if it is not small.
-    known = determined(sorted({c for c, h in fixed.items() if h} | new, key=repr), found)
+    known = determined({c for c, h in fixed.items() if h} | new, found)
     if known - new:
         raise AssertionError(f"{period.label}: its published weeks give a hidden number away")
     fixed |= {cell: all_values[cell] < min_count for cell in known}
     hidden = suppress(all_values, found, min_count, fixed)
-    if determined(sorted(hidden, key=repr), found) - known:
+    if determined(hidden, found) - known:
         # The search gave up on a cell (it tries a bounded number of partners): hide all the
         # rest of the period. Its numbers are then new unknowns, which pin nothing.
         hidden |= new - known

@@ -12,7 +12,7 @@ every vector of the null space of the equations restricted to the hidden cells.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 
 Cell = Hashable
 MAX_TRIALS = 25  # visible cells tried as a partner before giving up on one hidden cell
@@ -20,7 +20,12 @@ MAX_TRIALS = 25  # visible cells tried as a partner before giving up on one hidd
 Equation = Sequence[tuple[int, Cell]]
 
 
-def determined(hidden: list[Cell], equations: Sequence[Equation]) -> set[Cell]:
+def determined(hidden: Collection[Cell], equations: Sequence[Equation]) -> set[Cell]:
+    """The hidden cells whose value follows from the equations and the visible cells.
+
+    The cells may come in any order: putting the columns in another order puts the row space
+    in the same other order, and a cell's unit vector lies in it either way. Only the rounding
+    changes, some 1e-16 against the tolerances of 1e-9 below."""
     # Imported here: only admins' statistics need it, and every process would carry it.
     import numpy as np
 
@@ -44,7 +49,7 @@ def determined(hidden: list[Cell], equations: Sequence[Equation]) -> set[Cell]:
     _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
     rank = int((singular > 1e-9 * max(1.0, singular[0])).sum())
     projection = (vt[:rank] ** 2).sum(axis=0)
-    return {cell for cell, length in zip(hidden, projection, strict=True) if length > 1 - 1e-9}
+    return {cell for cell, i in column.items() if projection[i] > 1 - 1e-9}
 
 
 def suppress(
@@ -64,7 +69,7 @@ def suppress(
     movable = {cell for cell in values if cell not in fixed}
     stuck: set[Cell] = set()  # pinned by the equations alone: no visible cell can help
     while True:
-        pinned = determined(sorted(hidden, key=repr), equations) - stuck
+        pinned = determined(hidden, equations) - stuck
         if not pinned:
             return hidden
         cell = min(pinned, key=repr)
@@ -94,8 +99,7 @@ def _partner(
     nearby = [c for c in visible if c in near]
     for pool in (nearby, visible):
         for candidate in pool[:MAX_TRIALS]:
-            trial = sorted(hidden | {candidate}, key=repr)
-            if cell not in determined(trial, equations):
+            if cell not in determined(hidden | {candidate}, equations):
                 return candidate
     # No single cell is enough: hide the smallest neighbour and look again next round.
     return nearby[0] if nearby else None
