@@ -39,7 +39,7 @@ class RelayKeys:
         return cls(seal_key=_derive(raw, SEAL_INFO), tag_key=_derive(raw, TAG_INFO))
 
     def _tag(self, kind: bytes, number: int) -> bytes:
-        return hmac.new(self.tag_key, kind + str(number).encode("ascii"), hashlib.sha256).digest()
+        return hmac.new(self.tag_key, kind + str(number).encode(), hashlib.sha256).digest()
 
     def chat_tag(self, chat_id: int) -> bytes:
         """Her chat's tag: the same for every message she sends, so that whichever process
