@@ -223,7 +223,10 @@ async def test_a_conversation_with_a_volunteer_runs_across_two_processes(
                 if decode(d).screen is Screen.TALK_START
             )
             assert await second.post(session, fake.api.user_taps(her, consent, start)) == 200
-            await fake.wait_for(lambda: bool(fake.api.topics[RELAY_CHAT_ID]), within=30)
+            # She writes once her screen says she can: by then the topic is made and noted.
+            await fake.wait_for(
+                lambda: "이제 글을 쓰실 수 있습니다" in last_screen().text, within=30
+            )
             (topic,) = fake.api.topics[RELAY_CHAT_ID]
 
             words = "아이와 함께 지낼 곳이 필요합니다"
