@@ -97,7 +97,8 @@ def test_contacts_are_set_so_that_one_tap_acts_on_them() -> None:
 def test_card_back_returns_to_the_same_list_page() -> None:
     nav = Nav(Screen.CARD, "en", "KR", "legal", 3, "x-entry")
     view = screens.card(Texts("en"), nav, model())
-    back, home, erase = (decode(data) for _, data in view.rows[-1])
+    back, home = (decode(data) for _, data in view.rows[-2])
+    (erase,) = (decode(data) for _, data in view.rows[-1])
     assert back == Nav(Screen.LIST, "en", "KR", "legal", 3)
     assert home == Nav(Screen.NEEDS, "en", "KR")
     assert erase.back_from_erase() == nav

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from bot.i18n import Texts
 from bot.menus.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
-from bot.menus.rows import home_of, nav_row
+from bot.menus.rows import home_of, nav_rows
 from bot.taxonomy import LANGUAGE_SELF_NAMES, USER_LANGUAGES
 from bot.ui.text import bold, escape, italic, paragraphs
 from bot.ui.view import Button, View
@@ -23,7 +23,7 @@ def languages(t: Texts, nav: Nav) -> View:
         [(LANGUAGE_SELF_NAMES[lang], encode(replace(nav, screen=Screen.SET_LANGUAGE, lang=lang)))]
         for lang in USER_LANGUAGES
     ]
-    rows.append(nav_row(t, nav, home_of(nav)))
+    rows.extend(nav_rows(t, nav, home_of(nav)))
     return View(bold(_("Choose your language.")), rows)
 
 
@@ -38,7 +38,12 @@ def help_screen(t: Texts, nav: Nav) -> View:
                 " help, and how to reach them."
             )
         ),
-        escape(_("Every screen has a Back button, a Home button and an Erase button.")),
+        escape(
+            _(
+                "The Erase button is always the last button on the screen. The Back and Home"
+                " buttons are just above it."
+            )
+        ),
         escape(
             _(
                 "Commands: /start to begin again, /language to change the language, /safety for"
@@ -46,7 +51,7 @@ def help_screen(t: Texts, nav: Nav) -> View:
             )
         ),
     )
-    return View(text, [nav_row(t, nav, home_of(nav))])
+    return View(text, nav_rows(t, nav, home_of(nav)))
 
 
 def _what_it_keeps(t: Texts) -> str:
@@ -103,7 +108,7 @@ def about(t: Texts, nav: Nav, *, public_handle: str) -> View:
             )
         ),
     )
-    return View(text, [nav_row(t, nav, home_of(nav))])
+    return View(text, nav_rows(t, nav, home_of(nav)))
 
 
 def _auto_erase_state(t: Texts, minutes: int) -> str:
@@ -154,7 +159,7 @@ def safety(t: Texts, nav: Nav) -> View:
         italic(_auto_erase_state(t, nav.auto)),
     )
     rows = [[("⏱ " + _("Erase automatically"), encode(nav.to(Screen.AUTO_ERASE)))]]
-    rows.append(nav_row(t, nav, home_of(nav)))
+    rows.extend(nav_rows(t, nav, home_of(nav)))
     return View(text, rows)
 
 
@@ -183,7 +188,7 @@ def auto_erase(t: Texts, nav: Nav) -> View:
             label = "✓ " + label
         choice = nav.to(Screen.SAFETY, auto=minutes, origin=Screen.AUTO_ERASE)
         rows.append([(label, encode(choice))])
-    rows.append(nav_row(t, nav, nav.to(Screen.SAFETY)))
+    rows.extend(nav_rows(t, nav, nav.to(Screen.SAFETY)))
     return View(text, rows)
 
 

@@ -1,5 +1,5 @@
-"""The rows of buttons every user screen carries: Back, Home and Erase on each, so that she can
-always go back or leave; Language and Safety on the first screens."""
+"""The rows of buttons every user screen carries: Back and Home, and Erase alone on the last
+row, so that she can always go back or leave; Language and Safety on the first screens."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ def home_of(nav: Nav) -> Nav:
     return nav.fresh(Screen.NEEDS, nav.place)
 
 
-def nav_row(t: Texts, nav: Nav, back: Nav) -> list[Button]:
-    """Back to `back`, Home, and Erase (which comes back to this screen on No)."""
+def nav_rows(t: Texts, nav: Nav, back: Nav | None) -> list[list[Button]]:
+    """Back to `back` and Home, then Erase alone on the last row: in the same place on every
+    screen, the full width, so that it is found without looking (and comes back to this screen
+    on No). The first screen (`back` None) has neither Back nor Home: it is where both lead."""
     _ = t.gettext
-    return [
-        ("◀ " + _("Back"), encode(back)),
-        ("🏠 " + _("Home"), encode(home_of(nav))),
-        ("🗑 " + _("Erase"), encode(nav.to(Screen.ERASE, origin=nav.screen))),
-    ]
+    erase = [("🗑 " + _("Erase"), encode(nav.to(Screen.ERASE, origin=nav.screen)))]
+    if back is None:
+        return [erase]
+    return [[("◀ " + _("Back"), encode(back)), ("🏠 " + _("Home"), encode(home_of(nav)))], erase]
 
 
 def tools_row(t: Texts, nav: Nav) -> list[Button]:

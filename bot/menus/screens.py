@@ -11,7 +11,7 @@ from bot.directory.queries import Page
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.menus.callback import Nav, Screen, encode
-from bot.menus.rows import home_of, nav_row, talk_row, tools_row
+from bot.menus.rows import home_of, nav_rows, talk_row, tools_row
 from bot.taxonomy import (
     CONTACT_LABELS,
     CONTACT_WARNINGS,
@@ -44,7 +44,7 @@ def places(t: Texts, nav: Nav, *, greeting: bool = False) -> View:
         for p in PLACES
     ]
     rows.append(tools_row(t, here))
-    rows.append(nav_row(t, here, nav.fresh(Screen.LANGUAGES)))
+    rows.extend(nav_rows(t, here, None))
     return View(paragraphs(*welcome, bold(_("Where are you now?"))), rows)
 
 
@@ -77,7 +77,7 @@ def needs(t: Texts, nav: Nav, *, talk: bool = False) -> View:
         ]
     )
     rows.append(tools_row(t, nav))
-    rows.append(nav_row(t, nav, nav.fresh(Screen.PLACES)))
+    rows.extend(nav_rows(t, nav, nav.fresh(Screen.PLACES)))
     return View(text, rows)
 
 
@@ -137,7 +137,7 @@ def entry_list(
     here = nav.to(Screen.LIST, page=page.page, entry=None)
     if talk:
         rows.append(talk_row(t, here))
-    rows.append(nav_row(t, here, nav.fresh(Screen.NEEDS, nav.place)))
+    rows.extend(nav_rows(t, here, nav.fresh(Screen.NEEDS, nav.place)))
     return View(_list_text(t, nav, page, fallback=fallback, thanks=thanks), rows)
 
 
@@ -212,7 +212,7 @@ def card_text(
 def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
     text = card_text(t, entry, nav.place)
     report = ("⚠ " + t.gettext("This contact did not work"), encode(nav.to(Screen.REPORT)))
-    return View(text, [[report], nav_row(t, nav, nav.to(Screen.LIST, entry=None))])
+    return View(text, [[report], *nav_rows(t, nav, nav.to(Screen.LIST, entry=None))])
 
 
 def card_gone(t: Texts, nav: Nav) -> View:
@@ -221,7 +221,7 @@ def card_gone(t: Texts, nav: Nav) -> View:
         _("This contact is not shown any more. It may be under a new check. Please choose another.")
     )
     back = nav.to(Screen.LIST, entry=None) if nav.need and nav.place else home_of(nav)
-    return View(text, [nav_row(t, nav, back)])
+    return View(text, nav_rows(t, nav, back))
 
 
 def erased(t: Texts) -> str:
