@@ -58,21 +58,20 @@ async def send(
 async def relay_copy(
     context: Context,
     chat_id: int,
-    source: Message | tuple[int, int],
+    source: tuple[int, int],
     *,
     topic: int | None = None,
     caption: str | None = None,
     view: View | None = None,
 ) -> int:
-    """A copy of `source` in the chat, as the bot's own message: never a forward, which would
-    carry its sender's account. `caption` (Telegram HTML) replaces a media message's caption;
-    `view`'s buttons go under it. Protected from forwarding and saving, as every message.
-    Remembered for Erase like every message sent; returns its id. `source` may be given as
-    (chat id, message id) alone, so that a copy waiting its turn holds nothing more of her."""
+    """A copy of the message `source` names, (chat id, message id), in the chat, as the bot's
+    own message: never a forward, which would carry its sender's account. Only the two
+    numbers, so that a copy waiting its turn holds nothing more of her. `caption` (Telegram
+    HTML) replaces a media message's caption; `view`'s buttons go under it. Protected from
+    forwarding and saving, as every message. Remembered for Erase like every message sent;
+    returns its id."""
     memory = context.core.erase_memory
-    from_chat, message_id = (
-        source if isinstance(source, tuple) else (source.chat_id, source.message_id)
-    )
+    from_chat, message_id = source
     copied = await context.bot.copy_message(
         chat_id,
         from_chat,

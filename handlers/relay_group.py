@@ -103,7 +103,8 @@ async def _to_her(
         caption = (message.caption_html or "") + signed
         if len(caption) > MAX_CAPTION:
             caption = None  # left as it was, and signed below
-    ids = [await outbound.relay_copy(context, route.chat_id, message, caption=caption, view=end)]
+    source = (message.chat_id, message.message_id)
+    ids = [await outbound.relay_copy(context, route.chat_id, source, caption=caption, view=end)]
     if signed and caption is None:  # a sticker, a video note, or no room: a line of its own
         ids.append((await outbound.send(context, route.chat_id, View(signed.strip()))).message_id)
     return ids

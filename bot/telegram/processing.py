@@ -81,8 +81,7 @@ class OneChatAtATime(BaseUpdateProcessor):
         max_words_waiting: int = MAX_WORDS_WAITING,
     ) -> None:
         super().__init__(UNLIMITED)
-        self.max_waiting = max_waiting
-        self.max_words_waiting = max_words_waiting
+        self._caps = {Step.PLAIN: max_waiting, Step.WORDS: max_words_waiting}  # others: none
         self.unlimited = unlimited  # chats never shed (the relay group), still in order
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._lines: dict[int, _Line] = {}
@@ -129,7 +128,7 @@ class OneChatAtATime(BaseUpdateProcessor):
             self._lines[chat_id] = _Line()
             return True
         capped = chat_id not in self.unlimited
-        cap = {Step.PLAIN: self.max_waiting, Step.WORDS: self.max_words_waiting}.get(step)
+        cap = self._caps.get(step)
         if cap is not None and capped and line.waiting_of(step) >= cap:
             return False
         if step in (Step.ERASE_ASK, Step.ERASE_NOW):
