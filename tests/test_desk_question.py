@@ -79,6 +79,16 @@ def test_the_longest_question_a_tap_can_ask_fits() -> None:
     assert decode(encode(longest)) == longest
 
 
+def test_a_question_that_fills_the_column_is_read_back_and_one_character_more_is_not() -> None:
+    """Longer than any tap asks today, but what the column holds is read back whole."""
+    filling = Question(Ask.TEXT, LARGEST_PROPOSAL, field="description", lang="z" * 37)
+    data = encode(filling)
+    assert len(data) == Staff.__table__.c.waiting_for.type.length
+    assert decode(data) == filling
+    with pytest.raises(BadQuestion):
+        decode(data + "z")
+
+
 FORGED = [
     "",
     ":",
@@ -206,7 +216,8 @@ def test_anything_decodes_only_to_what_encodes_back_the_same(data: str) -> None:
     ],
 )
 def test_a_question_that_could_not_be_read_back_is_never_written(question: Question) -> None:
-    with pytest.raises(ValueError):
+    """And the refusal names the question, for whoever has to find what asked it."""
+    with pytest.raises(ValueError, match=re.escape(repr(question))):
         encode(question)
 
 

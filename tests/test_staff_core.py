@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
 from bot.db.models import Proposal
-from bot.desk import proposals, staff
+from bot.desk import draft, proposals, staff
 from bot.directory import file_format, queries
+from bot.directory.file_format import FileError
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry
 from tests.harness import load_directory
@@ -229,3 +230,85 @@ async def test_a_draft_is_hers_to_edit_only_while_it_is_a_draft(sessions: Sessio
         assert await proposals.own(session, BORA, mine) is None  # another's draft
         assert await proposals.own(session, ANNA, sent) is None  # sent for review
         assert await proposals.own(session, ANNA, 999_999) is None  # never there
+
+
+async def test_a_change_she_has_begun_is_taken_up_again_not_begun_twice(
+    sessions: Sessions,
+) -> None:
+    async with sessions() as session, session.begin():
+        first = await proposals.start_change(session, ANNA, "cn-shelter", TODAY)
+        bora = await proposals.start_change(session, BORA, "cn-shelter", TODAY)
+        other_entry = await proposals.start_change(session, ANNA, "kr-clinic", TODAY)
+        again = await proposals.start_change(session, ANNA, "cn-shelter", TODAY)
+    assert first is not None and bora is not None and other_entry is not None
+    assert again is not None and again.id == first.id  # her unfinished draft, as she left it
+    assert len({first.id, bora.id, other_entry.id}) == 3  # another's, or another entry's, is not
+    drafts = {p.id: (p.author, p.entry_id) for p in await drafts_of(sessions, ANNA)}
+    assert drafts == {first.id: (ANNA, "cn-shelter"), other_entry.id: (ANNA, "kr-clinic")}
+
+
+async def drafts_of(sessions: Sessions, author: int) -> list[Proposal]:
+    async with sessions() as session:
+        return await proposals.drafts_of(session, author)
+
+
+async def batches(sessions: Sessions, author: int) -> dict[int, list[int]]:
+    """Her drafts by batch: batch -> the ids in it."""
+    found: dict[int, list[int]] = {}
+    for mine in await drafts_of(sessions, author):
+        found.setdefault(mine.batch, []).append(mine.id)
+    return found
+
+
+async def test_a_draft_opened_from_an_uploaded_file_leaves_the_rest_of_the_file_together(
+    sessions: Sessions,
+) -> None:
+    """Opening one draft of a file in the editor takes it out of the file's batch, so that
+    submitting or discarding it touches it alone; the rest stay one batch, and nobody else's
+    batch is touched."""
+    upload = [
+        entry("cn-shelter", name={"en": "Renamed shelter"}),
+        entry("kr-clinic", regions=["KR"], name={"en": "Renamed clinic"}),
+        entry("kr-legal", regions=["KR"]),
+    ]
+    async with sessions() as session, session.begin():
+        made = await proposals.from_file(session, ANNA, file_format.parse(as_yaml(upload)))
+        shelter, clinic, legal = (p.id for p in made.proposals)
+    bora_file = await change(sessions, BORA, "kr-clinic", submit=False)
+    assert await batches(sessions, ANNA) == {shelter: [shelter, clinic, legal]}
+
+    async with sessions() as session, session.begin():
+        await proposals.on_its_own(session, await proposals.get(session, clinic))  # type: ignore[arg-type]
+    assert await batches(sessions, ANNA) == {shelter: [shelter, legal], clinic: [clinic]}
+
+    # The first one leaves: the batch was named by it, so the rest take the next one's id.
+    async with sessions() as session, session.begin():
+        await proposals.on_its_own(session, await proposals.get(session, shelter))  # type: ignore[arg-type]
+    assert await batches(sessions, ANNA) == {shelter: [shelter], clinic: [clinic], legal: [legal]}
+    assert await batches(sessions, BORA) == {bora_file: [bora_file]}
+
+    async with sessions() as session, session.begin():
+        assert await proposals.discard(session, ANNA, clinic) == 1
+    assert await batches(sessions, ANNA) == {shelter: [shelter], legal: [legal]}
+
+
+async def test_a_batch_with_an_invalid_draft_is_sent_not_at_all_and_every_error_is_said(
+    sessions: Sessions,
+) -> None:
+    upload = [
+        entry("cn-shelter", name={"en": "Renamed"}),
+        entry("kr-clinic", regions=["KR"], hours={"en": "Weekdays"}),
+        entry("kr-legal", regions=["KR"]),
+    ]
+    async with sessions() as session, session.begin():
+        made = await proposals.from_file(session, ANNA, file_format.parse(as_yaml(upload)))
+        shelter, clinic, legal = made.proposals
+        # In the editor she empties the name of one and the contacts of another.
+        proposals.save(shelter, draft.set_text(draft.load(shelter.proposed), "name", "en", None))
+        proposals.save(clinic, draft.remove_contact(draft.load(clinic.proposed), 0))
+        found = await proposals.submit(session, ANNA, shelter.batch)
+    assert all(isinstance(error, FileError) for error in found)
+    said = sorted((error.where.split("'")[1], error.field) for error in found)  # type: ignore[union-attr]
+    assert said == [("cn-shelter", "name"), ("kr-clinic", "contacts")]
+    left = await states(sessions)
+    assert {left[p.id][1] for p in (shelter, clinic, legal)} == {proposals.DRAFT}  # none sent

@@ -521,3 +521,22 @@ def test_a_month_whose_search_for_partners_gives_up_hides_all_its_weeks_do_not_g
         ("language", "zh"): True,
         ("language", "en"): True,
     }
+
+
+def test_a_month_whose_search_gives_up_still_hides_the_small_numbers_its_weeks_give_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Weeks published before conversations with volunteers were counted have no such
+    numbers, so the month's are known zeros: hidden, as every small count is, also when the
+    search for partners gives up and the rest of the month is hidden with them."""
+    november = month(2026, 11)
+    languages = {("language", "ko"): 1, ("language", "zh"): 7, ("language", "en"): 9}
+    weeks = published_weeks([{("total", "sessions"): 12, **languages} for _ in range(4)], november)
+    opened = {("relay_opened", lang): 0 for lang in USER_LANGUAGES}
+    values = {("total", "sessions"): 48, **opened} | {n: 4 * c for n, c in languages.items()}
+    monkeypatch.setattr(suppression, "_partner", lambda *args: None)
+    assert publish.decide(november, values, 10, weeks) == {
+        ("total", "sessions"): False,
+        **dict.fromkeys(opened, True),
+        **dict.fromkeys(languages, True),
+    }

@@ -131,3 +131,15 @@ def test_what_is_determined_does_not_depend_on_the_order_of_the_cells() -> None:
         exact = recoverable(dict.fromkeys(cells, 0), equations, hidden)
         for order in (sorted(hidden), sorted(hidden, reverse=True), hidden):
             assert determined(order, equations) == exact, (equations, hidden)
+
+
+def test_a_cell_named_twice_in_a_sum_counts_twice() -> None:
+    """a - a + b is b alone: known, so b is determined and a is not."""
+    equations = [[(1, "a"), (-1, "a"), (1, "b")]]
+    assert determined(["a", "b"], equations) == {"b"}
+    assert recoverable({}, equations, {"a", "b"}) == {"b"}
+
+
+def test_the_same_sum_known_twice_gives_no_more_than_once() -> None:
+    equations = [[(1, "a"), (1, "b")], [(2, "a"), (2, "b")]]
+    assert determined(["a", "b"], equations) == set()

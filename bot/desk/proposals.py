@@ -76,10 +76,11 @@ async def _add(session: AsyncSession, proposals: list[Proposal]) -> None:
 
 
 async def own_draft(session: AsyncSession, author: int, entry_id: str) -> Proposal | None:
+    """Her newest draft of this entry: `scalar` reads the first row alone."""
     query = select(Proposal).where(
         Proposal.author == author, Proposal.state == DRAFT, Proposal.entry_id == entry_id
     )
-    return await session.scalar(query.order_by(Proposal.id.desc()).limit(1))
+    return await session.scalar(query.order_by(Proposal.id.desc()))
 
 
 async def start_change(

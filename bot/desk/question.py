@@ -81,14 +81,14 @@ def encode(question: Question) -> str:
 def decode(data: object) -> Question:
     """Read untrusted stored text; anything `encode` did not make raises BadQuestion."""
     if not isinstance(data, str) or len(data) > MAX_LENGTH:
-        raise BadQuestion("not a question")
+        raise BadQuestion
     try:
         ask = Ask(data.partition(":")[0])
     except ValueError:
-        raise BadQuestion("not a question") from None
+        raise BadQuestion from None
     match = _FORMS[ask].fullmatch(data)
     if match is None:
-        raise BadQuestion("not a question")
+        raise BadQuestion
     found = match.groupdict()
     return Question(
         ask,
