@@ -540,3 +540,24 @@ def test_a_month_whose_search_gives_up_still_hides_the_small_numbers_its_weeks_g
         **dict.fromkeys(opened, True),
         **dict.fromkeys(languages, True),
     }
+
+
+def test_a_month_is_published_when_its_weeks_each_had_one_entry_reported() -> None:
+    """A week with one entry reported publishes no total of its reports: one entry is its own
+    total. So a month whose weeks each had one (3 reports in the first week, hidden; 12 in the
+    second, shown) knows no total of its reports either: it is published, the 3 still hidden
+    and the 12, given away by its week already and not small, shown."""
+    november = month(2026, 11)
+    weekly: list[dict[publish.Name, int]] = [{("total", "sessions"): 12} for _ in range(4)]
+    weekly[0][("reports", "cn-shelter")] = 3
+    weekly[1][("reports", "kr-clinic")] = 12
+    weeks = published_weeks(weekly, november)
+    assert weeks[0].shown(("reports", "cn-shelter")) is None
+    assert weeks[1].shown(("reports", "kr-clinic")) == 12
+    values = {("total", "sessions"): 48, ("reports", "cn-shelter"): 3}
+    values[("reports", "kr-clinic")] = 12
+    assert publish.decide(november, values, 10, weeks) == {
+        ("total", "sessions"): False,
+        ("reports", "cn-shelter"): True,
+        ("reports", "kr-clinic"): False,
+    }

@@ -108,11 +108,16 @@ async def _week_counts(session: AsyncSession, week: Period) -> dict[Name, int]:
     return dict(values)
 
 
-def equations(label: str, names: Iterable[Name], period: Period) -> list[Equation]:
+def equations(
+    label: str, names: Iterable[Name], period: Period, entry_totals: bool = True
+) -> list[Equation]:
     """What a reader of one period knows or can fairly guess about its numbers, as sums:
     the days add up to the sessions; a need is the sum of its need x place cells; and each
     group (languages, places, needs, the relay's groups, opened contacts, reports) is assumed
-    to have a known total. A group of one is its own total, which nobody publishes."""
+    to have a known total. A group of one is its own total, which nobody publishes.
+
+    A month's totals of opened contacts and of reports are its weeks' totals added up, and
+    a week with one entry has none: `entry_totals=False` leaves them to the weeks."""
     present = set(names)
 
     def cell(*name: str) -> tuple[str, ...]:
@@ -127,7 +132,8 @@ def equations(label: str, names: Iterable[Name], period: Period) -> list[Equatio
             [(-1, cell("need", need)), *((1, cell("need_place", need, p)) for p in PLACES)]
         )
     groups: list[list[Name]] = [[(group, key) for key in keys] for group, keys in GROUPS]
-    groups += [sorted(n for n in present if n[0] == kind) for kind in ENTRY_KINDS]
+    if entry_totals:
+        groups += [sorted(n for n in present if n[0] == kind) for kind in ENTRY_KINDS]
     for members in groups:
         if len(members) > 1:
             found.append([(1, cell(*member)) for member in members])
@@ -145,7 +151,8 @@ def decide(
     stronger than she is."""
     all_values: dict[Hashable, int] = {(period.label, *n): v for n, v in values.items()}
     fixed: dict[Hashable, bool] = {}
-    found = equations(period.label, values, period)
+    # A month does not assume more of its entries' totals than its weeks did.
+    found = equations(period.label, values, period, entry_totals=not weeks)
     for week in weeks:
         for name, (count, was_hidden) in week.cells.items():
             all_values[(week.period.label, *name)] = count
