@@ -226,3 +226,9 @@ async def test_retiring_is_one_draft_of_hers_and_never_of_a_retired_or_missing_e
         assert again is not None and again.id == first.id
         others = await proposals.start_retire(session, BORA, "cn-shelter")
         assert others is not None and others.id != first.id and others.author == BORA
+        # Her change begun before the retiring is still the one she takes up again, and
+        # her retiring after another change is still the first.
+        resumed = await proposals.start_change(session, ANNA, "cn-shelter", TODAY)
+        assert resumed is not None and resumed.id == change.id
+        retire_again = await proposals.start_retire(session, ANNA, "cn-shelter")
+        assert retire_again is not None and retire_again.id == first.id

@@ -75,10 +75,16 @@ async def _add(session: AsyncSession, proposals: list[Proposal]) -> None:
     await session.flush()
 
 
-async def own_draft(session: AsyncSession, author: int, entry_id: str) -> Proposal | None:
-    """Her newest draft of this entry: `scalar` reads the first row alone."""
+async def own_draft(
+    session: AsyncSession, author: int, entry_id: str, kind: str
+) -> Proposal | None:
+    """Her newest draft of this kind for this entry: `scalar` reads the first row alone. By
+    kind, so that retiring an entry she had begun to change leaves that change to take up."""
     query = select(Proposal).where(
-        Proposal.author == author, Proposal.state == DRAFT, Proposal.entry_id == entry_id
+        Proposal.author == author,
+        Proposal.state == DRAFT,
+        Proposal.entry_id == entry_id,
+        Proposal.kind == kind,
     )
     return await session.scalar(query.order_by(Proposal.id.desc()))
 
@@ -92,8 +98,8 @@ async def start_change(
     entry = await current(session, entry_id)
     if entry is None:
         return None
-    found = await own_draft(session, author, entry_id)
-    if found is not None and found.kind == CHANGE:
+    found = await own_draft(session, author, entry_id, CHANGE)
+    if found is not None:
         return found
     model = to_model(entry)
     data = draft.from_entry(model)
@@ -126,8 +132,8 @@ async def start_retire(session: AsyncSession, author: int, entry_id: str) -> Pro
     entry = await current(session, entry_id)
     if entry is None or entry.status == "archived":
         return None
-    found = await own_draft(session, author, entry_id)
-    if found is not None and found.kind == RETIRE:
+    found = await own_draft(session, author, entry_id, RETIRE)
+    if found is not None:
         return found
     model = to_model(entry)
     proposed = draft.as_yaml(draft.retired(draft.from_entry(model)))
@@ -173,7 +179,7 @@ async def start_new(
     )
     if taken is not None:
         return None
-    found = await own_draft(session, author, entry_id)
+    found = await own_draft(session, author, entry_id, NEW)
     if found is not None:
         return found
     proposal = _new(author, NEW, entry_id, "", draft.dump(draft.blank(entry_id, today)))
