@@ -80,13 +80,6 @@ CONTACT_LABELS: Final = {
     "signal": N_("Signal"),
 }
 
-# Channels that are watched in China: the card warns next to each, for the places where the
-# warning applies (a phone call is watched when she calls from a Chinese SIM, in China).
-CONTACT_WARNINGS: Final = {
-    "wechat": (N_("WeChat messages can be read by the Chinese authorities."), frozenset(PLACES)),
-    "phone": (N_("A call from a Chinese phone number can be listened to."), frozenset({"CN"})),
-}
-
 # How long she waited for a volunteer's first answer, in the coarse bands the statistics keep
 # (bot/relay/counts.py): within 15 minutes, an hour, four hours, or later.
 ANSWER_BANDS: Final = ("15m", "1h", "4h", "later")

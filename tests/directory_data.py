@@ -46,6 +46,11 @@ def standard_entries() -> list[dict[str, Any]]:
             languages=["ko", "zh", "en"],
             name=three,
             description={"en": "Open to all.", "ko": "누구나 옵니다.", "zh": "欢迎所有人。"},
+            expect={
+                "en": "A volunteer answers. They never call first.",
+                "ko": "봉사자가 받습니다. 먼저 전화하지 않습니다.",
+                "zh": "志愿者接听。他们从不主动打电话。",
+            },
             hours={"en": "Weekdays"},
             internal_note="Ask the coordinator; checked by phone (staff-only-note-7731)",
             contacts=[

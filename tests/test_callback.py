@@ -44,6 +44,9 @@ def every_nav() -> list[Nav]:
                 navs.append(Nav(Screen.LIST, lang, place, need, page, auto=auto))
                 card = Nav(Screen.CARD, lang, place, need, page, LONGEST_ID, auto)
                 navs.append(card)
+                navs.append(card.to(Screen.REPORT_ASK))
+                navs.append(card.to(Screen.REPORT))
+                navs.append(card.to(Screen.ERASE, origin=Screen.REPORT_ASK))
                 navs.append(card.to(Screen.ERASE, origin=Screen.CARD))
                 navs.append(card.to(Screen.ERASE_NOW, origin=Screen.CARD))
     return navs
@@ -51,7 +54,7 @@ def every_nav() -> list[Nav]:
 
 def test_round_trip_and_size() -> None:
     navs = every_nav()
-    assert len(navs) == 3 * 4 * (7 + 1 + 4 * (7 + 12 * 3 * 4))
+    assert len(navs) == 3 * 4 * (7 + 1 + 4 * (7 + 12 * 3 * 7))
     for nav in navs:
         data = encode(nav)
         assert data.isascii() and len(data.encode()) <= MAX_BYTES
@@ -73,6 +76,8 @@ def test_round_trip_and_size() -> None:
         Nav(Screen.ERASE, "en"),
         Nav(Screen.ERASE, "en", origin=Screen.ERASE),
         Nav(Screen.ERASE, "en", origin=Screen.CARD),
+        Nav(Screen.REPORT_ASK, "en", "CN", "shelter", 0, None),
+        Nav(Screen.REPORT_ASK, "en", None, "shelter", 0, "x-entry"),
     ],
 )
 def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
@@ -103,6 +108,10 @@ def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
         "2.c.en.CN.1.0.0.-.-",
         "2.c.en.CN.1.0.0.-.-abc",
         "2.c.en.CN.1.0.0.-.abc-",
+        "2.v.en.CN.1.0.0.-.-",
+        "2.v.en.-.1.0.0.-.abc",
+        "2.v.en.CN.-.0.0.-.abc",
+        "2.e.en.CN.-.0.0.v.abc",
         "2.e.en.-.-.0.0.-.-",
         "2.e.en.-.-.0.0.e.-",
         "2.e.en.-.-.0.0.c.-",
@@ -119,10 +128,16 @@ def test_decode_rejects(data: str | None) -> None:
         decode(data)
 
 
+def test_every_screen_has_its_own_letter() -> None:
+    """Two screens given the same letter would become one (an alias) without a word."""
+    letters = [screen.value for screen in Screen.__members__.values()]
+    assert len(letters) == len(set(letters)) and all(len(v) == 1 for v in letters)
+
+
 def test_random_input_only_ever_raises_bad_callback() -> None:
     rng = random.Random(20261129)
     valid = [encode(n) for n in every_nav()[:200]]
-    alphabet = "1.-pnlcgshaenkozhCNKRTROT0123456789abc-xyzé\x00\n "
+    alphabet = "1.-pnlcgshaenkozhCNKRTROT0123456789abc-xyzvé\x00\n "
     for _ in range(20000):
         kind = rng.random()
         if kind < 0.4:

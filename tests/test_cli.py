@@ -90,6 +90,12 @@ def test_import_export_round_trip(tmp_path: Path, standard_file: Path) -> None:
     assert "0 were added, 0 were updated, 0 were removed" in again.stdout
     assert helpline("directory", "export", "-", cwd=tmp_path).stdout == first
     assert yaml.safe_load(first)["version"] == 1
+    exported_shelter = next(
+        e for e in yaml.safe_load(first)["entries"] if e["id"] == "cn-shelter-all"
+    )
+    assert exported_shelter["expect"] == next(
+        e["expect"] for e in standard_entries() if e["id"] == "cn-shelter-all"
+    )
 
 
 def test_dry_run_says_what_would_change_and_changes_nothing(
@@ -137,6 +143,9 @@ def test_csv_and_hsds_exports(tmp_path: Path, standard_file: Path) -> None:
     assert [r["id"] for r in rows] == sorted(e["id"] for e in standard_entries())
     shelter = next(r for r in rows if r["id"] == "cn-shelter-all")
     assert shelter["name_ko"] == "세 언어 쉼터" and shelter["regions"] == "CN"
+    assert shelter["expect_zh"] == "志愿者接听。他们从不主动打电话。"
+    header = next(csv.reader(io.StringIO(out)))
+    assert header.index("description_en") < header.index("expect_ko") < header.index("hours_en")
     hotline = next(r for r in rows if r["id"] == "any-hotline")
     assert hotline["contacts"].startswith("email: ")
     hsds = json.loads(helpline("directory", "export", "-", "--format", "hsds", cwd=tmp_path).stdout)
@@ -145,6 +154,10 @@ def test_csv_and_hsds_exports(tmp_path: Path, standard_file: Path) -> None:
     assert services["cn-shelter-all"]["status"] == "active"
     assert [p["number"] for p in services["cn-shelter-all"]["phones"]] == ["+86 10 0000 0000"]
     assert services["cn-shelter-all"]["x_translations"]["name"]["zh"] == "三语庇护所"
+    expect_en = "A volunteer answers. They never call first."
+    assert services["cn-shelter-all"]["application_process"] == expect_en
+    assert services["cn-shelter-all"]["x_translations"]["expect"]["ko"].startswith("봉사자가")
+    assert services["any-hotline"]["application_process"] is None
     target = tmp_path / "out.json"
     helpline("directory", "export", str(target), "--format", "hsds", cwd=tmp_path)
     assert json.loads(target.read_text("utf-8")) == hsds

@@ -16,7 +16,7 @@ from bot.desk import question as question_codec
 from bot.desk.question import MAX_LENGTH, Ask, BadQuestion, Question, decode, encode
 
 # Written out here rather than taken from the codec or the taxonomy, so that a change shows.
-TEXT_FIELDS = ["name", "description", "hours"]
+TEXT_FIELDS = ["name", "description", "expect", "hours"]
 CONTACT_TYPES = ["phone", "telegram", "website", "email", "kakaotalk", "wechat", "signal"]
 LARGEST_PROPOSAL = 999_999_999
 

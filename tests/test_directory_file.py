@@ -54,6 +54,12 @@ def test_standard_directory_is_valid() -> None:
         ({"name": {"en": "x" * 201}}, "name"),
         ({"name": {"en": "bidi \u202e trick"}}, "name"),
         ({"description": {"en": 5}}, "description.en"),
+        ({"expect": {"en": 5}}, "expect.en"),
+        ({"expect": {"en": "x" * 1001}}, "expect"),
+        ({"expect": {"english": "They answer."}}, "expect"),
+        ({"expect": {"ko": "   "}}, "expect"),
+        ({"expect": {"en": "bidi \u202e trick"}}, "expect"),
+        ({"expect": ["They answer."]}, "expect"),
         ({"contacts": []}, "contacts"),
         ({"contacts": [{"type": "fax", "value": "1"}]}, "contacts[0].type"),
         ({"contacts": [{"type": "phone", "value": "call me"}]}, "contacts[0]"),
@@ -121,6 +127,27 @@ def test_dump_is_stable_and_parses_back() -> None:
     assert ids == sorted(ids)
 
 
+def test_what_to_expect_is_read_and_written_in_the_formats_order() -> None:
+    """Optional, per language, like the description; written between it and the hours."""
+    expect = {"en": "A volunteer answers.", "ko": "봉사자가 받습니다.", "zh": "志愿者接听。"}
+    text = as_yaml(
+        [
+            entry(
+                "with-expect", description={"en": "Shelter."}, expect=expect, hours={"en": "9-5"}
+            ),
+            entry("without-expect"),
+        ]
+    )
+    with_expect, without = parse(text).entries
+    assert with_expect.expect == expect and without.expect == {}
+    assert with_expect.text("expect", "ko") == ("봉사자가 받습니다.", "ko")
+    written = yaml.safe_load(dump([with_expect, without]))["entries"]
+    assert list(written[0])[6:10] == ["name", "description", "expect", "hours"]
+    assert list(written[0]["expect"]) == ["ko", "zh", "en"]
+    assert "expect" not in written[1]
+    assert parse(dump([with_expect, without])).entries == [with_expect, without]
+
+
 def test_dump_writes_a_date_shared_by_entries_in_full() -> None:
     shared = dt.date.today()
     entries = [EntryModel.model_validate(entry(f"e-{i}", verified_on=shared)) for i in range(2)]
@@ -155,6 +182,8 @@ def test_demo_directory_covers_every_need_everywhere_in_three_languages() -> Non
         ({"description": {"en": "Write to help@example.org"}}, "description"),
         ({"description": {"en": "Go to https://x.example.org"}}, "description"),
         ({"hours": {"en": "Ask @someone_else"}}, "hours"),
+        ({"expect": {"en": "They may call from +1 or write from x.example.org"}}, "expect"),
+        ({"expect": {"zh": "请加 @other_line"}}, "expect"),
         ({"description": {"en": "Send /start to the other bot"}}, "description"),
         ({"description": {"ko": "www.example 에서 보세요"}}, "description"),
         ({"contacts": [{"type": "website", "value": "http://plain.example.org"}]}, "contacts[0]"),

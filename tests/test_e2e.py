@@ -197,15 +197,63 @@ async def test_card_in_korean(bot: Harness) -> None:
     lines = her.screen.text.splitlines()
     text = her.screen.text
     assert lines[0] == "<b>세 언어 쉼터</b>"
-    assert "누구나 옵니다." in text
+    described = lines.index("누구나 옵니다.")
+    assert lines[described + 3] == "봉사자가 받습니다. 먼저 전화하지 않습니다."  # what to expect
     assert "Weekdays <i>(영어)</i>" in text  # hours only in English: marked as such
     assert "한국어, 중국어, 영어" in text
     assert format_date(RECENT, format="long", locale="ko") in text
     phone = next(i for i, line in enumerate(lines) if "+86 10 0000 0000" in line)
     wechat = next(i for i, line in enumerate(lines) if "example_wechat" in line)
     telegram = next(i for i, line in enumerate(lines) if "@example_tg_handle" in line)
-    assert "⚠️" in lines[phone + 1] and "⚠️" in lines[wechat + 1]
-    assert "⚠️" not in lines[telegram + 1]
+    assert telegram < phone < wechat  # safest first in China: WeChat and the phone last
+    assert "⚠️" in lines[phone] and "⚠️" in lines[wechat]  # tagged as watched, beside them
+    assert "⚠️" not in lines[telegram] and "VPN" in lines[telegram]
+    assert "통화 기록" in lines[phone + 1]  # a call stays in the call log
+
+
+def reports(harness: Harness, entry_id: str) -> int:
+    """ "Did not work" reports for the entry in the counter's memory today."""
+    counter = harness.core.counter
+    batch = counter.take(everything=True)
+    counter.put_back(batch)
+    return sum(
+        n
+        for (_day, metric, key), n in batch.daily.items()
+        if metric == "not_working" and key == entry_id
+    )
+
+
+@pytest.mark.parametrize("lang", ["ko", "zh", "en"])
+async def test_a_report_needs_its_confirm_and_counts_once(bot: Harness, lang: str) -> None:
+    """The card's button only asks; "No, go back" returns to the card and counts nothing;
+    "Yes, report" counts, once per person and day however often she says it."""
+    her = bot.person(lang)
+    await her.send("/start")
+    card = Nav(Screen.CARD, lang, "CN", "shelter", 0, "cn-shelter-all")
+    await her.press(encode(card))
+    on_card = her.screen.buttons()
+    report = next(d for row in on_card for _, d in row if decode(d).screen is Screen.REPORT_ASK)
+    assert [d for _, d in on_card[-3]] == [report]  # just above Back and Home
+    await her.press(report)
+    asked = {decode(d).screen: label for row in her.screen.buttons() for label, d in row}
+    assert Screen.REPORT in asked and "⚠" not in asked[Screen.REPORT]
+    assert script_of(her.screen.text) == lang
+    assert reports(bot, "cn-shelter-all") == 0
+    no = next(d for row in her.screen.buttons() for _, d in row if decode(d) == card)
+    await her.press(no)
+    assert her.screen.text.startswith("<b>세 언어 쉼터</b>" if lang == "ko" else "<b>")
+    assert reports(bot, "cn-shelter-all") == 0
+    for _ in range(2):
+        await her.press(encode(card))
+        await her.press(report)
+        await her.press(encode(card.to(Screen.REPORT)))
+        assert {e for _, e in entry_buttons(her)} == expected_ids("shelter", "CN")  # the list
+        assert reports(bot, "cn-shelter-all") == 1
+    someone = bot.person(lang)
+    await someone.send("/start")
+    await someone.press(report)
+    await someone.tap({"ko": "예, 알립니다", "zh": "是，告诉他们", "en": "Yes, report"}[lang])
+    assert reports(bot, "cn-shelter-all") == 2
 
 
 async def test_directory_text_cannot_inject_markup(bot: Harness) -> None:
@@ -225,6 +273,7 @@ async def test_directory_text_cannot_inject_markup(bot: Harness) -> None:
 HOSTILE = {
     "name": "<script>alert(1)</script> & Co <b",
     "description": "<a href='x'>tap</a> &amp; <tg-spoiler>s</tg-spoiler> &#60; <i>it",
+    "expect": "<u>They</u> answer &lt; <pre>never</pre> call first & <i",
     "hours": "<a href='x'>9-5</a> & <b",
     "internal_note": '<pre>ask</pre> <span class="tg-spoiler">Min</span> & <code',
 }
@@ -237,6 +286,7 @@ def hostile_entry() -> dict[str, object]:
         categories=["health"],
         name={"en": HOSTILE["name"]},
         description={"en": HOSTILE["description"]},
+        expect={"en": HOSTILE["expect"]},
         hours={"en": HOSTILE["hours"]},
         internal_note=HOSTILE["internal_note"],
     )
@@ -265,6 +315,7 @@ async def test_no_text_field_can_inject_markup_on_any_screen(tmp_path: Path) -> 
         card = shown_as_sent(her.screen.text)
         assert card[0] == HOSTILE["name"]
         assert HOSTILE["description"] in card
+        assert HOSTILE["expect"] in card
         assert "Hours: " + HOSTILE["hours"] in card
         assert not any(HOSTILE["internal_note"] in line for line in card)
 
@@ -275,6 +326,7 @@ async def test_no_text_field_can_inject_markup_on_any_screen(tmp_path: Path) -> 
         staff = shown_as_sent(admin.screen.text)
         assert "Staff note: " + HOSTILE["internal_note"] in staff
         assert HOSTILE["name"] in staff and HOSTILE["description"] in staff
+        assert HOSTILE["expect"] in staff
         assert "Hours: " + HOSTILE["hours"] in staff
         await admin.tap("Needs a change")
         shown_as_sent(admin.screen.text)

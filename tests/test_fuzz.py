@@ -229,7 +229,7 @@ values = st.recursive(
 good = entry("fuzz-entry")
 mutated_entries = st.builds(
     lambda key, value: {**good, key: value},
-    st.sampled_from([*good, "extra", "internal_note", "description", "hours"]),
+    st.sampled_from([*good, "extra", "internal_note", "description", "expect", "hours"]),
     values,
 )
 file_texts = st.one_of(

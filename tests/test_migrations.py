@@ -118,7 +118,9 @@ async def test_entry_documents_are_rebuilt_from_the_tables(tmp_path: Path) -> No
     from tests.harness import load_directory
 
     url = databases.url_for(tmp_path, "documents")
-    await load_directory(url, as_yaml(standard_entries()))
+    # Going down past 0013 drops what to expect: this test is about 0008's documents.
+    entries = [{k: v for k, v in e.items() if k != "expect"} for e in standard_entries()]
+    await load_directory(url, as_yaml(entries))
     engine = database.make_engine(url)
     try:
         async with database.make_sessionmaker(engine)() as session:
@@ -139,6 +141,72 @@ def _walk(connection: Any, config: Any) -> None:
     config.attributes["connection"] = connection
     command.downgrade(config, "0007")
     command.upgrade(config, "head")
+
+
+async def test_migration_0013_down_takes_what_to_expect_away_and_up_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    """Down to 0012, nothing the older code reads holds `expect`: no entry's texts or
+    document, no proposal (its checks would refuse the field); everything else stays. Up
+    again, the schema is the models' and the directory reads as it did, without `expect`."""
+    import datetime as dt
+
+    import yaml
+    from sqlalchemy import select, text
+
+    from bot.db.models import Entry, Proposal
+    from bot.directory import queries
+    from bot.directory.file_format import entry_yaml
+    from tests.directory_data import as_yaml, standard_entries
+    from tests.harness import load_directory
+
+    url = databases.url_for(tmp_path, "expect")
+    await load_directory(url, as_yaml(standard_entries()))
+    engine = database.make_engine(url)
+    try:
+        sessions = database.make_sessionmaker(engine)
+        async with sessions() as session:
+            written = dict((await session.execute(select(Entry.id, Entry.document))).all())
+            shelter = queries.from_document(written["cn-shelter-all"])
+            assert shelter.expect["ko"] == "봉사자가 받습니다. 먼저 전화하지 않습니다."
+            changed = shelter.model_copy(update={"expect": {"en": "Someone answers."}})
+            session.add(
+                Proposal(
+                    batch=1,
+                    author=640001,
+                    state="open",
+                    kind="change",
+                    entry_id=shelter.id,
+                    base=entry_yaml(shelter),
+                    proposed=entry_yaml(changed),
+                    created_at=dt.datetime(2026, 11, 30, tzinfo=dt.UTC),
+                )
+            )
+            await session.commit()
+        await engine.dispose()
+        config = database.alembic_config(url)
+        await asyncio.to_thread(command.downgrade, config, "0012")
+        async with sessions() as session:
+            documents = dict((await session.execute(select(Entry.id, Entry.document))).all())
+            fields = (await session.execute(text("SELECT DISTINCT field FROM entry_texts"))).all()
+            base, proposed = (await session.execute(select(Proposal.base, Proposal.proposed))).one()
+        assert sorted(f for (f,) in fields) == ["description", "hours", "name"]
+        assert not any('"expect"' in document for document in documents.values())
+        for entry_id, document in written.items():
+            without = queries.from_document(document).model_copy(update={"expect": {}})
+            assert queries.from_document(documents[entry_id]) == without
+        for kept in (yaml.safe_load(base), yaml.safe_load(proposed)):
+            assert "expect" not in kept and kept["name"] == dict(shelter.name)
+            assert kept["description"]["ko"] == "누구나 옵니다."
+        await engine.dispose()
+        await asyncio.to_thread(command.upgrade, config, "head")
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+        async with sessions() as session:
+            again = dict((await session.execute(select(Entry.id, Entry.document))).all())
+        assert again == documents
+    finally:
+        await engine.dispose()
 
 
 def test_head_names_the_newest_migration() -> None:

@@ -567,6 +567,7 @@ async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
             await her.tap("A safe place to stay")
             await her.tap("Bravo Shelter")
             await her.tap("This contact did not work")
+            await her.tap("Yes, report")
             await her.tap("Back")
             await her.tap("Language")
             await her.tap("한국어")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 from bot.directory.queries import Page
 from bot.directory.schema import EntryModel
@@ -10,7 +12,11 @@ from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import Nav, Screen, decode
 from bot.taxonomy import NEEDS
+from bot.ui.view import visible_length
 from tests.harness import telegram_length
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def model(**fields: object) -> EntryModel:
@@ -126,3 +132,175 @@ def test_long_names_are_cut_on_buttons() -> None:
     )
     label = view.rows[0][0][0]
     assert len(label) <= screens.MAX_LABEL and label.endswith("…")
+
+
+# Every kind of contact, in an order no table uses.
+EVERY_CHANNEL = [
+    {"type": "phone", "value": "+86 10 1234 5678"},
+    {"type": "wechat", "value": "example_wechat"},
+    {"type": "email", "value": "help@example.org"},
+    {"type": "kakaotalk", "value": "example_kakao"},
+    {"type": "website", "value": "https://example.org"},
+    {"type": "telegram", "value": "@example_handle"},
+    {"type": "signal", "value": "+82 10 1234 5678"},
+]
+VALUE_OF = {c["value"]: c["type"] for c in EVERY_CHANNEL}
+CALL_LOG_EN = "A call stays in the phone's call log and on the phone bill."
+
+
+def contact_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("• ")]
+
+
+def channel_order(text: str) -> list[str]:
+    found = []
+    for line in contact_lines(text):
+        value = line.rsplit(": ", 1)[1].removeprefix("<b>").removesuffix("</b>")
+        found.append(VALUE_OF[value])
+    return found
+
+
+def card_in(place: str, lang: str = "en", **fields: object) -> str:
+    nav = Nav(Screen.CARD, lang, place, "health", 0, "x-entry")
+    return screens.card(Texts(lang), nav, model(contacts=EVERY_CHANNEL, **fields)).text
+
+
+def test_contacts_are_ordered_safest_first_for_her_place() -> None:
+    """In China, Telegram (it already works for her) before Signal; elsewhere Signal first;
+    WeChat and the phone last everywhere. The file's order never decides."""
+    in_china = ["telegram", "signal", "website", "email", "kakaotalk", "phone", "wechat"]
+    elsewhere = ["signal", "telegram", "website", "email", "kakaotalk", "phone", "wechat"]
+    for lang in ("ko", "zh", "en"):
+        assert channel_order(card_in("CN", lang)) == in_china
+        for place in ("KR", "TRANSIT", "OTHER"):
+            assert channel_order(card_in(place, lang)) == elsewhere, place
+    backwards = model(contacts=list(reversed(EVERY_CHANNEL)))
+    nav = Nav(Screen.CARD, "en", "CN", "health", 0, "x-entry")
+    assert channel_order(screens.card(Texts("en"), nav, backwards).text) == in_china
+
+
+def test_each_channel_has_its_tag_for_her_place() -> None:
+    def tags(text: str) -> dict[str, str]:
+        found = {}
+        for line, kind in zip(contact_lines(text), channel_order(text), strict=True):
+            head = line.rsplit(": ", 1)[0]
+            found[kind] = head.split("<i>", 1)[1].split("</i>", 1)[0] if "<i>" in head else ""
+        return found
+
+    vpn, watched = "needs a VPN in China", "⚠️ watched in China"
+    assert tags(card_in("CN")) == {
+        "telegram": vpn,
+        "signal": vpn,
+        "kakaotalk": vpn,
+        "email": "use a mail account from outside China",
+        "website": "",
+        "phone": watched,
+        "wechat": watched,
+    }
+    for place in ("KR", "TRANSIT", "OTHER"):
+        found = tags(card_in(place))
+        assert found.pop("wechat") == "⚠️ read by the Chinese authorities"
+        assert set(found.values()) == {""}, place
+    assert "• Signal (<i>needs a VPN in China</i>): +82 10 1234 5678" in card_in("CN")
+    korean, chinese = tags(card_in("CN", "ko")), tags(card_in("CN", "zh"))
+    for kind in ("telegram", "phone", "wechat"):
+        assert HANGUL.search(korean[kind]) and HAN.search(chinese[kind]), kind
+        assert not HANGUL.search(chinese[kind])
+    assert korean["phone"].startswith("⚠️ ") and chinese["wechat"].startswith("⚠️ ")
+    assert "VPN" in korean["signal"] and "VPN" in chinese["signal"]
+
+
+def test_a_phone_number_has_the_call_log_line_under_it_everywhere() -> None:
+    for place in ("CN", "KR", "TRANSIT", "OTHER"):
+        lines = card_in(place).splitlines()
+        phone = next(i for i, line in enumerate(lines) if "+86 10 1234 5678" in line)
+        assert lines[phone + 1] == f"  <i>{html.escape(CALL_LOG_EN)}</i>", place
+        assert sum("call log" in line for line in lines) == 1
+    for lang, word in (("ko", "통화 기록"), ("zh", "通话记录")):
+        lines = card_in("KR", lang).splitlines()
+        phone = next(i for i, line in enumerate(lines) if "+86 10 1234 5678" in line)
+        assert lines[phone + 1].startswith("  <i>") and word in lines[phone + 1]
+    no_phone = model(contacts=[{"type": "signal", "value": "+82 10 1234 5678"}])
+    assert "call log" not in screens.card(Texts("en"), NAV, no_phone).text
+
+
+def test_what_to_expect_comes_under_the_description_escaped() -> None:
+    expect = "<a href='x'>They</a> answer & never call first <b"
+    escaped = "&lt;a href=&#x27;x&#x27;&gt;They&lt;/a&gt; answer &amp; never call first &lt;b"
+    entry = model(description={"en": "About them."}, expect={"en": expect})
+    for lang in ("ko", "zh", "en"):
+        lines = screens.card(Texts(lang), NAV, entry).text.splitlines()
+        described = next(i for i, line in enumerate(lines) if line.startswith("About them."))
+        assert lines[described + 1] == ""
+        assert re.fullmatch(r"<b>[^<]+[:：]</b>", lines[described + 2])
+        assert lines[described + 3].startswith(escaped)
+        assert "<a" not in "\n".join(lines)
+    own = screens.card(Texts("ko"), NAV, model(expect={"ko": "봉사자가 받습니다.", "en": "x"}))
+    assert "봉사자가 받습니다." in own.text.splitlines()
+
+
+def run_of(char: str, text: str) -> int:
+    """How much is left of a text made of one letter repeated."""
+    return max((len(run) for run in re.findall(f"{char}{{20,}}", text)), default=0)
+
+
+def test_a_long_card_is_cut_description_first_then_expect_then_hours() -> None:
+    entry = model(
+        description={"en": "d" * 4000},
+        expect={"en": "e" * 1000},
+        hours={"en": "h" * 500},
+        contacts=EVERY_CHANNEL,
+    )
+    t = Texts("en")
+
+    def runs(room: int) -> tuple[str, int, int, int]:
+        text = screens.card_text(t, entry, "CN", room=room)
+        assert visible_length(text) <= room
+        assert channel_order(text) == [
+            "telegram", "signal", "website", "email", "kakaotalk", "phone", "wechat"
+        ]  # fmt: skip
+        return text, run_of("d", text), run_of("e", text), run_of("h", text)
+
+    whole, description, expect, hours = runs(10_000)
+    assert (description, expect, hours) == (4000, 1000, 500)
+    base = visible_length(whole) - 5500
+    text, description, expect, hours = runs(base + 1500 + 2000)
+    assert 0 < description < 4000 and (expect, hours) == (1000, 500) and "d…" in text
+    text, description, expect, hours = runs(base + 900)
+    assert description < 10 and 0 < expect < 1000 and hours == 500 and "e…" in text
+    text, description, expect, hours = runs(base + 300)
+    assert expect == 0 and 0 < hours < 500 and "h…" in text
+
+
+def test_did_not_work_sits_just_above_back_and_home_in_plain_words() -> None:
+    view = screens.card(Texts("en"), NAV, model())
+    (report,) = view.rows[-3]
+    assert report[0] == "This contact did not work"
+    assert decode(report[1]) == NAV.to(Screen.REPORT_ASK)
+    for lang in ("ko", "zh"):
+        (label, _data) = screens.card(Texts(lang), NAV, model()).rows[-3][0]
+        assert "⚠" not in label and script_ok(label, lang)
+
+
+def script_ok(label: str, lang: str) -> bool:
+    return bool(HANGUL.search(label)) if lang == "ko" else bool(HAN.search(label))
+
+
+def test_a_report_is_asked_once_more_and_a_second_tap_on_the_spot_goes_back() -> None:
+    """From the bottom, where a thumb is: a tap twice on the spot of the card's report button
+    lands on "No, go back", never on "Yes"."""
+    nav = Nav(Screen.REPORT_ASK, "en", "CN", "health", 3, "x-entry")
+    view = screens.report_question(Texts("en"), nav)
+    targets = {label: decode(data) for row in view.rows for label, data in row}
+    assert targets["Yes, report"] == Nav(Screen.REPORT, "en", "CN", "health", 3, "x-entry")
+    assert targets["No, go back"] == Nav(Screen.CARD, "en", "CN", "health", 3, "x-entry")
+    card = screens.card(Texts("en"), nav.to(Screen.CARD), model())
+    spot = len(card.rows) - next(
+        i for i, row in enumerate(card.rows) if "did not work" in row[0][0]
+    )
+    assert [label for label, _ in view.rows[len(view.rows) - spot]] == ["No, go back"]
+    assert [decode(d).screen for _, d in view.rows[-1]] == [Screen.ERASE]
+    assert [decode(d).screen for _, d in view.rows[-2]] == [Screen.CARD, Screen.NEEDS]
+    for lang in ("ko", "zh"):
+        asked = screens.report_question(Texts(lang), nav.to(Screen.REPORT_ASK, lang=lang))
+        assert script_ok(asked.text, lang) and ("?" in asked.text or "？" in asked.text)

@@ -91,6 +91,7 @@ async def drive(harness: Harness) -> None:
             if i < 3:  # the first card she opened did not work for her
                 await her.press(button(her, lambda n: n.need == "shelter"))
                 await her.press(button(her, lambda n: n.screen is Screen.CARD))
+                await her.press(button(her, lambda n: n.screen is Screen.REPORT_ASK))
                 await her.press(button(her, lambda n: n.screen is Screen.REPORT))
                 assert "Thank you" in her.screen.text or "고맙습니다" in her.screen.text
         elif i < 25:

@@ -172,6 +172,32 @@ async def test_a_proposal_is_reviewed_by_another_and_then_users_see_it(
         ]  # correcting an entry is checking it: the new date is in the diff she approved
 
 
+async def test_what_to_expect_is_written_at_the_desk_and_shown_on_the_card(desk: Desk) -> None:
+    """A text field like the description: typed per language in a proposal, checked with the
+    file's rules, shown to users once another volunteer approves it."""
+    expect = "A volunteer answers in Chinese. They never call first."
+    await open_change(desk.anna, "cn-shelter-zh")
+    await desk.anna.tap("What to expect")
+    await desk.anna.tap("English")
+    await desk.anna.send("Call us back at @other_line")  # the file's rules: no handles in text
+    assert "Telegram would make tappable" in html.unescape(desk.anna.screen.text)
+    await desk.anna.send(expect)
+    await desk.anna.tap("Check and submit")
+    await desk.anna.tap("Submit for review")
+    await desk.bora.send("/volunteer")
+    await desk.bora.tap("Review (1)")
+    await desk.bora.tap("cn-shelter-zh")
+    assert f"+  en: {expect}" in html.unescape(desk.bora.screen.text)
+    await desk.bora.tap("Approve")
+    await user_sees(desk.user, "In China", "A safe place to stay")
+    await desk.user.tap("Alpha Shelter")
+    lines = desk.user.screen.text.splitlines()
+    assert lines[lines.index("<b>What to expect:</b>") + 1] == expect
+    async with desk.core.sessions() as session:
+        trail = await audit.history(session, "cn-shelter-zh")
+    assert ("expect", "en", "", expect) in [(r.field, r.lang, r.old, r.new) for r in trail]
+
+
 async def test_self_approval_is_allowed_only_when_second_review_is_off(tmp_path: Path) -> None:
     async with open_desk(tmp_path, require_second_review="false") as d:
         await propose_name(d.anna, "en", "cn-shelter-zh", "Solo Harbour")
@@ -412,6 +438,7 @@ async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
         await user_sees(someone, "In China", "A safe place to stay")
         await someone.tap("Bravo Shelter")
         await someone.tap("This contact did not work")
+        await someone.tap("Yes, report")
     clock[0] += dt.timedelta(days=1)  # yesterday is over: its counts are written
     await counting.flush(desk.core.counter, desk.core.sessions)
     await desk.anna.send("/volunteer")
@@ -428,6 +455,7 @@ async def test_todays_reports_wait_for_the_day_to_end(desk: Desk) -> None:
         await user_sees(someone, "In China", "A safe place to stay")
         await someone.tap("Bravo Shelter")
         await someone.tap("This contact did not work")
+        await someone.tap("Yes, report")
     await counting.flush(desk.core.counter, desk.core.sessions)
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Re-check")

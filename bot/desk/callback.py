@@ -31,7 +31,7 @@ class Act(StrEnum):
     NEW = "nw"  # type a new entry's id
     DRAFTS = "dl"
     DRAFT = "d"  # number: proposal
-    FIELD = "f"  # number: proposal; argument: name, description or hours
+    FIELD = "f"  # number: proposal; argument: name, description, expect or hours
     TEXT = "t"  # number: proposal; argument: field-lang
     CLEAR = "x"  # number: proposal; argument: field-lang
     PLACES = "pl"

@@ -59,7 +59,7 @@ _FORMS = {
 class Question:
     ask: Ask
     proposal: int = 0  # the proposal a reason, note, contact or text is for
-    field: str = ""  # TEXT: name, description or hours
+    field: str = ""  # TEXT: name, description, expect or hours
     lang: str = ""  # TEXT: the language it is written in
     contact: str = ""  # CONTACT: the contact's type
 

@@ -104,6 +104,8 @@ def to_hsds_service(entry: EntryModel, *, internal: bool = False) -> dict[str, A
         "id": sid,
         "name": _first_text(entry, "name"),
         "description": _first_text(entry, "description") or None,
+        # HSDS: "the steps needed to access the service"; here, what happens when she does.
+        "application_process": _first_text(entry, "expect") or None,
         "url": contact_of.get("website"),
         "email": contact_of.get("email"),
         "status": HSDS_STATUS[entry.status],

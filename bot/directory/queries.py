@@ -199,6 +199,7 @@ def from_document(text: str) -> EntryModel:
         languages=data["languages"],
         name=data.get("name", {}),
         description=data.get("description", {}),
+        expect=data.get("expect", {}),
         hours=data.get("hours", {}),
         contacts=[
             ContactModel.model_construct(type=c["type"], value=c["value"]) for c in data["contacts"]

@@ -33,8 +33,8 @@ from bot.taxonomy import (
     REGION_CODES,
 )
 
-TEXT_FIELDS = ("name", "description", "hours")
-TEXT_LIMITS = {"name": 200, "description": 4000, "hours": 500}
+TEXT_FIELDS = ("name", "description", "expect", "hours")
+TEXT_LIMITS = {"name": 200, "description": 4000, "expect": 1000, "hours": 500}
 STATUSES = ("draft", "verified", "archived")
 
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -199,6 +199,9 @@ class EntryModel(BaseModel):
     languages: Annotated[list[LanguageCode], Field(max_length=20), AfterValidator(_unique)] = []
     name: Annotated[_texts("name"), Field(min_length=1)]  # type: ignore[valid-type]
     description: _texts("description") = {}  # type: ignore[valid-type]
+    # What happens when she makes contact: who answers, what they will ask, that they never
+    # call or write first. Shown on the card under the description.
+    expect: _texts("expect") = {}  # type: ignore[valid-type]
     hours: _texts("hours") = {}  # type: ignore[valid-type]
     contacts: Annotated[list[ContactModel], Field(min_length=1, max_length=12)]
     # Staff only (who to ask, how it was checked); never shown to users, exported only on

@@ -45,6 +45,7 @@ class Screen(StrEnum):
     ERASE_NOW = "x"
     STATS = "z"  # admins only; `page` holds the number of days
     REPORT = "r"  # "this contact did not work"
+    REPORT_ASK = "v"  # the question before it: Yes, report / No, go back
     # Talk to a person (bot/relay/screens.py). `origin`: the screen Back returns to.
     TALK = "k"  # what talking to a person means, and Start
     TALK_START = "j"  # Start: a conversation if someone is on duty, else she is told so
@@ -71,6 +72,7 @@ _REQUIRED: dict[Screen, tuple[str, ...]] = {
     Screen.LIST: ("place", "need"),
     Screen.CARD: ("place", "need", "entry"),
     Screen.REPORT: ("place", "need", "entry"),
+    Screen.REPORT_ASK: ("place", "need", "entry"),
     Screen.ERASE: ("origin",),
 }
 

@@ -65,6 +65,8 @@ async def show(core: MenuResources, nav: Nav, user_id: int | None = None) -> Vie
             return await _report(core, t, nav, user_id)
         case Screen.CARD:
             return await _card(core, t, nav, user_id)
+        case Screen.REPORT_ASK:
+            return await _report_question(core, t, nav)
         case Screen.LANGUAGES:
             return fixed_screens.languages(t, nav)
         case Screen.SET_LANGUAGE:
@@ -100,13 +102,22 @@ async def _visible_entry(core: MenuResources, entry_id: str) -> EntryModel | Non
 
 
 async def _report(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) -> View:
-    """ "This contact did not work": one more in the entry's anonymous daily count (only for an
-    entry users can see, so forged ids add nothing), then the list again, with thanks."""
+    """ "This contact did not work", confirmed: one more in the entry's anonymous daily count
+    (once per person and day, and only for an entry users can see, so forged ids add nothing),
+    then the list again, with thanks."""
     assert nav.entry is not None
     entry = await _visible_entry(core, nav.entry)
     if entry is not None and user_id is not None:
         core.counter.add_once(user_id, "not_working", entry.id)
     return await _list(core, t, nav.to(Screen.LIST, entry=None), thanks=True)
+
+
+async def _report_question(core: MenuResources, t: Texts, nav: Nav) -> View:
+    """Asked only about an entry users can see; one gone since gets the card's answer."""
+    assert nav.entry is not None
+    if await _visible_entry(core, nav.entry) is None:
+        return screens.card_gone(t, nav)
+    return screens.report_question(t, nav)
 
 
 async def _list(core: MenuResources, t: Texts, nav: Nav, *, thanks: bool = False) -> View:

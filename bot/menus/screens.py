@@ -7,6 +7,7 @@ screen is tested on its own. Directory text is escaped by bot.ui.text as it is p
 
 from __future__ import annotations
 
+from bot import channels
 from bot.directory.queries import Page
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
@@ -14,7 +15,6 @@ from bot.menus.callback import Nav, Screen, encode
 from bot.menus.rows import home_of, nav_rows, talk_row, tools_row
 from bot.taxonomy import (
     CONTACT_LABELS,
-    CONTACT_WARNINGS,
     NEED_LABELS,
     NEEDS,
     PLACE_LABELS,
@@ -148,14 +148,28 @@ def entry_list(
 _READ_AND_TYPED = frozenset({"kakaotalk", "wechat"})
 
 
+def _channel(t: Texts, kind: str, place: str | None) -> str:
+    """The channel's name with its tag for her place beside it: ⚠️ where it is watched."""
+    _ = t.gettext
+    label = escape(_(CONTACT_LABELS[kind]))
+    found = channels.tag(kind, place)
+    if found is None:
+        return label
+    mark = "⚠️ " if found in channels.WARNINGS else ""
+    return escape(_("{channel} ({tag})")).format(channel=label, tag=italic(mark + _(found)))
+
+
 def _contact_lines(t: Texts, entry: EntryModel, place: str | None) -> list[str]:
+    """Safest first for her place (bot/channels.py), each with its tag; a phone number with a
+    line saying that a call stays in the call log and on the bill."""
     _ = t.gettext
     lines = []
-    for contact in entry.contacts:
+    ordered = sorted(entry.contacts, key=lambda contact: channels.rank(contact.type, place))
+    for contact in ordered:
         shown = bold(contact.value) if contact.type in _READ_AND_TYPED else escape(contact.value)
-        lines.append(f"• {escape(_(CONTACT_LABELS[contact.type]))}: {shown}")
-        if contact.type in CONTACT_WARNINGS and place in CONTACT_WARNINGS[contact.type][1]:
-            lines.append("  ⚠️ " + italic(_(CONTACT_WARNINGS[contact.type][0])))
+        lines.append(f"• {_channel(t, contact.type, place)}: {shown}")
+        if contact.type == "phone":
+            lines.append("  " + italic(_(channels.CALL_LOG)))
     return lines
 
 
@@ -177,6 +191,10 @@ def _card_text(t: Texts, entry: EntryModel, place: str | None, limits: dict[str,
     if description:
         text, lang = description
         lines += ["", escape(text) + _other_language_mark(t, lang)]
+    expect = part("expect")
+    if expect:
+        text, lang = expect
+        lines += ["", bold(_("What to expect:")), escape(text) + _other_language_mark(t, lang)]
     lines.append("")
     hours = part("hours")
     if hours:
@@ -196,10 +214,11 @@ def card_text(
     t: Texts, entry: EntryModel, place: str | None = None, room: int = MAX_MESSAGE
 ) -> str:
     """A contact card's text. If it would pass `room`, the description is cut (with an
-    ellipsis), then the opening hours; the name and the ways to reach them never are."""
+    ellipsis), then what to expect, then the opening hours; the name and the ways to reach
+    them never are."""
     limits: dict[str, int] = {}
     text = _card_text(t, entry, place, limits)
-    for cuttable in ("description", "hours"):
+    for cuttable in ("description", "expect", "hours"):
         over = visible_length(text) - room
         found = entry.text(cuttable, t.lang)
         if over <= 0 or found is None:
@@ -210,9 +229,31 @@ def card_text(
 
 
 def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
+    """The card; "did not work" below the contacts, just above Back and Home, in plain words
+    (a warning sign is for channels that are watched), and only asking first."""
     text = card_text(t, entry, nav.place)
-    report = ("⚠ " + t.gettext("This contact did not work"), encode(nav.to(Screen.REPORT)))
+    report = (t.gettext("This contact did not work"), encode(nav.to(Screen.REPORT_ASK)))
     return View(text, [[report], *nav_rows(t, nav, nav.to(Screen.LIST, entry=None))])
+
+
+def report_question(t: Texts, nav: Nav) -> View:
+    """One more tap before a "did not work" report, so that a stray tap reports nothing.
+
+    Rows are laid out from the bottom, where a thumb is: Erase, then Back and Home, then "No,
+    go back" in the row where the card's report button was, so that a second tap on the
+    same spot goes back to the card; "Yes, report" above it."""
+    _ = t.gettext
+    card_nav = nav.to(Screen.CARD)
+    text = paragraphs(
+        bold(_("Tell the volunteers that this contact did not work?")),
+        escape(_("They will check it again. Nothing about you is kept.")),
+    )
+    rows: list[list[Button]] = [
+        [(_("Yes, report"), encode(nav.to(Screen.REPORT)))],
+        [(_("No, go back"), encode(card_nav))],
+        *nav_rows(t, nav, card_nav),
+    ]
+    return View(text, rows)
 
 
 def card_gone(t: Texts, nav: Nav) -> View:

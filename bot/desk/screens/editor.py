@@ -16,6 +16,7 @@ from bot.ui.view import Button, View, fit_text
 FIELD_LABELS = {
     "name": N_("Name"),
     "description": N_("Description"),
+    "expect": N_("What to expect"),
     "hours": N_("Opening hours"),
 }
 
@@ -31,7 +32,10 @@ def overview(t: Texts, tap: Tap, proposal: ProposalDetail) -> View:
     ]
     pid = proposal.id
     rows = [
-        [(_(FIELD_LABELS[f]), encode(tap.to(Act.FIELD, pid, f))) for f in TEXT_FIELDS],
+        *(
+            [(_(FIELD_LABELS[f]), encode(tap.to(Act.FIELD, pid, f))) for f in pair]
+            for pair in (TEXT_FIELDS[:2], TEXT_FIELDS[2:])
+        ),
         [
             (_("Places"), encode(tap.to(Act.PLACES, pid))),
             (_("Needs"), encode(tap.to(Act.NEEDS, pid))),
