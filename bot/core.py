@@ -14,6 +14,7 @@ from bot.clock import utc_now, utc_today
 from bot.desk.staff import StaffIds
 from bot.menus.erase_memory import EraseMemory
 from bot.menus.flood import FloodGuard
+from bot.menus.screen_memory import ScreenMemory
 from bot.relay.keys import RelayKeys
 from bot.relay.posting import GroupPosts
 from bot.settings import Settings
@@ -31,6 +32,8 @@ class Core:
     now: Callable[[], dt.datetime] = utc_now
     erase_memory: EraseMemory = field(default_factory=EraseMemory)
     flood: FloodGuard = field(default_factory=FloodGuard)
+    # The last screen of each chat, for an hour: typed text is answered on it.
+    last_screens: ScreenMemory = field(default_factory=ScreenMemory)
     counter: UsageCounter = field(init=False)
     staff_ids: StaffIds = field(init=False)
     # "Talk to a person": its keys, from RELAY_KEY, in memory only; None when it is off.

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.i18n import Texts
-from bot.menus import navigation, screens
+from bot.menus import navigation
 from bot.menus.callback import Nav, Screen
 from bot.ui.view import View
 from handlers import erase as erasing
+from handlers import typed
 from handlers.context import Context, language_of
 from handlers.render import forget_incoming, send
 
@@ -21,10 +21,13 @@ def where(update: Update, context: Context, screen: Screen) -> Nav:
     return Nav(screen, language_of(update), auto=minutes)
 
 
-async def _answer(update: Update, context: Context, view: View) -> None:
-    """Reply, then delete what she sent, even if the reply failed: it may hold her name."""
+async def _answer(update: Update, context: Context, view: View, nav: Nav) -> None:
+    """Reply, then delete what she sent, even if the reply failed: it may hold her name.
+    `nav`: the position the reply shows, remembered as her last screen."""
     try:
-        await send(update, context, view)
+        sent = await send(update, context, view)
+        chat = update.effective_chat
+        typed.remember(context, chat.id if chat else None, sent.message_id if sent else None, nav)
     finally:
         await forget_incoming(update, context)
 
@@ -35,12 +38,13 @@ async def start(update: Update, context: Context) -> None:
     who = update.effective_user.id if update.effective_user else None
     counter.add("sessions", by=who)
     counter.add("language", nav.lang, by=who)
-    await _answer(update, context, navigation.start(nav))
+    await _answer(update, context, navigation.start(nav), nav.fresh(Screen.PLACES))
 
 
 async def _entry(update: Update, context: Context, screen: Screen) -> None:
     nav = where(update, context, screen)
-    await _answer(update, context, await navigation.entry_screen(context.core, nav))
+    shown = navigation.entry_position(nav)
+    await _answer(update, context, await navigation.entry_screen(context.core, nav), shown)
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -64,9 +68,6 @@ async def about(update: Update, context: Context) -> None:
 
 
 async def anything_else(update: Update, context: Context) -> None:
-    """Text, photos, voice, stickers, files, places, contacts: none of it is read or kept."""
-    nav = where(update, context, Screen.PLACES)
-    t = Texts(nav.lang)
-    home = screens.places(t, nav)
-    view = View(screens.only_buttons(t) + "\n\n" + home.text, home.rows)
-    await _answer(update, context, view)
+    """Text, photos, voice, stickers, files, places, contacts: none of it is read or kept.
+    Answered on the screen she was on (handlers/typed.py)."""
+    await typed.answer_typed(update, context, where(update, context, Screen.PLACES))

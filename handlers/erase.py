@@ -44,6 +44,7 @@ async def delete_history(context: Context, chat_id: int, newest: int) -> None:
     batches = _up_to(newest, memory.batches(chat_id, newest))
     whole = await outbound.delete(context, chat_id, batches)
     memory.forget(chat_id)
+    context.core.last_screens.forget(chat_id)
     if whole and batches:  # messages held back from a flood are gone too
         context.core.flood.deleted(chat_id, batches[-1][-1], batches[0][0])
 
@@ -139,6 +140,7 @@ async def _auto_erase(context: Context) -> None:
 
 async def _erase_silently(context: Context, chat_id: int) -> None:
     _jobs(context).pop(chat_id, None)
+    context.core.last_screens.forget(chat_id)
     await relay_end.end_for_chat(context, chat_id)
     newest = context.core.erase_memory.highest(chat_id)
     context.core.counter.add("erases", by=None)  # a timer: nobody to count as its cause

@@ -7,7 +7,7 @@ from telegram import Chat, Update
 from bot.i18n import Texts
 from bot.menus import navigation, screens
 from bot.menus.callback import BadCallback, Screen, decode
-from handlers import erase, groups, relay, stats
+from handlers import erase, groups, relay, stats, typed
 from handlers.commands import where
 from handlers.context import Context
 from handlers.render import answer, edit
@@ -42,7 +42,8 @@ async def on_button(update: Update, context: Context) -> None:
     user_id = update.effective_user.id if update.effective_user else None
     view = await navigation.show(context.core, nav, user_id)
     await answer(query)
-    await edit(update, context, query, view)
+    shown = await edit(update, context, query, view)
+    typed.remember(context, chat.id if chat else None, shown, nav)
 
 
 async def stale(update: Update, context: Context) -> None:
@@ -52,4 +53,6 @@ async def stale(update: Update, context: Context) -> None:
     nav = where(update, context, Screen.PLACES)
     t = Texts(nav.lang)
     await answer(query, screens.button_out_of_date(t))
-    await edit(update, context, query, screens.places(t, nav))
+    shown = await edit(update, context, query, screens.places(t, nav))
+    chat = update.effective_chat
+    typed.remember(context, chat.id if chat else None, shown, nav)

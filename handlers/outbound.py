@@ -52,6 +52,7 @@ async def send(
             chat_id, photo, caption=view.text, reply_markup=keyboard(view)
         )
     memory.saw(chat_id, message.message_id)
+    context.core.last_screens.sent(chat_id, message.message_id)
     return message
 
 
@@ -81,6 +82,7 @@ async def relay_copy(
         message_thread_id=topic,
     )
     memory.saw(chat_id, copied.message_id)
+    context.core.last_screens.sent(chat_id, copied.message_id)
     return copied.message_id
 
 

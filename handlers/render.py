@@ -14,12 +14,12 @@ from handlers.context import Context
 log = logging.getLogger(__name__)
 
 
-async def send(update: Update, context: Context, view: View) -> None:
+async def send(update: Update, context: Context, view: View) -> Message | None:
     """A new message in the update's chat (see handlers/outbound.py)."""
     chat = update.effective_chat
     if chat is None:
-        return
-    await outbound.send(context, chat.id, view)
+        return None
+    return await outbound.send(context, chat.id, view)
 
 
 async def answer(query: CallbackQuery, text: str | None = None) -> None:
@@ -30,21 +30,22 @@ async def answer(query: CallbackQuery, text: str | None = None) -> None:
         log.info("a tap could not be answered (%s)", type(exc).__name__)
 
 
-async def edit(update: Update, context: Context, query: CallbackQuery, view: View) -> None:
+async def edit(update: Update, context: Context, query: CallbackQuery, view: View) -> int | None:
     """Edit the message in place; if Telegram says it is too old to edit, send the screen
-    anew. A message that is gone stays gone."""
+    anew. A message that is gone stays gone. The id of the message that shows the screen."""
     message = query.message
     if isinstance(message, Message):
         try:
             await message.edit_text(view.text, reply_markup=outbound.keyboard(view))
-            return
+            return message.message_id
         except BadRequest as exc:
             if "can't be edited" not in exc.message.lower():
                 # Not modified, or gone: she may have erased the chat; never post it anew.
                 log.info("a screen was not edited (%s)", type(exc).__name__)
-                return
+                return message.message_id if "not modified" in exc.message.lower() else None
             log.info("a message is too old to edit; sending the screen anew")
-    await send(update, context, view)
+    sent = await send(update, context, view)
+    return sent.message_id if sent is not None else None
 
 
 async def forget_incoming(update: Update, context: Context) -> None:

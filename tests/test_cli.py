@@ -237,7 +237,7 @@ def test_demo_is_scriptable_in_korean(tmp_path: Path) -> None:
 def test_demo_typed_text_and_missing_button(tmp_path: Path) -> None:
     result = helpline("demo", cwd=tmp_path, stdin="hello there\n99\n")
     assert result.returncode == 0
-    assert "only with the buttons" in result.stdout
+    assert "No person reads what you send here" in result.stdout
     assert "there is no button 99" in result.stdout
 
 

@@ -46,7 +46,7 @@ def test_the_demo_plays_a_conversation_in_korean_from_both_sides(tmp_path: Path)
 def test_v_lines_are_plain_messages_when_the_relay_is_off(tmp_path: Path) -> None:
     result = helpline("demo", cwd=tmp_path, stdin="v:hello\n")
     assert result.returncode == 0
-    assert "only with the buttons" in result.stdout and "┃" not in result.stdout
+    assert "No person reads what you send here" in result.stdout and "┃" not in result.stdout
 
 
 def test_a_v_line_with_no_conversation_open_says_so(tmp_path: Path) -> None:

@@ -192,13 +192,15 @@ async def test_every_message_the_bot_made_can_be_erased(tmp_path: Path) -> None:
         await her.send("/start")
         await her.tap("In China")
         await her.press(her.screen.buttons()[0][0][1])  # the first need
-        await her.send("my name is Kim")  # typed: answered with a new screen
+        await her.send("my name is Kim")  # typed: answered on her screen, edited
         await her.send("/language")
         await her.tap("한국어")
         harness.fake.faults = {"sendMessage": ["502"]}  # /help is lost; a calm line follows
         await her.send("/help")
         assert [p["text"] for p in harness.sent()][-1].startswith("Sorry, something went wrong")
-        for i in range(45):  # a flood of text: forty answers, one "please wait", then silence
+        # A flood of text: forty answers (the first in a new message, as the calm line is
+        # below her screen; then on that message), one "please wait", then silence.
+        for i in range(45):
             await her.send(f"spam {i}")
         assert "Please wait" in harness.sent()[-1]["text"]
 
@@ -208,7 +210,7 @@ async def test_every_message_the_bot_made_can_be_erased(tmp_path: Path) -> None:
         figures = next(m for m in harness.fake.api.messages[ADMIN].values() if m.buttons())
         await admin.press(figures.buttons()[0][1][1], message=figures)  # months
 
-        assert len(harness.fake.api.made_by_bot) > 30
+        assert len(harness.fake.api.made_by_bot) > 15
         assert unerasable(harness, memory) == []
 
         clock.now += 60  # the flood is over

@@ -2,8 +2,9 @@
 
 The real `helpline run` process, at LOG_LEVEL=DEBUG, talks over loopback to the fake Bot API.
 Canary users in Korean, Chinese and English walk every user path (navigation, language switch,
-typed text, every media kind, a shared contact and location, forged buttons, a failing Bot API
-call, safety and auto-erase, erase, and a conversation with a volunteer through the relay)
+typed text (words that lead to a need among them), every media kind, a shared contact and
+location, forged buttons, a failing Bot API call, safety and auto-erase, erase, and a
+conversation with a volunteer through the relay)
 and one floods. Then every byte the process wrote (the
 database and its journal, the log, everything under its working, home and temp folders,
 anything changed in the project) is searched for each canary in decimal, UTF-8, UTF-16 and
@@ -71,6 +72,9 @@ FLOODER = {
     "language_code": "en",
 }
 TYPED = "canary-text-7f3e9 나는 연길 시장에 있어요 我在延吉"
+# Typed words that lead to a need (bot/menus/typed.py), with the same canaries around them.
+KEYWORDS = "canary-text-7f3e9 제 아이를 찾고 싶어요 연길 시장 我在延吉 my child"
+DANGER = "canary-text-7f3e9 救命 연길 시장 我在延吉"
 PHONE = "+8613912345678"
 FILE = {"file_id": "canaryfileid77", "file_unique_id": "canaryuniq77"}
 MEDIA: list[dict[str, Any]] = [
@@ -129,6 +133,7 @@ def canaries() -> dict[str, list[bytes]]:
         ("typed text", "canary-text-7f3e9"),
         ("typed Korean", "연길 시장"),
         ("typed Chinese", "我在延吉"),
+        ("typed keywords", "아이를 찾고 싶어요"),
         ("phone", PHONE),
         ("phone digits", PHONE[1:]),
         ("file id", "canaryfileid77"),
@@ -209,6 +214,7 @@ class Canary:
         await self.press(self.button(lambda n: n.screen is Screen.SET_LANGUAGE and n.lang == other))
         await self.press(self.button(lambda n: n.screen is Screen.LANGUAGES))
         await self.press(self.button(lambda n: n.screen is Screen.SET_LANGUAGE and n.lang == lang))
+        await self.send(KEYWORDS)  # on the needs screen: to the contacts for her child
         await self.press(f"forged {TYPED}"[:60])
         # A Bot API call that fails on every try: it is logged, without her.
         self.fake.faults["editMessageText"] = ["500", "500", "500"]
@@ -498,6 +504,52 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
     key_forms = [key, key.hex().encode(), base64.b64encode(key)]
     assert not [p for p in written if any(f in p.read_bytes() for f in key_forms)]
     assert not any(f in logged for f in key_forms)
+
+
+async def test_words_that_lead_to_a_need_are_not_written_anywhere(tmp_path: Path) -> None:
+    """In-process, with the log at DEBUG: a canary user types words that take her to a need,
+    on the needs screen and before any place, and her screen is remembered in the meantime.
+    Nothing of her or of her words is in the log, the database or any file written."""
+    from bot.menus.typed import need_for
+    from tests.harness import Harness, standard_directory
+
+    assert need_for(KEYWORDS) == "family" and need_for(DANGER) == "emergency"
+    user = USERS[2]
+    async with Harness(tmp_path, directory=standard_directory()) as harness:
+        stream = io.StringIO()
+        logs.configure("DEBUG", stream, secrets=[TOKEN])
+        assert logging.getLogger().isEnabledFor(logging.DEBUG)  # the log really runs at DEBUG
+        her = harness.person(
+            **{k: v for k, v in user.items() if k not in ("id", "is_bot")}, user_id=user["id"]
+        )
+        await her.send(DANGER)  # before a place: the places question, leading on to danger
+        led_to = {decode(d).need for row in her.screen.buttons()[:4] for _, d in row}
+        assert led_to == {"emergency"}
+        await her.send("/start")
+        await her.tap("在中国")
+        await her.send(KEYWORDS)  # on the needs screen: the contacts for her child
+        assert decode(her.data_of("◀")).screen is Screen.NEEDS
+        assert "寻找或联系我的孩子和家人" in her.screen.text  # the family need, in Chinese
+        assert len(harness.core.last_screens) == 1
+        await her.send(TYPED)
+        await her.send("/erase")
+        await her.press(her.screen.buttons()[0][0][1])
+        assert len(harness.core.last_screens) == 0
+    logged = stream.getvalue().encode()
+    rows = "\n".join(await databases.snapshot(harness.db_url)).encode()
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written and "daily_counts" in rows.decode()  # the counts reached the database
+    leaks = [
+        f"{name} in {where}"
+        for where, data in [
+            ("the log", logged),
+            ("the database", rows),
+            *((str(p), p.read_bytes()) for p in written),
+        ]
+        for name, needles in canaries().items()
+        if any(needle in data for needle in needles)
+    ]
+    assert not leaks, leaks
 
 
 async def test_her_id_never_travels_to_the_database(tmp_path: Path) -> None:

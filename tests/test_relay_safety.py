@@ -208,4 +208,5 @@ async def test_when_the_database_fails_her_words_are_neither_kept_nor_misread(
         assert update["message"]["message_id"] not in harness.fake.api.messages[her.chat_id]
         sent = [p["text"] for p in harness.sent() if p["chat_id"] == her.chat_id]
         assert sent[-1] == "This service is busy right now. Please try again in a moment."
-        assert not [text for text in sent if "works only with the buttons" in text]
+        shown = sent + [p["text"] for p in harness.sent("editMessageText")]
+        assert not [text for text in shown if "No person reads what you send here" in text]

@@ -192,8 +192,12 @@ async def test_flood_gets_one_calm_line_then_silence(tmp_path: Path, lang: str) 
         her, other = harness.person(lang), harness.person("en")
         for i in range(45):  # typed: a phone back online may send forty at once (FloodGuard)
             await her.send(f"spam {i}")
-        sent = [p for m, p in her.api.calls if m == "sendMessage" and p["chat_id"] == her.chat_id]
-        assert len(sent) == 41  # 40 answers, then one "please wait", then nothing
+        calls = [(m, p) for m, p in her.api.calls if p.get("chat_id") == her.chat_id]
+        answers = [m for m, _ in calls if m in ("sendMessage", "editMessageText")]
+        # 40 answers (the first a new screen, then that screen edited), then one "please
+        # wait", then nothing.
+        assert answers == ["sendMessage"] + ["editMessageText"] * 39 + ["sendMessage"]
+        sent = [p for m, p in calls if m == "sendMessage"]
         assert script_of(sent[-1]["text"]) == lang and "reply_markup" not in sent[-1]
         await other.send("/start")  # another chat is not slowed
         assert other.screen.buttons()
@@ -250,7 +254,10 @@ async def test_typing_does_not_switch_auto_erase_off(bot: Harness) -> None:
     await her.send("/safety")
     await her.tap("⏱")
     await her.tap("30 minutes")
-    await her.send("hello")  # a new screen, built without her buttons
+    await her.send("hello")  # her screen again, built from memory, not from her buttons
+    assert all(decode(d).auto == 30 for row in her.screen.buttons() for _, d in row)
+    bot.core.last_screens.forget(her.chat_id)  # as an hour later: a new first screen
+    await her.send("hello")
     assert all(decode(d).auto == 30 for row in her.screen.buttons() for _, d in row)
     await her.tap("In China")
     (job,) = jobs(bot, "auto-erase")

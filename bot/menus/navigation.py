@@ -158,10 +158,15 @@ def start(nav: Nav) -> View:
 
 
 async def entry_screen(core: MenuResources, nav: Nav) -> View:
-    """A screen opened by a command or after typed text, where nothing is known but her
-    Telegram language and, if one is pending, her auto-erase choice."""
+    """A screen opened by a command, where nothing is known but her Telegram language and, if
+    one is pending, her auto-erase choice."""
+    return await show(core, entry_position(nav))
+
+
+def entry_position(nav: Nav) -> Nav:
+    """The position `entry_screen` shows for `nav`."""
     if nav.screen is Screen.ERASE:  # "No, go back" leads to the start
-        return await show(core, nav.to(Screen.ERASE, origin=Screen.PLACES))
+        return nav.to(Screen.ERASE, origin=Screen.PLACES)
     if nav.screen in (Screen.HELP, Screen.LANGUAGES, Screen.SAFETY, Screen.ABOUT):
-        return await show(core, nav)
-    return await show(core, nav.fresh(Screen.PLACES))
+        return nav
+    return nav.fresh(Screen.PLACES)

@@ -275,11 +275,6 @@ def please_wait(t: Texts) -> str:
     return t.gettext("Please wait a moment, then try again.")
 
 
-def only_buttons(t: Texts) -> str:
-    _ = t.gettext
-    return escape(_("This service works only with the buttons. Please choose below."))
-
-
 def button_out_of_date(t: Texts) -> str:
     """Shown as a short notice, not a message: plain text, at most 200 characters."""
     _ = t.gettext
