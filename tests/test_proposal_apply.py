@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
 from bot.db.models import Proposal
-from bot.desk import proposals
+from bot.desk import field_changes, proposals
 from bot.directory import audit, file_format, queries
 from bot.directory.schema import EntryModel
 from tests import databases
@@ -99,7 +99,7 @@ def test_a_new_entry_s_changes_are_every_field_it_has_from_nothing() -> None:
         ],
         internal_note="Call first",
     )
-    assert proposals.changes(None, after) == [
+    assert field_changes.changes(None, after) == [
         ("status", "", "", "verified"),
         ("verified_on", "", "", "2026-11-01"),
         ("categories", "", "", "shelter, escape"),
@@ -129,7 +129,7 @@ def test_a_change_lists_only_what_differs_a_language_added_or_removed_against_no
         ],
         internal_note="Same note",
     )
-    assert proposals.changes(before, after) == [
+    assert field_changes.changes(before, after) == [
         ("categories", "", "shelter", "shelter, escape"),
         ("name", "en", "Old Name", "New Name"),
         ("name", "ko", "", "새 이름"),
@@ -142,7 +142,9 @@ def test_a_change_lists_only_what_differs_a_language_added_or_removed_against_no
         ),
     ]
     changed_note = model("cn-shelter", name={"en": "Old Name", "zh": "旧名"}, internal_note="New")
-    assert proposals.changes(before, changed_note) == [("internal_note", "", "Same note", "New")]
+    assert field_changes.changes(before, changed_note) == [
+        ("internal_note", "", "Same note", "New")
+    ]
 
 
 async def test_an_approval_keeps_its_reviewer_and_time_and_records_each_change(
