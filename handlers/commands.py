@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.i18n import Texts
-from bot.menus import navigation, screens
+from bot.menus import navigation, screens, status
 from bot.menus.callback import Nav, Screen
 from bot.ui.view import View
 from handlers import erase as erasing
@@ -69,4 +69,4 @@ async def anything_else(update: Update, context: Context) -> None:
     t = Texts(nav.lang)
     home = screens.places(t, nav)
     view = View(screens.only_buttons(t) + "\n\n" + home.text, home.rows)
-    await _answer(update, context, view)
+    await _answer(update, context, status.finish(nav, view))

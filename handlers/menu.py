@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Chat, Update
 
 from bot.i18n import Texts
-from bot.menus import navigation, screens
+from bot.menus import navigation, screens, status
 from bot.menus.callback import BadCallback, Screen, decode
 from handlers import erase, groups, relay, stats
 from handlers.commands import where
@@ -52,4 +52,4 @@ async def stale(update: Update, context: Context) -> None:
     nav = where(update, context, Screen.PLACES)
     t = Texts(nav.lang)
     await answer(query, screens.button_out_of_date(t))
-    await edit(update, context, query, screens.places(t, nav))
+    await edit(update, context, query, status.finish(nav, screens.places(t, nav)))
