@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,7 @@ from bot.i18n import Texts
 from bot.menus import screens, status
 from bot.menus.callback import Nav, Screen, decode
 from tests.harness import Harness, Person, telegram_length
+from tests.relay_helpers import relay_harness
 from tests.test_screens import model
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -225,6 +227,10 @@ async def test_the_status_line_shows_on_every_screen_while_auto_erase_is_on(
                 assert "10" not in text and status_line(shown_lang, 10) not in text
             else:
                 assert status_line(shown_lang, 10) in text, (kind, text)
+    await her.send("where can I find my child")  # typed text gets an answer with buttons
+    assert status_line(lang, 10) in her.screen.text
+    await her.press("2.forged")  # a button this bot did not make: the start again
+    assert status_line(lang, 10) in her.screen.text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -269,3 +275,15 @@ async def test_the_erase_goes_ahead_when_its_marker_cannot_be_sent(bot: Harness)
     await her.press(confirm_button(her))
     assert her.api.messages[her.chat_id] == {}
     assert all_ids_ever(her) <= ids_asked_deleted(her)
+
+
+async def test_the_status_line_is_on_the_talk_screens_too(tmp_path: Path) -> None:
+    async with relay_harness(tmp_path) as harness:
+        her = harness.person("en")
+        await her.send("/safety")
+        await her.tap("⏱")
+        await her.tap("30 minutes")
+        await her.send("/talk")
+        assert status_line("en", 30) in her.screen.text  # what talking means, and Start
+        await her.tap("Start")  # nobody is on duty: she is told so
+        assert status_line("en", 30) in her.screen.text
