@@ -29,7 +29,7 @@ from bench.workload import Step, UpdateMaker, User
 
 TOKEN = "123456:bench-token-for-the-local-benchmark-only"
 PROJECT = str(Path(__file__).resolve().parent.parent)
-LAST_UPDATE_WINDOW = 4.0  # the erase's last calls; its "Done" line goes 5 s later, on its own
+LAST_UPDATE_WINDOW = 4.0  # the erase's last calls
 LOST_AFTER = 30.0  # an update not finished by then is counted as lost
 
 

@@ -22,7 +22,7 @@ from bot.menus.callback import Nav, Screen, encode
 
 FLOODER = USER_BASE - 1
 OTHER = USER_BASE - 2
-QUIET = 7.0  # seconds without a call for the flooding chat: its erase lines' deletion is 5 s
+QUIET = 7.0  # seconds without a call for the flooding chat: its tidy-up comes 5 s after
 LONGEST = 120.0  # the flood's tail is not waited for longer than this
 
 

@@ -17,7 +17,6 @@ from telegram.ext import Job
 from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import Nav
-from bot.menus.erase_memory import BATCH, WALK_BACK
 from bot.ui.view import View
 from handlers import outbound, relay_end
 from handlers.context import Context
@@ -26,74 +25,67 @@ from handlers.steps import ChatTurns
 
 log = logging.getLogger(__name__)
 
-DONE_LINE_SECONDS = 5.0
+RETRY_SECONDS = 5.0  # what Telegram refused to delete is asked again this long after
 JOBS_KEY = "auto_erase_jobs"
-DONE_LINES_KEY = "erase_line_jobs"
+# The one message an erase sends: it marks the newest id in the chat. Deleted in the first call
+# with the newest of the rest, it is gone as it comes; no word, so that even a failed deletion
+# leaves nothing to read (and nothing to translate).
+MARKER = "…"
 
 
-def _jobs(context: Context, key: str = JOBS_KEY) -> dict[int, Job[Any]]:
-    jobs: dict[int, Job[Any]] = context.bot_data.setdefault(key, {})
+def _jobs(context: Context) -> dict[int, Job[Any]]:
+    jobs: dict[int, Job[Any]] = context.bot_data.setdefault(JOBS_KEY, {})
     return jobs
 
 
 async def delete_history(context: Context, chat_id: int, newest: int) -> None:
-    """Ask Telegram to delete every id from `newest` down, 100 at a time; ids that are gone
-    or too old are skipped by Telegram. A newer id (the erase line, remembered as every
-    message the bot sends is) is left to its own deletion."""
+    """Ask Telegram to delete every id from `newest` (or the newest id remembered, if higher)
+    down, 100 at a time; ids that are gone or too old are skipped by Telegram. What it refuses
+    (a bad moment on the way, after the request's own retries) is asked once more a few
+    seconds later, so that an erase never depends on one call."""
     memory = context.core.erase_memory
-    batches = _up_to(newest, memory.batches(chat_id, newest))
-    whole = await outbound.delete(context, chat_id, batches)
+    batches = memory.batches(chat_id, newest)
+    refused = await outbound.refused_deletions(context, chat_id, batches)
     memory.forget(chat_id)
     context.core.last_screens.forget(chat_id)
-    if whole and batches:  # messages held back from a flood are gone too
+    if not refused and batches:  # messages held back from a flood are gone too
         context.core.flood.deleted(chat_id, batches[-1][-1], batches[0][0])
+    if refused:
+        assert context.job_queue is not None
+        context.job_queue.run_once(
+            _delete_again, RETRY_SECONDS, chat_id=chat_id, data=refused, name="erase"
+        )
 
 
-def _up_to(newest: int, batches: list[list[int]]) -> list[list[int]]:
-    """The walk of `batches` cut at `newest`: the same ids, 100 a call, as the memory would
-    give had it not yet seen the erase line."""
-    if not batches:
-        return []
-    floor = min(batches[-1][-1], max(1, newest - WALK_BACK + 1))
-    ids = range(newest, floor - 1, -1)
-    return [list(ids[start : start + BATCH]) for start in range(0, len(ids), BATCH)]
+async def _delete_again(context: Context) -> None:
+    job = context.job
+    assert job is not None and job.chat_id is not None and isinstance(job.data, list)
+    await outbound.delete(context, job.chat_id, job.data)
 
 
 async def erase_now(update: Update, context: Context, nav: Nav) -> None:
     query, chat = update.callback_query, update.effective_chat
     assert query is not None
-    await answer(query)
     if chat is None:  # a tap on an inline message: this bot makes none, so it was forged
+        await answer(query)
         return
+    # The notice that it is done is a toast, which leaves nothing in the chat; given first,
+    # because Telegram's apps show no answer to a tap on a message that is gone by then.
+    await answer(query, screens.erased(Texts(nav.lang)))
     cancel_auto_erase(context, chat.id)
     context.core.counter.add(
         "erases", by=update.effective_user.id if update.effective_user else None
     )
-    # The neutral line goes first: its id is the newest in the chat, so everything below it
-    # is hers or ours to delete, even messages this process never saw.
-    done = await outbound.send(context, chat.id, View(screens.erased(Texts(nav.lang))))
-    # An earlier erase's line is below this one: deleted with the rest, not on its own.
-    earlier = _jobs(context, DONE_LINES_KEY).pop(chat.id, None)
-    if earlier is not None:
-        earlier.schedule_removal()
-    await relay_end.end_for_chat(context, chat.id)  # no answer may arrive after erasing
-    await delete_history(context, chat.id, done.message_id - 1)
-    assert context.job_queue is not None
-    _jobs(context, DONE_LINES_KEY)[chat.id] = context.job_queue.run_once(
-        _delete_done_line, DONE_LINE_SECONDS, chat_id=chat.id, data=done.message_id, name="erase"
-    )
-
-
-async def _delete_done_line(context: Context) -> None:
-    job = context.job
-    assert job is not None and job.chat_id is not None and isinstance(job.data, int)
-    lines = _jobs(context, DONE_LINES_KEY)
-    if lines.get(job.chat_id) is job:
-        del lines[job.chat_id]
+    # The marker goes first: its id is the newest in the chat, so everything from it down is
+    # hers or ours to delete, even messages this process never saw. If it cannot be sent, the
+    # erase still goes ahead, from the newest id this process has seen.
     try:
-        await context.bot.delete_message(job.chat_id, job.data)
+        newest = (await outbound.send(context, chat.id, View(MARKER))).message_id
     except TelegramError as exc:
-        log.info("the erase line could not be deleted (%s)", type(exc).__name__)
+        log.info("the erase marker could not be sent (%s)", type(exc).__name__)
+        newest = context.core.erase_memory.highest(chat.id) or 1
+    await relay_end.end_for_chat(context, chat.id)  # no answer may arrive after erasing
+    await delete_history(context, chat.id, newest)
 
 
 def arm_auto_erase(context: Context, chat_id: int, minutes: int) -> None:

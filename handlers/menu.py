@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Chat, Update
 
 from bot.i18n import Texts
-from bot.menus import navigation, screens
+from bot.menus import navigation, screens, status
 from bot.menus.callback import BadCallback, Screen, decode
 from handlers import erase, groups, relay, stats, typed
 from handlers.commands import where
@@ -53,6 +53,6 @@ async def stale(update: Update, context: Context) -> None:
     nav = where(update, context, Screen.PLACES)
     t = Texts(nav.lang)
     await answer(query, screens.button_out_of_date(t))
-    shown = await edit(update, context, query, screens.places(t, nav))
+    shown = await edit(update, context, query, status.finish(nav, screens.places(t, nav)))
     chat = update.effective_chat
     typed.remember(context, chat.id if chat else None, shown, nav)

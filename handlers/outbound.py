@@ -89,11 +89,18 @@ async def relay_copy(
 async def delete(context: Context, chat_id: int, batches: Iterable[list[int]]) -> bool:
     """Each batch (at most 100 ids) in one deleteMessages; ids gone or too old are skipped by
     Telegram. False if any batch was refused: logged by the error's kind only."""
-    whole = True
+    return not await refused_deletions(context, chat_id, batches)
+
+
+async def refused_deletions(
+    context: Context, chat_id: int, batches: Iterable[list[int]]
+) -> list[list[int]]:
+    """As `delete`, returning the batches Telegram refused, to be tried again."""
+    refused = []
     for batch in batches:
         try:
             await context.bot.delete_messages(chat_id, batch)
         except TelegramError as exc:
-            whole = False
+            refused.append(batch)
             log.info("messages could not be deleted (%s)", type(exc).__name__)
-    return whole
+    return refused

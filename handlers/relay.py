@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import Texts
+from bot.menus import status
 from bot.menus.callback import Nav, Screen
 from bot.relay import conversations, counts, duty, screens
 from bot.relay.conversations import Conversation
@@ -84,7 +85,12 @@ async def _end_hers(update: Update, context: Context, nav: Nav) -> bool:
 
 
 async def _screen(update: Update, context: Context, nav: Nav) -> View:
-    """The screen for her tap, doing what it asks: open, or end, her conversation."""
+    """The screen for her tap, doing what it asks (open, or end, her conversation), finished
+    as every screen (bot/menus/status.py)."""
+    return status.finish(nav, await _relay_screen(update, context, nav))
+
+
+async def _relay_screen(update: Update, context: Context, nav: Nav) -> View:
     core = context.core
     keys = core.relay_keys
     chat = update.effective_chat

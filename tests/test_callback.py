@@ -31,6 +31,7 @@ def every_nav() -> list[Nav]:
         Screen.HELP,
         Screen.ABOUT,
         Screen.SAFETY,
+        Screen.SAFETY_MORE,
         Screen.AUTO_ERASE,
     )
     for lang, auto in itertools.product(USER_LANGUAGES, AUTO_ERASE_MINUTES):
@@ -54,7 +55,7 @@ def every_nav() -> list[Nav]:
 
 def test_round_trip_and_size() -> None:
     navs = every_nav()
-    assert len(navs) == 3 * 4 * (7 + 1 + 4 * (7 + 12 * 3 * 7))
+    assert len(navs) == 3 * 4 * (8 + 1 + 4 * (8 + 12 * 3 * 7))
     for nav in navs:
         data = encode(nav)
         assert data.isascii() and len(data.encode()) <= MAX_BYTES
@@ -116,6 +117,8 @@ def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
         "2.e.en.-.-.0.0.e.-",
         "2.e.en.-.-.0.0.c.-",
         "2.e.en.CN.-.0.0.l.-",
+        "2.V.en.-.-.0.0.-.-",
+        "2.v.en.-.-.0.0.x.-",
         "2.p.en.-.-.0.0.-.-\n",
         " 2.p.en.-.-.0.0.-.-",
         "2.p.en.-.-.0.0.-.-" + "a" * 50,

@@ -263,9 +263,9 @@ def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:
 def test_demo_erase_is_shown(tmp_path: Path) -> None:
     result = helpline("demo", cwd=tmp_path, stdin="7\n1\n")  # Erase: the last button
     assert result.returncode == 0, result.stderr
-    assert "Erase this chat now?" in result.stdout
+    assert "Are you sure?" in result.stdout
     assert "(the bot deleted 1 of its messages from the chat)" in result.stdout
-    assert result.stdout.rstrip().endswith("Done.")
+    assert result.stdout.rstrip().endswith("(Done.)")  # a notice, not a message
 
 
 def test_staff_add_list_remove(tmp_path: Path) -> None:

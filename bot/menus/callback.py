@@ -40,6 +40,7 @@ class Screen(StrEnum):
     HELP = "h"
     ABOUT = "a"
     SAFETY = "t"
+    SAFETY_MORE = "u"  # the safety tips past the first three
     AUTO_ERASE = "m"
     ERASE = "e"
     ERASE_NOW = "x"

@@ -13,7 +13,7 @@ from bot.i18n import Texts
 from bot.menus.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
 from bot.menus.rows import home_of, nav_rows
 from bot.taxonomy import LANGUAGE_SELF_NAMES, USER_LANGUAGES
-from bot.ui.text import bold, escape, italic, paragraphs
+from bot.ui.text import bold, escape, paragraphs
 from bot.ui.view import Button, View
 
 
@@ -111,24 +111,30 @@ def about(t: Texts, nav: Nav, *, public_handle: str) -> View:
     return View(text, nav_rows(t, nav, home_of(nav)))
 
 
-def _auto_erase_state(t: Texts, minutes: int) -> str:
-    if not minutes:
-        return t.gettext("Automatic erase: off.")
-    return t.ngettext(
-        "Automatic erase: {minutes} minute after your last tap.",
-        "Automatic erase: {minutes} minutes after your last tap.",
-        minutes,
-    ).format(minutes=minutes)
-
-
-def _safety_tips(t: Texts) -> list[str]:
+def _first_tips(t: Texts) -> list[str]:
+    """The three tips that matter most to her, on the Safety screen itself: what Erase can
+    and cannot do (before she relies on it), hiding the chat, and how to spot an impostor."""
     _ = t.gettext
     return [
-        _("Lock your phone with a passcode that nobody else knows."),
+        _(
+            "Erase deletes only the last 48 hours of this chat. A chat that is suddenly empty"
+            " can also draw attention."
+        ),
         _(
             "You can hide this chat: press and hold it in your chat list, then choose"
             " Archive. You can also delete it there."
         ),
+        _(
+            "This service never writes to you first and never asks for your name, place,"
+            " photos, codes or money. Anyone who does is not this service."
+        ),
+    ]
+
+
+def _more_tips(t: Texts) -> list[str]:
+    _ = t.gettext
+    return [
+        _("Lock your phone with a passcode that nobody else knows."),
         _(
             "Telegram can delete the messages of a chat by itself after a time. Open this chat,"
             " tap its name at the top, and look for Auto-delete. This service cannot turn it on"
@@ -139,32 +145,37 @@ def _safety_tips(t: Texts) -> list[str]:
             "Install apps, VPN apps too, only from the official app store. Never install an app"
             " from a link someone sent you."
         ),
-        _(
-            "This service never writes to you first and never asks for your name, place,"
-            " photos, codes or money. Anyone who does is not this service."
-        ),
-        _(
-            "The Erase button deletes this chat's messages from the last 48 hours. But a chat"
-            " that is suddenly empty can also draw attention. You choose what is safer."
-        ),
     ]
 
 
 def safety(t: Texts, nav: Nav) -> View:
-    """Safety tips: what she can do on her phone, and what erasing can and cannot do."""
+    """Three short tips, then automatic erase and the rest of the tips, one tap each."""
     _ = t.gettext
     text = paragraphs(
         bold(_("Staying safe with your phone")),
-        *("• " + escape(tip) for tip in _safety_tips(t)),
-        italic(_auto_erase_state(t, nav.auto)),
+        *("• " + escape(tip) for tip in _first_tips(t)),
     )
-    rows = [[("⏱ " + _("Erase automatically"), encode(nav.to(Screen.AUTO_ERASE)))]]
+    rows = [
+        [("⏱ " + _("Erase automatically"), encode(nav.to(Screen.AUTO_ERASE)))],
+        [("➕ " + _("More tips"), encode(nav.to(Screen.SAFETY_MORE)))],
+    ]
     rows.extend(nav_rows(t, nav, home_of(nav)))
     return View(text, rows)
 
 
+def safety_more(t: Texts, nav: Nav) -> View:
+    """The rest of the safety tips; Back returns to the first three."""
+    _ = t.gettext
+    text = paragraphs(
+        bold(_("Staying safe with your phone")),
+        *("• " + escape(tip) for tip in _more_tips(t)),
+    )
+    return View(text, nav_rows(t, nav, nav.to(Screen.SAFETY)))
+
+
 def auto_erase(t: Texts, nav: Nav) -> View:
-    """The auto-erase choice; choosing returns to the safety screen with the new setting."""
+    """The auto-erase choice; choosing returns to the safety screen with the new setting,
+    which the status line then shows (bot/menus/status.py)."""
     _ = t.gettext
     text = paragraphs(
         bold(_("Erase this chat automatically?")),
@@ -174,7 +185,6 @@ def auto_erase(t: Texts, nav: Nav) -> View:
                 " choose. If this service restarts, the automatic erase is cancelled."
             )
         ),
-        italic(_auto_erase_state(t, nav.auto)),
     )
     rows: list[list[Button]] = []
     for minutes in AUTO_ERASE_MINUTES:
@@ -193,20 +203,14 @@ def auto_erase(t: Texts, nav: Nav) -> View:
 
 
 def erase_question(t: Texts, nav: Nav) -> View:
-    """One confirm tap before erasing; No goes back to where she was."""
+    """One confirm tap before erasing. Her first tap of Erase turns the screen she was on
+    into this, so it says nothing of what the service is or what she was doing: whoever takes
+    the phone from her then sees a plain question. What erasing does and cannot do is on the
+    Safety screen. No goes back to where she was."""
     _ = t.gettext
-    text = paragraphs(
-        bold(_("Erase this chat now?")),
-        escape(
-            _(
-                "This deletes the messages of the last 48 hours in this chat, yours and this"
-                " service's. It cannot be undone."
-            )
-        ),
-    )
     back = nav.back_from_erase()
     rows = [
-        [("🗑 " + _("Yes, erase now"), encode(nav.to(Screen.ERASE_NOW)))],
+        [(_("Yes"), encode(nav.to(Screen.ERASE_NOW)))],
         [("◀ " + _("No, go back"), encode(back)), ("🏠 " + _("Home"), encode(home_of(nav)))],
     ]
-    return View(text, rows)
+    return View(escape(_("Are you sure?")), rows)

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.directory import queries
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
-from bot.menus import fixed_screens, screens
+from bot.menus import fixed_screens, screens, status
 from bot.menus.callback import Nav, Screen
 from bot.menus.rows import home_of
 from bot.settings import Settings
@@ -50,8 +50,12 @@ class MenuResources(Protocol):
 
 
 async def show(core: MenuResources, nav: Nav, user_id: int | None = None) -> View:
-    """The screen for `nav`. `user_id` stays in memory: it only makes a "did not work" report
-    count once per person and day."""
+    """The screen for `nav`, finished (bot/menus/status.py). `user_id` stays in memory: it
+    only makes a "did not work" report count once per person and day."""
+    return status.finish(nav, await _screen(core, nav, user_id))
+
+
+async def _screen(core: MenuResources, nav: Nav, user_id: int | None) -> View:
     t = Texts(nav.lang)
     core.counter.count_choice(nav, by=user_id)
     match nav.screen:
@@ -70,13 +74,15 @@ async def show(core: MenuResources, nav: Nav, user_id: int | None = None) -> Vie
         case Screen.LANGUAGES:
             return fixed_screens.languages(t, nav)
         case Screen.SET_LANGUAGE:
-            return await show(core, home_of(nav))
+            return await _screen(core, home_of(nav), None)
         case Screen.HELP:
             return fixed_screens.help_screen(t, nav)
         case Screen.ABOUT:
             return fixed_screens.about(t, nav, public_handle=core.settings.bot_public_handle)
         case Screen.SAFETY:
             return fixed_screens.safety(t, nav)
+        case Screen.SAFETY_MORE:
+            return fixed_screens.safety_more(t, nav)
         case Screen.AUTO_ERASE:
             return fixed_screens.auto_erase(t, nav)
         case Screen.ERASE:
@@ -154,7 +160,8 @@ async def _card(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) ->
 
 def start(nav: Nav) -> View:
     """The first screen after /start: a calm greeting and the places question."""
-    return screens.places(Texts(nav.lang), nav.fresh(Screen.PLACES), greeting=True)
+    first = nav.fresh(Screen.PLACES)
+    return status.finish(first, screens.places(Texts(nav.lang), first, greeting=True))
 
 
 async def entry_screen(core: MenuResources, nav: Nav) -> View:

@@ -11,6 +11,7 @@ from bot import channels
 from bot.directory.queries import Page
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
+from bot.menus import status
 from bot.menus.callback import Nav, Screen, encode
 from bot.menus.rows import home_of, nav_rows, talk_row, tools_row
 from bot.taxonomy import (
@@ -23,7 +24,7 @@ from bot.taxonomy import (
 )
 from bot.ui.paging import paging_row
 from bot.ui.text import bold, escape, italic, paragraphs
-from bot.ui.view import MAX_MESSAGE, Button, View, cut, visible_length
+from bot.ui.view import Button, View, cut, visible_length
 
 MAX_LABEL = 48
 
@@ -211,11 +212,11 @@ def _card_text(t: Texts, entry: EntryModel, place: str | None, limits: dict[str,
 
 
 def card_text(
-    t: Texts, entry: EntryModel, place: str | None = None, room: int = MAX_MESSAGE
+    t: Texts, entry: EntryModel, place: str | None = None, room: int = status.TEXT_ROOM
 ) -> str:
-    """A contact card's text. If it would pass `room`, the description is cut (with an
-    ellipsis), then what to expect, then the opening hours; the name and the ways to reach
-    them never are."""
+    """A contact card's text. If it would pass `room` (by default, what the auto-erase line
+    leaves of a message), the description is cut (with an ellipsis), then what to expect,
+    then the opening hours; the name and the ways to reach them never are."""
     limits: dict[str, int] = {}
     text = _card_text(t, entry, place, limits)
     for cuttable in ("description", "expect", "hours"):
@@ -266,8 +267,9 @@ def card_gone(t: Texts, nav: Nav) -> View:
 
 
 def erased(t: Texts) -> str:
-    """The one neutral line left after erasing; it disappears a few seconds later."""
-    return escape(t.gettext("Done."))
+    """The short notice (a toast, gone by itself) that answers the tap that erases: nothing
+    is left in the chat to say so. Plain text, as every notice."""
+    return t.gettext("Done.")
 
 
 def please_wait(t: Texts) -> str:
