@@ -5,6 +5,8 @@
     python -m bench --users 500     # a quicker run
     python -m bench --one-chat      # only: one chat floods while another user starts
     python -m bench --relay         # only: twenty conversations with volunteers at once
+    python -m bench --import        # only: directory imports of 2,500, 5,000 and 10,000 entries
+    python -m bench --import --database-url postgresql+asyncpg://...   # the same on PostgreSQL
 
 Prints one table; targets that hold are marked "yes". Not part of the test suite: figures on
 a shared machine vary, and a timed test would flake.
@@ -23,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import e2e, inprocess, one_chat, relay, setup, workload
+from bench import e2e, imports, inprocess, one_chat, relay, setup, workload
 from bot.db import database
 from bot.directory import queries
 from bot.settings import load_settings
@@ -87,7 +89,27 @@ def main() -> int:
         action="store_true",
         help="only the relay scenario: twenty conversations write at once, one of them a burst",
     )
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="store_true",
+        help="only: directory imports at three sizes (SQLite, or --database-url)",
+    )
+    parser.add_argument(
+        "--database-url",
+        help="with --import: a PostgreSQL database of its own, emptied before each size",
+    )
     args = parser.parse_args()
+    if args.imports:
+        folder = Path(os.environ.get("BENCH_DIR", Path(tempfile.gettempdir()) / "helpline-bench"))
+        folder.mkdir(parents=True, exist_ok=True)
+        print("directory imports ...", flush=True)
+        timed = imports.run(folder, args.database_url)
+        name = "PostgreSQL" if args.database_url else "SQLite"
+        print("\n".join(imports.lines(timed, name)))
+        if args.json:
+            args.json.write_text(json.dumps({"imports": [vars(r) for r in timed]}, indent=2))
+        return 0
     if args.relay:
         print("twenty conversations write at once ...", flush=True)
         together = asyncio.run(relay.run())

@@ -17,6 +17,32 @@ from bot.db.models import AuditRecord
 CLI = "cli"
 
 
+def values(
+    *,
+    actor: str,
+    entry_id: str,
+    action: str,
+    at: dt.datetime,
+    field: str = "",
+    lang: str = "",
+    old: str = "",
+    new: str = "",
+    approved_by: str = "",
+) -> dict[str, object]:
+    """A record's columns, for a set-based insert in the caller's transaction (an import)."""
+    return {
+        "at": at,
+        "actor": actor,
+        "entry_id": entry_id,
+        "action": action,
+        "field": field,
+        "lang": lang,
+        "old": old,
+        "new": new,
+        "approved_by": approved_by,
+    }
+
+
 def record(
     session: AsyncSession,
     *,
@@ -33,15 +59,17 @@ def record(
     """Add a record to the caller's transaction, so it lands with the change or not at all."""
     session.add(
         AuditRecord(
-            at=at or utc_now(),
-            actor=actor,
-            entry_id=entry_id,
-            action=action,
-            field=field,
-            lang=lang,
-            old=old,
-            new=new,
-            approved_by=approved_by,
+            **values(
+                actor=actor,
+                entry_id=entry_id,
+                action=action,
+                at=at or utc_now(),
+                field=field,
+                lang=lang,
+                old=old,
+                new=new,
+                approved_by=approved_by,
+            )
         )
     )
 
