@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -140,11 +141,16 @@ def test_csv_and_hsds_exports(tmp_path: Path, standard_file: Path) -> None:
     hotline = next(r for r in rows if r["id"] == "any-hotline")
     assert hotline["contacts"].startswith("email: ")
     hsds = json.loads(helpline("directory", "export", "-", "--format", "hsds", cwd=tmp_path).stdout)
-    services = {s["x_entry_id"]: s for s in hsds["services"]}
+
+    def attribute(service: dict[str, Any], code: str) -> str:
+        return next(a["value"] for a in service["attributes"] if a["taxonomy_term"]["code"] == code)
+
+    services = {attribute(s, "entry_id"): s for s in hsds["contents"]}
+    assert hsds["total_items"] == len(standard_entries())
     assert services["cn-draft"]["status"] == "inactive"
     assert services["cn-shelter-all"]["status"] == "active"
     assert [p["number"] for p in services["cn-shelter-all"]["phones"]] == ["+86 10 0000 0000"]
-    assert services["cn-shelter-all"]["x_translations"]["name"]["zh"] == "三语庇护所"
+    assert attribute(services["cn-shelter-all"], "name:zh") == "三语庇护所"
     target = tmp_path / "out.json"
     helpline("directory", "export", str(target), "--format", "hsds", cwd=tmp_path)
     assert json.loads(target.read_text("utf-8")) == hsds

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.directory.file_format import (
+    FORMAT_VERSION,
     DirectoryFileInvalid,
     FileError,
     entry_to_data,
@@ -130,7 +131,7 @@ def retired(data: Data) -> Data:
 def check(data: Data) -> EntryModel | list[FileError]:
     """The whole entry through the file validator: the entry, or every error in it."""
     try:
-        parsed = parse(dump({"version": 1, "entries": [data]}), source="proposal")
+        parsed = parse(dump({"version": FORMAT_VERSION, "entries": [data]}), source="proposal")
     except DirectoryFileInvalid as invalid:
         return invalid.errors
     return parsed.entries[0]

@@ -69,12 +69,7 @@ class Hours:
 def check(rule: str, zone: str, country: str | None) -> None:
     """Raise HoursError naming what is wrong: the notation, the zone, or the holidays."""
     weekly, closes_on_holidays = _split(rule)
-    try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise HoursError(f"unknown time zone {zone!r}: use a name like 'Asia/Seoul'") from exc
-    if zone not in available_timezones():
-        raise HoursError(f"unknown time zone {zone!r}: use a name like 'Asia/Seoul'")
+    check_zone(zone)
     if "PH" in weekly:
         raise HoursError("public holidays are written only as 'PH off', as the last rule")
     if closes_on_holidays and country is None:
@@ -84,6 +79,22 @@ def check(rule: str, zone: str, country: str | None) -> None:
     if country is not None and country not in holidays.list_supported_countries():
         raise HoursError(f"no public holidays are known for country {country!r}")
     _parsed(weekly, zone)
+
+
+def check_zone(zone: str) -> None:
+    """Raise HoursError unless `zone` is an IANA time zone name."""
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise HoursError(f"unknown time zone {zone!r}: use a name like 'Asia/Seoul'") from exc
+    if zone not in _zone_names():
+        raise HoursError(f"unknown time zone {zone!r}: use a name like 'Asia/Seoul'")
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    """The zone database's names, read once: reading them scans the whole database."""
+    return frozenset(available_timezones())
 
 
 def _split(rule: str) -> tuple[str, bool]:
@@ -168,3 +179,60 @@ def status(hours: Hours, now: dt.datetime) -> Status:
 def in_zone(moment: dt.datetime, zone: str) -> dt.datetime:
     """The same moment on a clock in `zone` (her place's time beside the service's)."""
     return moment.astimezone(ZoneInfo(zone))
+
+
+@dataclass(frozen=True, order=True)
+class WeeklyOpening:
+    """One opening of a week: from `opens` on `day` (0 Monday .. 6 Sunday) to `closes`,
+    which is on the next day when it is not after `opens` (00:00 to 00:00: the whole day).
+    What a weekly calendar such as an HSDS `schedule` can hold."""
+
+    day: int
+    opens: dt.time
+    closes: dt.time
+
+
+# Two weeks of no public holiday in Korea or China, in different seasons: a rule that gives
+# them different openings depends on more than the day of the week.
+_REFERENCE_WEEKS = (dt.date(2024, 3, 11), dt.date(2024, 7, 8))
+
+
+def weekly(rule: str, zone: str) -> list[WeeklyOpening] | None:
+    """The rule's openings as a weekly calendar, public holidays aside; None if the rule
+    depends on dates or weeks (`Dec 25 off`, `week 1-10`), which no weekly calendar holds."""
+    found = [_week_of(rule, zone, monday) for monday in _REFERENCE_WEEKS]
+    return found[0] if found[0] == found[1] else None
+
+
+def _week_of(rule: str, zone: str, monday: dt.date) -> list[WeeklyOpening]:
+    tz = ZoneInfo(zone)
+    start = dt.datetime.combine(monday, dt.time(), tz)
+    week_end = start + dt.timedelta(days=7)
+    spans: list[tuple[dt.datetime, dt.datetime]] = []
+    weekly_rules, _ = _split(rule)
+    lookup = _parsed(weekly_rules, zone).intervals(
+        start - dt.timedelta(days=1), week_end + dt.timedelta(days=2)
+    )
+    for opens, closes, state, _comment in lookup:
+        if state != opening_hours.State.OPEN or closes is None:
+            continue
+        opens, closes = opens.astimezone(tz), closes.astimezone(tz)
+        if spans and spans[-1][1] == opens:
+            spans[-1] = (spans[-1][0], closes)
+        else:
+            spans.append((opens, closes))
+    found: list[WeeklyOpening] = []
+    for opens, closes in spans:
+        pieces = [(opens, closes)]
+        if closes - opens > dt.timedelta(days=1):  # longer than a day: one piece a day
+            pieces = []
+            while opens < closes:
+                midnight = dt.datetime.combine(opens.date() + dt.timedelta(days=1), dt.time(), tz)
+                pieces.append((opens, min(midnight, closes)))
+                opens = min(midnight, closes)
+        for piece_open, piece_close in pieces:
+            if start <= piece_open < week_end:
+                found.append(
+                    WeeklyOpening(piece_open.weekday(), piece_open.time(), piece_close.time())
+                )
+    return sorted(found)
