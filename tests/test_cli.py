@@ -90,7 +90,7 @@ def test_import_export_round_trip(tmp_path: Path, standard_file: Path) -> None:
     again = helpline("directory", "import", str(exported), cwd=tmp_path)
     assert "0 were added, 0 were updated, 0 were removed" in again.stdout
     assert helpline("directory", "export", "-", cwd=tmp_path).stdout == first
-    assert yaml.safe_load(first)["version"] == 1
+    assert yaml.safe_load(first)["version"] == 2  # exports write version 2
 
 
 def test_dry_run_says_what_would_change_and_changes_nothing(

@@ -11,7 +11,7 @@ import pytest
 
 from bot.desk import draft
 from bot.desk.callback import Act, Tap, encode
-from bot.directory import queries
+from bot.directory import audit, queries
 from tests.harness import Person
 from tests.test_volunteer_e2e import Desk, open_desk
 
@@ -61,6 +61,7 @@ async def test_weekly_hours_are_typed_checked_and_applied(desk: Desk) -> None:
             session, "cn-shelter-all", today=desk.core.today(), max_age_days=180
         )
         row = await desk.entry("cn-shelter-all")
+        records = await audit.history(session, "cn-shelter-all")
     assert model is not None and model.opening is not None
     assert (model.opening.rule, model.opening.zone, model.opening.holidays) == (
         "Mo-Fr 09:00-12:00,13:00-18:00; PH off",
@@ -69,6 +70,10 @@ async def test_weekly_hours_are_typed_checked_and_applied(desk: Desk) -> None:
     )
     assert model.hours == {"en": "Weekdays"}  # the free-text note stays beside them
     assert row is not None and row.opening_zone == "Asia/Seoul"
+    (change,) = [r for r in records if r.field == "opening"]
+    assert change.old == "" and change.new == (
+        "rule: Mo-Fr 09:00-12:00,13:00-18:00; PH off\nzone: Asia/Seoul\nholidays: KR"
+    )
 
 
 async def test_weekly_hours_can_be_removed(desk: Desk) -> None:

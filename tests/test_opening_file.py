@@ -209,3 +209,18 @@ def _to(connection: Any, config: Any, revision: str) -> None:
         command.upgrade(config, revision)
     else:
         command.downgrade(config, revision)
+
+
+def test_every_example_in_directory_md_is_valid() -> None:
+    """The documented examples are what the validator accepts."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "DIRECTORY.md").read_text("utf-8")
+    examples = [line.split("#")[0] for line in text.splitlines() if line.startswith("opening: {")]
+    assert len(examples) >= 7
+    rules = []
+    for example in examples:
+        opening = yaml.safe_load(example)["opening"]
+        (found,) = parse(as_yaml([entry("documented", opening=opening)], version=2)).entries
+        assert found.opening is not None
+        rules.append(found.opening.rule)
+    assert "24/7" in rules and any("22:00-02:00" in rule for rule in rules)
+    assert {"KR", "CN"} <= {yaml.safe_load(e)["opening"].get("holidays") for e in examples}

@@ -11,7 +11,7 @@ from bot.cli import db
 from bot.cli.failures import CommandError
 from bot.clock import utc_now
 from bot.db import database
-from bot.desk import proposals, staff
+from bot.desk import imports, proposals, staff
 from bot.directory import audit, export, file_format, hsds, queries, schema
 from bot.directory.file_format import DirectoryFileInvalid
 from bot.settings import Settings
@@ -71,10 +71,6 @@ async def _import(settings: Settings, parsed: schema.DirectoryFile, *, dry_run: 
 def _import_hsds(settings: Settings, args: argparse.Namespace, text: str) -> int:
     """Services another organisation publishes, as drafts of one volunteer: nothing of them
     reaches users until volunteers have checked, submitted and approved them."""
-    if args.author is None:
-        raise CommandError(
-            "--format hsds needs --author ID: the volunteer whose drafts they become"
-        )
     try:
         found = hsds.read(text)
     except hsds.NotHsds as exc:
@@ -87,6 +83,10 @@ def _import_hsds(settings: Settings, args: argparse.Namespace, text: str) -> int
             print(f"draft: {data['id']}")
         print(f"{len(found.drafts)} services would become drafts")
         return 0
+    if args.author is None:
+        raise CommandError(
+            "--format hsds needs --author ID: the volunteer whose drafts they become"
+        )
     made = asyncio.run(_drafts(settings, args.author, found.drafts))
     for proposal in made.proposals:
         print(f"draft: {proposal.entry_id}")
@@ -104,7 +104,7 @@ async def _drafts(
         if await staff.role_of(sessions, author) is None:
             raise CommandError(f"{author} is not staff: add them with `helpline staff add`")
         async with sessions() as session, session.begin():
-            return await proposals.from_drafts(session, author, drafts)
+            return await imports.as_drafts(session, author, drafts)
 
 
 def _print_plan(plan: queries.ImportPlan, *, dry_run: bool) -> None:

@@ -22,7 +22,7 @@ from bot.desk import draft
 from bot.directory import audit
 from bot.directory.file_format import FileError, entry_yaml
 from bot.directory.queries import to_model, to_row
-from bot.directory.schema import TEXT_FIELDS, DirectoryFile, EntryModel
+from bot.directory.schema import TEXT_FIELDS, DirectoryFile, EntryModel, opening_text
 
 DRAFT, OPEN, APPROVED, REJECTED = "draft", "open", "approved", "rejected"
 NEW, CHANGE, RETIRE, RECHECK = "new", "change", "retire", "recheck"
@@ -203,36 +203,6 @@ async def from_file(session: AsyncSession, author: int, file: DirectoryFile) -> 
             continue
         kind = NEW if before is None else RETIRE if incoming.status == "archived" else CHANGE
         proposals.append(_new(author, kind, incoming.id, base, proposed))
-    if proposals:
-        await _add(session, proposals)
-    return Made(proposals, unchanged)
-
-
-async def from_drafts(session: AsyncSession, author: int, items: list[draft.Data]) -> Made:
-    """Drafts of entries read from another directory (HSDS), as one batch of her drafts:
-    possibly incomplete, checked only when she submits them. A new entry comes as a draft
-    (status `draft`, never shown to users); for an entry the directory has, only the content
-    is proposed: its status and check date stay as they are."""
-    proposals, unchanged = [], []
-    for data in items:
-        entry = await current(session, str(data["id"]))
-        before = to_model(entry) if entry is not None else None
-        proposed = dict(data)
-        if before is not None:
-            proposed = {"id": data["id"], "status": before.status}
-            if before.verified_on is not None:
-                proposed["verified_on"] = before.verified_on
-            proposed.update((k, v) for k, v in data.items() if k not in proposed)
-            if "internal_note" not in proposed and before.internal_note:
-                proposed["internal_note"] = before.internal_note
-        base = entry_yaml(before) if before is not None else ""
-        text = draft.as_yaml(proposed)
-        if text == base:
-            unchanged.append(str(data["id"]))
-            continue
-        proposals.append(
-            _new(author, NEW if before is None else CHANGE, str(data["id"]), base, text)
-        )
     if proposals:
         await _add(session, proposals)
     return Made(proposals, unchanged)
@@ -428,15 +398,7 @@ def changes(before: EntryModel | None, after: EntryModel) -> list[tuple[str, str
     def contacts(model: EntryModel | None) -> str:
         return "\n".join(f"{c.type}: {c.value}" for c in model.contacts) if model else ""
 
-    def opening(model: EntryModel | None) -> str:
-        hours = model.opening if model else None
-        return (
-            "\n".join(f"{k}: {v}" for k, v in hours.model_dump(exclude_none=True).items())
-            if hours
-            else ""
-        )
-
-    scalar("opening", opening(old_model), opening(after))
+    scalar("opening", opening_text(old_model), opening_text(after))
     scalar("contacts", contacts(old_model), contacts(after))
     scalar("internal_note", old_model.internal_note if old_model else None, after.internal_note)
     return found

@@ -283,6 +283,13 @@ class EntryModel(BaseModel):
         return None
 
 
+def opening_text(entry: EntryModel | None) -> str:
+    """An entry's structured hours as lines of `key: value` (for the audit trail); ""."""
+    if entry is None or entry.opening is None:
+        return ""
+    return "\n".join(f"{k}: {v}" for k, v in entry.opening.model_dump(exclude_none=True).items())
+
+
 class DirectoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
