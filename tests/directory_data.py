@@ -30,8 +30,8 @@ def entry(entry_id: str, **fields: Any) -> dict[str, Any]:
     return data
 
 
-def as_yaml(entries: list[dict[str, Any]]) -> str:
-    document = {"version": 1, "entries": entries}
+def as_yaml(entries: list[dict[str, Any]], version: int = 1) -> str:
+    document = {"version": version, "entries": entries}
     return yaml.dump(document, Dumper=PlainDumper, allow_unicode=True, sort_keys=False)
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -89,7 +90,7 @@ def test_import_export_round_trip(tmp_path: Path, standard_file: Path) -> None:
     again = helpline("directory", "import", str(exported), cwd=tmp_path)
     assert "0 were added, 0 were updated, 0 were removed" in again.stdout
     assert helpline("directory", "export", "-", cwd=tmp_path).stdout == first
-    assert yaml.safe_load(first)["version"] == 1
+    assert yaml.safe_load(first)["version"] == 2  # exports write version 2
     exported_shelter = next(
         e for e in yaml.safe_load(first)["entries"] if e["id"] == "cn-shelter-all"
     )
@@ -149,15 +150,20 @@ def test_csv_and_hsds_exports(tmp_path: Path, standard_file: Path) -> None:
     hotline = next(r for r in rows if r["id"] == "any-hotline")
     assert hotline["contacts"].startswith("email: ")
     hsds = json.loads(helpline("directory", "export", "-", "--format", "hsds", cwd=tmp_path).stdout)
-    services = {s["x_entry_id"]: s for s in hsds["services"]}
+
+    def attribute(service: dict[str, Any], code: str) -> str:
+        return next(a["value"] for a in service["attributes"] if a["taxonomy_term"]["code"] == code)
+
+    services = {attribute(s, "entry_id"): s for s in hsds["contents"]}
+    assert hsds["total_items"] == len(standard_entries())
     assert services["cn-draft"]["status"] == "inactive"
     assert services["cn-shelter-all"]["status"] == "active"
     assert [p["number"] for p in services["cn-shelter-all"]["phones"]] == ["+86 10 0000 0000"]
-    assert services["cn-shelter-all"]["x_translations"]["name"]["zh"] == "三语庇护所"
+    assert attribute(services["cn-shelter-all"], "name:zh") == "三语庇护所"
     expect_en = "A volunteer answers. They never call first."
     assert services["cn-shelter-all"]["application_process"] == expect_en
-    assert services["cn-shelter-all"]["x_translations"]["expect"]["ko"].startswith("봉사자가")
-    assert services["any-hotline"]["application_process"] is None
+    assert attribute(services["cn-shelter-all"], "expect:ko").startswith("봉사자가")
+    assert "application_process" not in services["any-hotline"]
     target = tmp_path / "out.json"
     helpline("directory", "export", str(target), "--format", "hsds", cwd=tmp_path)
     assert json.loads(target.read_text("utf-8")) == hsds

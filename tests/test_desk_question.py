@@ -28,6 +28,7 @@ questions = st.one_of(
     ),
     st.builds(Question, st.just(Ask.REASON), proposals),
     st.builds(Question, st.just(Ask.NOTE), proposals),
+    st.builds(Question, st.just(Ask.OPENING), proposals),
     st.builds(Question, st.just(Ask.CONTACT), proposals, contact=st.sampled_from(CONTACT_TYPES)),
     st.builds(
         Question,
@@ -47,6 +48,7 @@ WRITTEN = [
     (Question(Ask.SIGNATURE), "signature"),
     (Question(Ask.REASON, 12), "reason:12"),
     (Question(Ask.NOTE, 7), "note:7"),
+    (Question(Ask.OPENING, 7), "opening:7"),
     (Question(Ask.CONTACT, 7, contact="wechat"), "contact:7:wechat"),
     (Question(Ask.TEXT, 7, field="description", lang="zh"), "text:7:description:zh"),
 ]

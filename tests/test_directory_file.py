@@ -100,7 +100,7 @@ def test_all_errors_are_reported_at_once() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "version: 2\nentries: []\n",
+        "version: 3\nentries: []\n",
         "entries: []\n",
         "- a\n- b\n",
         "version: 1\nentries: [\n",

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from bot.cli import db
 from bot.cli.failures import CommandError
+from bot.clock import utc_now
 from bot.db import database
-from bot.directory import audit, export, file_format, queries, schema
+from bot.desk import imports, proposals, staff
+from bot.directory import audit, export, file_format, hsds, queries, schema
 from bot.directory.file_format import DirectoryFileInvalid
 from bot.settings import Settings
 
@@ -23,6 +25,8 @@ def command(args: argparse.Namespace, settings: Settings) -> int:
     text = _read(args.file)
     if text is None:
         return 1
+    if args.directory_command == "import" and args.format == "hsds":
+        return _import_hsds(settings, args, text)
     try:
         parsed = file_format.parse(text, str(args.file))
     except DirectoryFileInvalid as exc:
@@ -64,6 +68,45 @@ async def _import(settings: Settings, parsed: schema.DirectoryFile, *, dry_run: 
     return 0
 
 
+def _import_hsds(settings: Settings, args: argparse.Namespace, text: str) -> int:
+    """Services another organisation publishes, as drafts of one volunteer: nothing of them
+    reaches users until volunteers have checked, submitted and approved them."""
+    try:
+        found = hsds.read(text)
+    except hsds.NotHsds as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return 1
+    for line in found.unmapped:
+        print(f"not mapped: {line}")
+    if args.dry_run:
+        for data in found.drafts:
+            print(f"draft: {data['id']}")
+        print(f"{len(found.drafts)} services would become drafts")
+        return 0
+    if args.author is None:
+        raise CommandError(
+            "--format hsds needs --author ID: the volunteer whose drafts they become"
+        )
+    made = asyncio.run(_drafts(settings, args.author, found.drafts))
+    for proposal in made.proposals:
+        print(f"draft: {proposal.entry_id}")
+    print(
+        f"{len(made.proposals)} drafts for volunteer {args.author} to review in the desk"
+        f" (My drafts), {len(made.unchanged)} unchanged"
+    )
+    return 0
+
+
+async def _drafts(
+    settings: Settings, author: int, drafts: list[dict[str, object]]
+) -> proposals.Made:
+    async with db.opened(settings) as sessions:
+        if await staff.role_of(sessions, author) is None:
+            raise CommandError(f"{author} is not staff: add them with `helpline staff add`")
+        async with sessions() as session, session.begin():
+            return await imports.as_drafts(session, author, drafts)
+
+
 def _print_plan(plan: queries.ImportPlan, *, dry_run: bool) -> None:
     verb = "would be" if dry_run else "were"
     for label, ids in (("added", plan.added), ("updated", plan.updated), ("removed", plan.removed)):
@@ -75,18 +118,38 @@ def _print_plan(plan: queries.ImportPlan, *, dry_run: bool) -> None:
     )
 
 
-async def _all_entries(settings: Settings) -> list[schema.EntryModel]:
+async def _all_entries(
+    settings: Settings,
+) -> tuple[list[schema.EntryModel], list[hsds.Change]]:
     missing = "the database has no directory yet: run `helpline db upgrade` or import a file"
     async with db.opened(settings, missing=missing) as sessions, sessions() as session:
-        return await queries.all_entries(session)
+        entries = await queries.all_entries(session)
+        changes = [
+            hsds.Change(
+                at=r.at,
+                actor=r.actor,
+                entry_id=r.entry_id,
+                action=r.action,
+                field=r.field,
+                lang=r.lang,
+                old=r.old,
+                new=r.new,
+                approved_by=r.approved_by,
+            )
+            for r in await audit.everything(session)
+        ]
+        return entries, changes
 
 
 def _export(settings: Settings, target: str, fmt: str, *, internal: bool = False) -> int:
-    entries = asyncio.run(_all_entries(settings))
+    entries, changes = asyncio.run(_all_entries(settings))
     if fmt == "csv":
         text = export.to_csv(entries, internal=internal)
     elif fmt == "hsds":
-        text = export.to_hsds(entries, internal=internal)
+        done = hsds.export(entries, changes, now=utc_now(), internal=internal)
+        for line in done.unsaid:
+            print(f"not in HSDS: {line}", file=sys.stderr)
+        text = done.text
     else:
         text = file_format.dump(entries, internal=internal)
     if target == "-":

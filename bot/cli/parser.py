@@ -76,6 +76,17 @@ def _directory(commands: Group, command: Command) -> None:
     load.add_argument(
         "--dry-run", action="store_true", help="say what would change, change nothing"
     )
+    load.add_argument(
+        "--format",
+        choices=("yaml", "hsds"),
+        default="yaml",
+        help="hsds: Open Referral HSDS 3.0 JSON, read into drafts for volunteers to review",
+    )
+    load.add_argument(
+        "--author",
+        type=_user_id,
+        help="with --format hsds: the volunteer whose drafts the services become",
+    )
     past = command(dir_commands, "history", help="every recorded change to one entry")
     past.add_argument("entry_id")
     export = command(dir_commands, "export", help="write the directory to a file, or - for stdout")

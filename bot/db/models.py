@@ -49,6 +49,11 @@ class Entry(Base):
     # add a NOT NULL column to a table others refer to only by rebuilding it, and rebuilding
     # it would cascade-delete their rows.
     document: Mapped[str] = mapped_column(Text, nullable=True)
+    # Structured opening hours (file version 2, `opening`), also in the document: the rule in
+    # OpenStreetMap notation, the IANA time zone, the country whose public holidays close it.
+    opening_rule: Mapped[str | None] = mapped_column(Text)
+    opening_zone: Mapped[str | None] = mapped_column(String(64))
+    opening_holidays: Mapped[str | None] = mapped_column(String(8))
 
     texts: Mapped[list[EntryText]] = relationship(
         back_populates="entry",

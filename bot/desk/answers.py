@@ -121,6 +121,8 @@ def _changed(question: Question, data: draft.Data, text: str) -> tuple[draft.Dat
         return draft.set_text(data, question.field, question.lang, text), question.field
     if question.ask is Ask.CONTACT:
         return draft.add_contact(data, question.contact, text), "contacts"
+    if question.ask is Ask.OPENING:
+        return draft.set_opening(data, text), "opening"
     return draft.set_note(data, text), "internal_note"
 
 
@@ -130,6 +132,8 @@ def _asked_again(t: Texts, here: Tap, question: Question, data: draft.Data) -> V
         return editor.ask_text(t, here, question.proposal, question.field, question.lang, now)
     if question.ask is Ask.CONTACT:
         return editor.ask_contact(t, here, question.proposal, question.contact)
+    if question.ask is Ask.OPENING:
+        return editor.ask_opening(t, here, question.proposal)
     return editor.ask_note(t, here, question.proposal)
 
 
@@ -152,6 +156,8 @@ async def _draft_value(asked: _Asked, text: str) -> Result:
         return Result(editor.contacts(t, here, proposal.id, changed))
     if question.ask is Ask.NOTE:
         return Result(editor.note(t, here, proposal.id, changed))
+    if question.ask is Ask.OPENING:
+        return Result(editor.opening(t, here, proposal.id, changed))
     return editing.overview(here, proposal)
 
 
@@ -177,5 +183,6 @@ _ANSWERS: dict[Ask, Answer] = {
     Ask.TEXT: _draft_value,
     Ask.CONTACT: _draft_value,
     Ask.NOTE: _draft_value,
+    Ask.OPENING: _draft_value,
 }
 assert set(_ANSWERS) == set(Ask), f"no answer for {set(Ask) - set(_ANSWERS)}"

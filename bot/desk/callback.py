@@ -47,6 +47,9 @@ class Act(StrEnum):
     NOTE = "nt"
     NOTE_TYPE = "ny"
     NOTE_CLEAR = "nc"
+    OPENING = "oh"  # number: proposal; the weekly hours (time zone, holidays)
+    OPENING_TYPE = "oy"
+    OPENING_CLEAR = "oc"
     PREVIEW = "pv"  # number: batch; argument: part of the diff
     SUBMIT = "sb"  # number: batch
     DISCARD = "dx"  # number: batch

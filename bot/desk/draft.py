@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.directory.file_format import (
+    FORMAT_VERSION,
     DirectoryFileInvalid,
     FileError,
     entry_to_data,
@@ -121,6 +122,32 @@ def set_note(data: Data, text: str | None) -> Data:
     return changed
 
 
+def set_opening(data: Data, text: str | None) -> Data:
+    """Set the weekly hours from what she typed: the rule, the time zone and, if the service
+    closes on public holidays, the country, one to a line (None removes them). The validator
+    says what is wrong with them, as it does in a file."""
+    changed = _copy(data)
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if text is None or not lines:
+        changed.pop("opening", None)
+        return changed
+    opening: dict[str, Any] = {"rule": lines[0]}
+    if len(lines) > 1:
+        opening["zone"] = lines[1]
+    if len(lines) > 2:
+        opening["holidays"] = lines[2].upper()
+    if len(lines) > 3:
+        opening["more"] = " ".join(lines[3:])  # refused by the validator: at most three lines
+    rebuilt: Data = {}
+    for key, value in changed.items():  # in the file's order: after the texts, before contacts
+        if key == "contacts":
+            rebuilt["opening"] = opening
+        if key != "opening":
+            rebuilt[key] = value
+    rebuilt.setdefault("opening", opening)
+    return rebuilt
+
+
 def retired(data: Data) -> Data:
     changed = _copy(data)
     changed["status"] = "archived"
@@ -130,7 +157,7 @@ def retired(data: Data) -> Data:
 def check(data: Data) -> EntryModel | list[FileError]:
     """The whole entry through the file validator: the entry, or every error in it."""
     try:
-        parsed = parse(dump({"version": 1, "entries": [data]}), source="proposal")
+        parsed = parse(dump({"version": FORMAT_VERSION, "entries": [data]}), source="proposal")
     except DirectoryFileInvalid as invalid:
         return invalid.errors
     return parsed.entries[0]

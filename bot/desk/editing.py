@@ -158,6 +158,18 @@ async def _note(session: AsyncSession, tap: Tap, me: int, found: OpenDraft) -> R
     return Result(editor.note(t, tap, proposal.id, data))
 
 
+async def _opening(session: AsyncSession, tap: Tap, me: int, found: OpenDraft) -> Result:
+    t = Texts(tap.lang)
+    proposal, data = found.proposal, found.data
+    if tap.act is Act.OPENING_TYPE:
+        await pending.remember(session, me, tap.lang, Question(Ask.OPENING, proposal.id))
+        return Result(editor.ask_opening(t, tap, proposal.id))
+    if tap.act is Act.OPENING_CLEAR:
+        data = draft.set_opening(data, None)
+        proposals.save(proposal, data)
+    return Result(editor.opening(t, tap, proposal.id, data))
+
+
 async def batch_preview(
     session: AsyncSession, tap: Tap, me: int, unchanged: int = 0, part: int = 0
 ) -> Result:
@@ -208,6 +220,7 @@ ACTIONS: dict[Act, Action] = {
         (Act.CONTACTS, Act.CONTACT_DROP, Act.CONTACT_ADD, Act.CONTACT_TYPE), on_draft(_contacts)
     ),
     **dict.fromkeys((Act.NOTE, Act.NOTE_TYPE, Act.NOTE_CLEAR), on_draft(_note)),
+    **dict.fromkeys((Act.OPENING, Act.OPENING_TYPE, Act.OPENING_CLEAR), on_draft(_opening)),
     Act.PREVIEW: _preview,
     Act.SUBMIT: _submit,
     Act.DISCARD: _discard,

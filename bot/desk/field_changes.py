@@ -4,7 +4,7 @@ and language that differs, so that the history shows the value that changed and 
 
 from __future__ import annotations
 
-from bot.directory.schema import TEXT_FIELDS, EntryModel
+from bot.directory.schema import TEXT_FIELDS, EntryModel, opening_text
 
 
 def _listing(values: list[str]) -> str:
@@ -41,6 +41,7 @@ def changes(before: EntryModel | None, after: EntryModel) -> list[tuple[str, str
     def contacts(model: EntryModel | None) -> str:
         return "\n".join(f"{c.type}: {c.value}" for c in model.contacts) if model else ""
 
+    scalar("opening", opening_text(old_model), opening_text(after))
     scalar("contacts", contacts(old_model), contacts(after))
     scalar("internal_note", old_model.internal_note if old_model else None, after.internal_note)
     return found

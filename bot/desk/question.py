@@ -1,6 +1,6 @@
 """The question the desk waits for a typed answer to ("send the new name"), as it is written in
 the staff row: `find`, `new`, `add`, `signature`, `reason:N`, `note:N`, `contact:N:TYPE`,
-`text:N:FIELD:LANG` (N a proposal).
+`opening:N`, `text:N:FIELD:LANG` (N a proposal).
 
 The row outlives the tap that asked, so what is read back is checked as strictly as a button's
 data: only what `encode` writes decodes, and a value that does not is refused whole rather
@@ -32,6 +32,7 @@ class Ask(StrEnum):
     SIGNATURE = "signature"  # the first name she signs her answers to a conversation with
     REASON = "reason"  # why a proposal is rejected
     NOTE = "note"  # a draft's staff note
+    OPENING = "opening"  # a draft's weekly hours: rule, time zone and holidays, one per line
     CONTACT = "contact"  # a draft's new contact, of one type
     TEXT = "text"  # a draft's text field, in one language
 
@@ -48,6 +49,7 @@ _FORMS = {
     Ask.SIGNATURE: re.compile("signature"),
     Ask.REASON: re.compile("reason" + _PROPOSAL),
     Ask.NOTE: re.compile("note" + _PROPOSAL),
+    Ask.OPENING: re.compile("opening" + _PROPOSAL),
     Ask.CONTACT: re.compile("contact" + _PROPOSAL + rf":(?P<contact>{_choice(CONTACT_TYPES)})"),
     Ask.TEXT: re.compile(
         "text" + _PROPOSAL + rf":(?P<field>{_choice(TEXT_FIELDS)}):(?P<lang>{LANG_PATTERN})"

@@ -79,6 +79,11 @@ async def history(session: AsyncSession, entry_id: str) -> list[AuditRecord]:
     return list(await session.scalars(query))
 
 
+async def everything(session: AsyncSession) -> list[AuditRecord]:
+    """Every record, oldest first: what an HSDS export's `metadata` is made of."""
+    return list(await session.scalars(select(AuditRecord).order_by(AuditRecord.id)))
+
+
 def describe(item: AuditRecord) -> str:
     """One record as text: when, who, what, and the change as a diff."""
     at = item.at.astimezone(dt.UTC) if item.at.tzinfo else item.at  # stored without: UTC

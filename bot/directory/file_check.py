@@ -36,7 +36,7 @@ from typing import Any
 
 from bot.directory import file_format
 from bot.directory.file_format import DirectoryFileInvalid, FileError, TooManyEntries
-from bot.directory.schema import ContactModel, DirectoryFile, EntryModel
+from bot.directory.schema import ContactModel, DirectoryFile, EntryModel, OpeningModel
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ async def _exchange(checker: _Checker, payload: bytes) -> bytes:
 # list naming a place where nothing is (every answer would then be refused).
 _ANSWER_CLASSES = {
     (cls.__module__, cls.__qualname__)
-    for cls in (DirectoryFile, EntryModel, ContactModel, FileError, dt.date)
+    for cls in (DirectoryFile, EntryModel, ContactModel, OpeningModel, FileError, dt.date)
 }
 
 

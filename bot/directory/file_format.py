@@ -1,4 +1,4 @@
-"""Reading and writing the directory file (YAML, version 1).
+"""Reading and writing the directory file (YAML, version 2; version 1 files are read too).
 
 Volunteers edit these files by hand and keep them in git, so reading reports every error at
 once, each with the entry id (or its position and line) and the field; and writing is stable,
@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from bot.directory.schema import TEXT_FIELDS, DirectoryFile, EntryModel
 from bot.taxonomy import USER_LANGUAGES
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what is written; every version in schema.FILE_VERSIONS is read
 # Entries are counted before any is validated. Twice the largest directory the project
 # measures (100,000 entries, docs/PERFORMANCE.md); the desk's uploads allow far fewer.
 MAX_FILE_ENTRIES = 200_000
@@ -191,7 +191,8 @@ def parse(text: str, source: str = "file", *, max_entries: int = MAX_FILE_ENTRIE
     if isinstance(entries, list) and len(entries) > max_entries:
         raise TooManyEntries(source, len(entries), max_entries)
     try:
-        return DirectoryFile.model_validate(raw)
+        # The version tells the entries which fields the file may have (`opening` from 2).
+        return DirectoryFile.model_validate(raw, context={"version": raw.get("version")})
     except ValidationError as exc:
         raise DirectoryFileInvalid(_locate(exc, raw, _entry_lines(text), source)) from None
 
@@ -281,6 +282,8 @@ def entry_to_data(entry: EntryModel, *, internal: bool = False) -> dict[str, Any
         texts = getattr(entry, field)
         if texts or field == "name":
             data[field] = _ordered_texts(texts)
+    if entry.opening is not None:
+        data["opening"] = entry.opening.model_dump(exclude_none=True)
     data["contacts"] = [{"type": c.type, "value": c.value} for c in entry.contacts]
     if internal and entry.internal_note:
         data["internal_note"] = entry.internal_note

@@ -30,7 +30,13 @@ from bot.db.models import (
 )
 from bot.directory import audit
 from bot.directory.file_format import entry_to_data, entry_yaml
-from bot.directory.schema import TEXT_FIELDS, ContactModel, DirectoryFile, EntryModel
+from bot.directory.schema import (
+    TEXT_FIELDS,
+    ContactModel,
+    DirectoryFile,
+    EntryModel,
+    OpeningModel,
+)
 from bot.taxonomy import ANYWHERE, PLACES, USER_LANGUAGES
 
 EVERY_NEED = ""  # the anywhere list's need: all of them
@@ -192,6 +198,9 @@ def document_of(model: EntryModel) -> str:
 def from_document(text: str) -> EntryModel:
     data = json.loads(text)
     day = data.get("verified_on")
+    opening = data.get("opening")
+    if opening:
+        opening.setdefault("holidays", None)
     return EntryModel.model_construct(
         id=data["id"],
         status=data["status"],
@@ -204,6 +213,7 @@ def from_document(text: str) -> EntryModel:
         description=data.get("description", {}),
         expect=data.get("expect", {}),
         hours=data.get("hours", {}),
+        opening=OpeningModel.model_construct(**opening) if opening else None,
         contacts=[
             ContactModel.model_construct(type=c["type"], value=c["value"]) for c in data["contacts"]
         ],
@@ -228,6 +238,9 @@ def to_row(model: EntryModel) -> Entry:
         verified_on=model.verified_on,
         internal_note=model.internal_note or None,
         document=document_of(model),
+        opening_rule=model.opening.rule if model.opening else None,
+        opening_zone=model.opening.zone if model.opening else None,
+        opening_holidays=model.opening.holidays if model.opening else None,
         texts=[
             EntryText(field=field, lang=lang, text=text)
             for field in TEXT_FIELDS

@@ -1,5 +1,5 @@
-"""What a directory entry is: the models of the file format (version 1) and the rules each
-field follows.
+"""What a directory entry is: the models of the file format (version 2; version 1 is the
+same without `opening`) and the rules each field follows.
 
 The models are what a file is validated against and what screens render, so every rule a
 volunteer's file must meet is here, with the message she will read when it is broken: text
@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from bot.directory import hours as opening_hours
 from bot.taxonomy import (
     CONTACT_TYPES,
     ENTRY_ID_MAX,
@@ -36,6 +37,9 @@ from bot.taxonomy import (
 TEXT_FIELDS = ("name", "description", "expect", "hours")
 TEXT_LIMITS = {"name": 200, "description": 4000, "expect": 1000, "hours": 500}
 STATUSES = ("draft", "verified", "archived")
+FILE_VERSIONS = (1, 2)
+OPENING_SINCE = 2  # the first file version with structured opening hours (`opening`)
+OPENING_RULE_MAX = 500
 
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 _LANG = re.compile(r"^[a-z]{2}$")
@@ -180,6 +184,44 @@ class ContactModel(BaseModel):
         return self
 
 
+class OpeningModel(BaseModel):
+    """Structured opening hours, beside the free-text `hours` note: the weekly rule in
+    OpenStreetMap's `opening_hours` notation, the service's time zone, and the country whose
+    public holidays close it (only with a rule ending in `PH off`). `bot.directory.hours`
+    checks and reads them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: Annotated[str, Field(min_length=1, max_length=OPENING_RULE_MAX)]
+    zone: Annotated[str, Field(min_length=1, max_length=64)]
+    holidays: Annotated[str | None, Field(pattern=r"^[A-Z]{2}$")] = None
+
+    @field_validator("rule")
+    @classmethod
+    def _plain_rule(cls, value: str) -> str:
+        return _no_control(value)
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            opening_hours.check_zone(value)
+        except opening_hours.HoursError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @model_validator(mode="after")
+    def _readable(self) -> OpeningModel:
+        try:
+            opening_hours.check(self.rule, self.zone, self.holidays)
+        except opening_hours.HoursError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    def as_hours(self) -> opening_hours.Hours:
+        return opening_hours.Hours(self.rule, self.zone, self.holidays)
+
+
 class EntryModel(BaseModel):
     """One entry, exactly as the file format defines it; also what screens render."""
 
@@ -203,6 +245,7 @@ class EntryModel(BaseModel):
     # call or write first. Shown on the card under the description.
     expect: _texts("expect") = {}  # type: ignore[valid-type]
     hours: _texts("hours") = {}  # type: ignore[valid-type]
+    opening: OpeningModel | None = None  # structured hours, from file version 2 on
     contacts: Annotated[list[ContactModel], Field(min_length=1, max_length=12)]
     # Staff only (who to ask, how it was checked); never shown to users, exported only on
     # request. Absent from a file means "keep the note the directory has"; "" clears it.
@@ -213,6 +256,16 @@ class EntryModel(BaseModel):
     def _note(cls, value: str | None) -> str | None:
         if value is not None:
             _no_control(value.replace("\n", " "))
+        return value
+
+    @field_validator("opening")
+    @classmethod
+    def _opening_needs_version_2(
+        cls, value: OpeningModel | None, info: ValidationInfo
+    ) -> OpeningModel | None:
+        version = (info.context or {}).get("version")
+        if value is not None and isinstance(version, int) and version < OPENING_SINCE:
+            raise ValueError(f"needs 'version: {OPENING_SINCE}' at the top of the file")
         return value
 
     @field_validator("verified_on")
@@ -233,10 +286,17 @@ class EntryModel(BaseModel):
         return None
 
 
+def opening_text(entry: EntryModel | None) -> str:
+    """An entry's structured hours as lines of `key: value` (for the audit trail); ""."""
+    if entry is None or entry.opening is None:
+        return ""
+    return "\n".join(f"{k}: {v}" for k, v in entry.opening.model_dump(exclude_none=True).items())
+
+
 class DirectoryFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: Literal[1]
+    version: Literal[1, 2]
     entries: list[EntryModel]
 
     @model_validator(mode="after")

@@ -42,6 +42,7 @@ def overview(t: Texts, tap: Tap, proposal: ProposalDetail) -> View:
             (_("Languages"), encode(tap.to(Act.LANGS, pid))),
         ],
         [
+            (_("Weekly hours"), encode(tap.to(Act.OPENING, pid))),
             (_("Contacts"), encode(tap.to(Act.CONTACTS, pid))),
             (_("Staff note"), encode(tap.to(Act.NOTE, pid))),
         ],
@@ -137,3 +138,46 @@ def ask_note(t: Texts, tap: Tap, proposal_id: int) -> View:
     _ = t.gettext
     rows = [[("✖ " + _("Cancel"), encode(tap.to(Act.NOTE, proposal_id)))]]
     return View(bold(_("Send the new staff note as a message.")), rows)
+
+
+def opening(t: Texts, tap: Tap, proposal_id: int, data: draft.Data) -> View:
+    """The weekly hours a card computes "open now" from, beside the free-text note."""
+    _ = t.gettext
+    now = data.get("opening") or {}
+    lines = [
+        bold(_("Weekly hours")),
+        escape(_("With them, a card says whether the service is open now, and until when.")),
+        "",
+    ]
+    if now:
+        lines.append(code(str(now.get("rule", ""))))
+        lines.append(escape(_("Time zone: {zone}").format(zone=now.get("zone", ""))))
+        if now.get("holidays"):
+            closed = _("Closed on the public holidays of {country}").format(country=now["holidays"])
+            lines.append(escape(closed))
+    else:
+        lines.append(italic(_("No weekly hours.")))
+    rows = [[("✏️ " + _("Write the weekly hours"), encode(tap.to(Act.OPENING_TYPE, proposal_id)))]]
+    if now:
+        remove = "🧹 " + _("Remove the weekly hours")
+        rows.append([(remove, encode(tap.to(Act.OPENING_CLEAR, proposal_id)))])
+    rows.append(frame.nav(t, tap, tap.to(Act.DRAFT, proposal_id)))
+    return View(fit_text("\n".join(lines)), rows)
+
+
+def ask_opening(t: Texts, tap: Tap, proposal_id: int) -> View:
+    _ = t.gettext
+    lines = [
+        bold(_("Send the weekly hours as one message of two or three lines:")),
+        escape(
+            _(
+                "the hours in OpenStreetMap notation; the time zone; and, if the service"
+                " closes on public holidays, the country (KR or CN). For example:"
+            )
+        ),
+        code("Mo-Fr 09:00-18:00; PH off"),
+        code("Asia/Seoul"),
+        code("KR"),
+    ]
+    rows = [[("✖ " + _("Cancel"), encode(tap.to(Act.OPENING, proposal_id)))]]
+    return View("\n".join(lines), rows)
