@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, inspect, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import utc_now
@@ -72,7 +72,7 @@ def listing_key(entry: EntryModel, lang: str) -> str:
     return ("0" if lang in entry.languages else "1") + name
 
 
-def listings_of(entry: EntryModel) -> list[Listing]:
+def _listings(entry: EntryModel) -> list[dict[str, Any]]:
     """The rows that list a verified entry (none for a draft or an archived one)."""
     if entry.status != "verified" or entry.verified_on is None:
         return []
@@ -83,7 +83,8 @@ def listings_of(entry: EntryModel) -> list[Listing]:
     if anywhere:
         spots.append((EVERY_NEED, ANYWHERE))
     return [
-        Listing(need=need, place=place, verified_on=entry.verified_on, **keys)
+        {"entry_id": entry.id, "need": need, "place": place, "verified_on": entry.verified_on}
+        | keys
         for need, place in spots
     ]
 
@@ -231,29 +232,63 @@ async def mark_verified(session: AsyncSession, entry: Entry, day: dt.date) -> No
     )
 
 
-def to_row(model: EntryModel) -> Entry:
-    return Entry(
-        id=model.id,
-        status=model.status,
-        verified_on=model.verified_on,
-        internal_note=model.internal_note or None,
-        document=document_of(model),
-        opening_rule=model.opening.rule if model.opening else None,
-        opening_zone=model.opening.zone if model.opening else None,
-        opening_holidays=model.opening.holidays if model.opening else None,
-        texts=[
-            EntryText(field=field, lang=lang, text=text)
+# An entry's other tables, by the name of its relationship to each.
+_CHILDREN: dict[str, type[Base]] = {
+    "texts": EntryText,
+    "categories": EntryCategory,
+    "regions": EntryRegion,
+    "languages": EntryLanguage,
+    "contacts": Contact,
+    "listings": Listing,
+}
+
+
+def row_values(model: EntryModel) -> dict[type[Base], list[dict[str, Any]]]:
+    """An entry's rows, table by table, as column values: an import writes these as they are,
+    a few statements for the whole directory; `to_row` makes them ORM rows."""
+    entry_id = model.id
+    return {
+        Entry: [
+            {
+                "id": entry_id,
+                "status": model.status,
+                "verified_on": model.verified_on,
+                "internal_note": model.internal_note or None,
+                "document": document_of(model),
+                "opening_rule": model.opening.rule if model.opening else None,
+                "opening_zone": model.opening.zone if model.opening else None,
+                "opening_holidays": model.opening.holidays if model.opening else None,
+            }
+        ],
+        EntryText: [
+            {"entry_id": entry_id, "field": field, "lang": lang, "text": text}
             for field in TEXT_FIELDS
             for lang, text in getattr(model, field).items()
         ],
-        categories=[EntryCategory(category=c, position=i) for i, c in enumerate(model.categories)],
-        regions=[EntryRegion(region=r, position=i) for i, r in enumerate(model.regions)],
-        languages=[EntryLanguage(lang=lang, position=i) for i, lang in enumerate(model.languages)],
-        contacts=[
-            Contact(position=i, type=c.type, value=c.value) for i, c in enumerate(model.contacts)
+        EntryCategory: [
+            {"entry_id": entry_id, "category": c, "position": i}
+            for i, c in enumerate(model.categories)
         ],
-        listings=listings_of(model),
-    )
+        EntryRegion: [
+            {"entry_id": entry_id, "region": r, "position": i} for i, r in enumerate(model.regions)
+        ],
+        EntryLanguage: [
+            {"entry_id": entry_id, "lang": lang, "position": i}
+            for i, lang in enumerate(model.languages)
+        ],
+        Contact: [
+            {"entry_id": entry_id, "position": i, "type": c.type, "value": c.value}
+            for i, c in enumerate(model.contacts)
+        ],
+        Listing: _listings(model),
+    }
+
+
+def to_row(model: EntryModel) -> Entry:
+    values = row_values(model)
+    (entry,) = values[Entry]
+    children = {name: [table(**row) for row in values[table]] for name, table in _CHILDREN.items()}
+    return Entry(**entry, **children)
 
 
 async def all_entries(session: AsyncSession) -> list[EntryModel]:
@@ -302,60 +337,49 @@ async def replace_all(
     current = await all_entries(session)
     incoming = keep_notes(current, incoming)
     plan = plan_import(current, incoming)
-    before = {e.id: entry_yaml(e) for e in current if e.id in {*plan.updated, *plan.removed}}
-    after = {e.id: entry_yaml(e) for e in incoming.entries if e.id in {*plan.added, *plan.updated}}
-    now = utc_now()
-    await _insert(
-        session,
-        AuditRecord,
-        [
-            audit.values(
-                actor=actor,
-                entry_id=entry_id,
-                action=action,
-                old=before.get(entry_id, ""),
-                new=after.get(entry_id, ""),
-                at=now,
-            )
-            for action, ids in (
-                ("added", plan.added),
-                ("updated", plan.updated),
-                ("removed", plan.removed),
-            )
-            for entry_id in ids
-        ],
-    )
+    await _insert(session, AuditRecord, _audit_rows(current, incoming, plan, actor))
     stale_ids = [*plan.removed, *plan.updated]
     for start in range(0, len(stale_ids), _BATCH):
         # Relationship rows go with their entry (ON DELETE CASCADE).
         await session.execute(delete(Entry).where(Entry.id.in_(stale_ids[start : start + _BATCH])))
     wanted = set(plan.added) | set(plan.updated)
-    tables: dict[type[Base], list[dict[str, Any]]] = {}
+    tables: dict[type[Base], list[dict[str, Any]]] = {Entry: []}
+    tables |= {table: [] for table in _CHILDREN.values()}
     for entry in incoming.entries:
         if entry.id in wanted:
-            row = to_row(entry)
-            tables.setdefault(Entry, []).append(_columns(row))
-            for name in _CHILD_ROWS:
-                for child in getattr(row, name):
-                    tables.setdefault(type(child), []).append(
-                        _columns(child) | {"entry_id": entry.id}
-                    )
+            for table, rows in row_values(entry).items():
+                tables[table].extend(rows)
     for model, rows in tables.items():  # entries first: the others refer to them
         await _insert(session, model, rows)
     session.expunge_all()  # rows the session may hold from before are stale now
     return plan
 
 
-_CHILD_ROWS = ("texts", "categories", "regions", "languages", "contacts", "listings")
+def _audit_rows(
+    current: list[EntryModel], incoming: DirectoryFile, plan: ImportPlan, actor: str
+) -> list[dict[str, Any]]:
+    """One record per changed entry, with the entry before and after as the file has it."""
+    before = {e.id: entry_yaml(e) for e in current if e.id in {*plan.updated, *plan.removed}}
+    after = {e.id: entry_yaml(e) for e in incoming.entries if e.id in {*plan.added, *plan.updated}}
+    now = utc_now()
+    changed = (("added", plan.added), ("updated", plan.updated), ("removed", plan.removed))
+    return [
+        audit.values(
+            actor=actor,
+            entry_id=entry_id,
+            action=action,
+            old=before.get(entry_id, ""),
+            new=after.get(entry_id, ""),
+            at=now,
+        )
+        for action, ids in changed
+        for entry_id in ids
+    ]
+
+
 # Rows per INSERT: well under the bound parameters SQLite (32,766) and PostgreSQL (32,767)
 # take in one statement, for the widest table.
 _BATCH = 2000
-
-
-def _columns(row: Base) -> dict[str, Any]:
-    """The column values set on a new ORM row, as Core takes them."""
-    state = inspect(row)
-    return {a.key: state.dict[a.key] for a in state.mapper.column_attrs if a.key in state.dict}
 
 
 async def _insert(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> None:
