@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton, get_day_names, get_timezone_location
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -89,6 +89,23 @@ class Texts:
 
     def date(self, day: dt.date) -> str:
         return format_date(day, format="long", locale=self.lang)
+
+    def clock(self, moment: dt.datetime) -> str:
+        """A time of day on the 24-hour clock, as this language writes it (the hours a card
+        gives are written so in the directory too), in `moment`'s own zone."""
+        return format_skeleton("Hm", moment, tzinfo=moment.tzinfo, locale=self.lang)
+
+    def weekday(self, day: dt.date) -> str:
+        """The day of the week, in full: "Monday", "월요일", "星期一"."""
+        return str(get_day_names("wide", locale=self.lang)[day.weekday()])
+
+    def day_and_month(self, day: dt.date) -> str:
+        """A day further than a week off, with its weekday: "Mon, Dec 21", "12월 21일 (월)"."""
+        return format_skeleton("MMMEd", day, locale=self.lang)
+
+    def zone_place(self, zone: str) -> str:
+        """A time zone by the country it is in: "Thailand Time", "태국 시간", "泰国时间"."""
+        return get_timezone_location(zone, locale=self.lang)
 
     def language_name(self, code: str) -> str:
         """The name of language `code` in this language (Babel's CLDR data), or the code."""

@@ -36,6 +36,12 @@ PLACE_LABELS: Final = {
     "OTHER": N_("Somewhere else"),
 }
 
+# The places that keep one time zone: a card gives a service's hours in her place's time too.
+PLACE_ZONES: Final = {"CN": "Asia/Shanghai", "KR": "Asia/Seoul"}
+# Those zones by the names people there use for them ("Korea time"); other zones are named by
+# their country, in Babel's words.
+ZONE_LABELS: Final = {"Asia/Shanghai": N_("China time"), "Asia/Seoul": N_("Korea time")}
+
 # Menu order; `emergency` first and marked as urgent on the menu.
 NEEDS: Final = (
     "emergency",

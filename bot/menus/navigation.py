@@ -46,6 +46,9 @@ class MenuResources(Protocol):
     def today(self) -> Callable[[], dt.date]: ...
 
     @property
+    def now(self) -> Callable[[], dt.datetime]: ...
+
+    @property
     def counter(self) -> ChoiceCounter: ...
 
 
@@ -141,11 +144,15 @@ async def _list(core: MenuResources, t: Texts, nav: Nav, *, thanks: bool = False
         )
         talk = core.settings.relay_on
         if page.total:
-            return screens.entry_list(t, nav, page, fallback=False, thanks=thanks, talk=talk)
+            return screens.entry_list(
+                t, nav, page, fallback=False, thanks=thanks, talk=talk, now=core.now()
+            )
         anywhere = await queries.list_anywhere(
             session, lang=nav.lang, page=nav.page, today=core.today(), max_age_days=max_age
         )
-    return screens.entry_list(t, nav, anywhere, fallback=True, thanks=thanks, talk=talk)
+    return screens.entry_list(
+        t, nav, anywhere, fallback=True, thanks=thanks, talk=talk, now=core.now()
+    )
 
 
 async def _card(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) -> View:
@@ -155,7 +162,7 @@ async def _card(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) ->
         return screens.card_gone(t, nav)
     if nav.origin is Screen.LIST:  # picked from a list, not come back to
         core.counter.add("entry_opened", entry.id, by=user_id)
-    return screens.card(t, nav, entry)
+    return screens.card(t, nav, entry, now=core.now())
 
 
 def start(nav: Nav) -> View:

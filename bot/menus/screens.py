@@ -7,11 +7,13 @@ screen is tested on its own. Directory text is escaped by bot.ui.text as it is p
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot import channels
 from bot.directory.queries import Page
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
-from bot.menus import status
+from bot.menus import opening, status
 from bot.menus.callback import Nav, Screen, encode
 from bot.menus.rows import home_of, nav_rows, talk_row, tools_row
 from bot.taxonomy import (
@@ -94,7 +96,9 @@ def _other_language_mark(t: Texts, text_lang: str) -> str:
     return " " + italic("(" + t.language_name(text_lang) + ")")
 
 
-def _list_text(t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool) -> str:
+def _list_text(
+    t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool, marked: bool
+) -> str:
     _ = t.gettext
     assert nav.place is not None and nav.need is not None
     thank_you = _(
@@ -114,21 +118,40 @@ def _list_text(t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool) 
         bold(_(NEED_LABELS[nav.need])) + "\n" + _place_line(t, nav.place),
         "\n".join(escape(line) for line in found),
         escape(page_line) if page.pages > 1 else "",
+        escape(f"{opening.OPEN_MARK} " + _("Open now")) if marked else "",
     )
 
 
 def entry_list(
-    t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool = False, talk: bool = False
+    t: Texts,
+    nav: Nav,
+    page: Page,
+    *,
+    fallback: bool,
+    thanks: bool = False,
+    talk: bool = False,
+    now: dt.datetime | None = None,
 ) -> View:
     """The contacts for a need, or, when there are none, the kind fallback. After a "did not
     work" report, a thank-you comes first. With `talk` (the relay is on), Talk to a person
-    comes below the contacts, never instead of them."""
+    comes below the contacts, never instead of them.
+
+    With `now`, a small green dot goes before the names of the contacts open now, and a line
+    under the list says what it means: a quiet mark that a glance finds, in no one's way. A
+    closed contact gets no mark at all (a red one would read as a warning, and she may still
+    write to it), and one without structured hours none either: nothing is claimed about it."""
     _ = t.gettext
     assert nav.place is not None
     rows: list[list[Button]] = []
+    marked = False
     for entry in page.entries:
         name, _lang = _entry_name(t, entry)
         target = nav.to(Screen.CARD, page=page.page, entry=entry.id, origin=Screen.LIST)
+        if now is not None and opening.is_open(entry, now):
+            marked = True
+            mark = f"{opening.OPEN_MARK} "
+            rows.append([(mark + cut(name, MAX_LABEL - len(mark)), encode(target))])
+            continue
         rows.append([(cut(name, MAX_LABEL), encode(target))])
     paging = paging_row(t, page.page, page.pages, lambda n: encode(nav.to(Screen.LIST, page=n)))
     if paging:
@@ -139,7 +162,8 @@ def entry_list(
     if talk:
         rows.append(talk_row(t, here))
     rows.extend(nav_rows(t, here, nav.fresh(Screen.NEEDS, nav.place)))
-    return View(_list_text(t, nav, page, fallback=fallback, thanks=thanks), rows)
+    text = _list_text(t, nav, page, fallback=fallback, thanks=thanks, marked=marked)
+    return View(text, rows)
 
 
 # Ids that no link opens: set apart to be read and typed. Every other contact is left as
@@ -174,7 +198,13 @@ def _contact_lines(t: Texts, entry: EntryModel, place: str | None) -> list[str]:
     return lines
 
 
-def _card_text(t: Texts, entry: EntryModel, place: str | None, limits: dict[str, int]) -> str:
+def _card_text(
+    t: Texts,
+    entry: EntryModel,
+    place: str | None,
+    limits: dict[str, int],
+    now: dt.datetime | None,
+) -> str:
     _ = t.gettext
 
     def part(field: str) -> tuple[str, str] | None:
@@ -197,6 +227,9 @@ def _card_text(t: Texts, entry: EntryModel, place: str | None, limits: dict[str,
         text, lang = expect
         lines += ["", bold(_("What to expect:")), escape(text) + _other_language_mark(t, lang)]
     lines.append("")
+    open_now = opening.line(t, entry, place, now) if now is not None else None
+    if open_now is not None:
+        lines.append(escape(open_now))
     hours = part("hours")
     if hours:
         text, lang = hours
@@ -212,27 +245,34 @@ def _card_text(t: Texts, entry: EntryModel, place: str | None, limits: dict[str,
 
 
 def card_text(
-    t: Texts, entry: EntryModel, place: str | None = None, room: int = status.TEXT_ROOM
+    t: Texts,
+    entry: EntryModel,
+    place: str | None = None,
+    room: int = status.TEXT_ROOM,
+    now: dt.datetime | None = None,
 ) -> str:
     """A contact card's text. If it would pass `room` (by default, what the auto-erase line
     leaves of a message), the description is cut (with an ellipsis), then what to expect,
-    then the opening hours; the name and the ways to reach them never are."""
+    then the opening hours; the name and the ways to reach them never are. With `now` and
+    structured hours, whether it is open now comes above the hours note, which stays: the
+    note can say more (who answers at night, which days are different)."""
     limits: dict[str, int] = {}
-    text = _card_text(t, entry, place, limits)
+    text = _card_text(t, entry, place, limits, now)
     for cuttable in ("description", "expect", "hours"):
         over = visible_length(text) - room
         found = entry.text(cuttable, t.lang)
         if over <= 0 or found is None:
             continue
         limits[cuttable] = max(0, len(found[0]) - over - 1)
-        text = _card_text(t, entry, place, limits)
+        text = _card_text(t, entry, place, limits, now)
     return text
 
 
-def card(t: Texts, nav: Nav, entry: EntryModel) -> View:
+def card(t: Texts, nav: Nav, entry: EntryModel, now: dt.datetime | None = None) -> View:
     """The card; "did not work" below the contacts, just above Back and Home, in plain words
-    (a warning sign is for channels that are watched), and only asking first."""
-    text = card_text(t, entry, nav.place)
+    (a warning sign is for channels that are watched), and only asking first. `now` is when
+    she tapped: it says whether the contact is open."""
+    text = card_text(t, entry, nav.place, now=now)
     report = (t.gettext("This contact did not work"), encode(nav.to(Screen.REPORT_ASK)))
     return View(text, [[report], *nav_rows(t, nav, nav.to(Screen.LIST, entry=None))])
 

@@ -1,0 +1,56 @@
+"""The real bot over loopback HTTP: a card tells her whether a contact is open at the moment
+she taps, and the list marks it, by the bot's own clock (fixed here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tests.directory_data import as_yaml, entry
+from tests.harness import Harness
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Friday 4 December 2026, 20:00 in China: 21:00 in Seoul, after the day's end there.
+FRIDAY_EVENING = dt.datetime(2026, 12, 4, 20, 0, tzinfo=SHANGHAI)
+FRIDAY_MORNING = dt.datetime(2026, 12, 4, 10, 0, tzinfo=SHANGHAI)
+
+
+def directory() -> str:
+    seoul = entry(
+        "seoul-counsel",
+        categories=["shelter"],
+        regions=["CN"],
+        name={"en": "Seoul Counsel", "zh": "首尔咨询"},
+        hours={"zh": "周一到周五白天"},
+        opening={"rule": "Mo-Fr 09:00-18:00", "zone": "Asia/Seoul"},
+    )
+    return as_yaml([seoul, entry("no-hours", name={"en": "No Hours"})], version=2)
+
+
+async def test_card_and_list_say_open_now_by_the_bots_clock(tmp_path: Path) -> None:
+    async with Harness(tmp_path, directory=directory()) as harness:
+        clock = [FRIDAY_EVENING]
+        harness.core.now = lambda: clock[0]
+        her = harness.person("zh")
+        await her.send("/start")
+        await her.tap("在中国")
+        need = next(label for label in her.labels() if "住" in label)
+        await her.tap(need)
+        assert "首尔咨询" in her.labels() and "No Hours" in her.labels()  # nothing open: no mark
+        await her.tap("首尔咨询")
+        lines = html.unescape(her.screen.text).splitlines()
+        closed = "现在关闭，下次开放：韩国时间 星期一 09:00，北京时间 08:00"
+        assert closed in lines
+        assert lines.index(closed) + 1 == next(
+            i for i, line in enumerate(lines) if "周一到周五白天" in line
+        )
+
+        clock[0] = FRIDAY_MORNING  # she comes back to the list in the morning
+        await her.tap("返回")
+        assert "🟢 首尔咨询" in her.labels() and "No Hours" in her.labels()
+        await her.tap("首尔咨询")
+        assert "🟢 现在开放，结束时间：韩国时间 18:00，北京时间 17:00" in html.unescape(
+            her.screen.text
+        )
