@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.taxonomy import ENTRY_ID_PATTERN, NEEDS, PLACES, USER_LANGUAGES
+from bot.taxonomy import ENTRY_ID_PATTERN, NEEDS, PLACES, USER_LANGUAGES, topic_of
 
 VERSION = "2"
 MAX_BYTES = 64
@@ -51,6 +51,9 @@ class Screen(StrEnum):
     TALK_LEAVE = "w"  # a conversation though nobody is on duty: her message waits
     TALK_END = "d"  # she ends her conversation (hers only: found by her chat, not the data)
     TALK_KEEP = "y"  # the same, keeping the messages in her chat
+    # A topic of the needs menu that holds several needs; `need` is its first need there.
+    TOPIC = "o"
+    MORE = "v"  # the utilities; `origin`: the screen Back returns to
 
 
 _SCREENS = "".join(s.value for s in Screen)
@@ -72,6 +75,7 @@ _REQUIRED: dict[Screen, tuple[str, ...]] = {
     Screen.CARD: ("place", "need", "entry"),
     Screen.REPORT: ("place", "need", "entry"),
     Screen.ERASE: ("origin",),
+    Screen.TOPIC: ("place", "need"),
 }
 
 
@@ -181,4 +185,14 @@ def decode(data: str | None) -> Nav:
             raise BadCallback("a required field is absent")
     if nav.origin in _NO_RETURN:
         raise BadCallback("cannot return to that screen")
+    if Screen.TOPIC in (nav.screen, nav.origin) and not is_topic(nav):
+        raise BadCallback("not a topic of that place")
     return nav
+
+
+def is_topic(nav: Nav) -> bool:
+    """`nav` names a topic with a screen of its own: its first need, in a place whose topic
+    holds several."""
+    assert nav.place is not None and nav.need is not None
+    topic = topic_of(nav.place, nav.need)
+    return topic is not None and len(topic[1]) > 1 and topic[1][0] == nav.need
