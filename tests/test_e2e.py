@@ -141,6 +141,8 @@ async def test_walk_every_screen(bot: Harness, lang: str) -> None:
         assert count <= 12, f"{count} buttons on {data}"  # a small phone shows them all
         if nav.screen is not Screen.ERASE:
             assert erase_is_alone_on_the_last_row(her), f"Erase is not the last row on {data}"
+            leads_to = {decode(d).screen for row in her.screen.buttons() for _, d in row}
+            assert leads_to & {Screen.MORE, Screen.LANGUAGES}, f"no Language from {data}"
         if nav.screen is Screen.LIST:
             assert nav.place and nav.need
             shown_entries.setdefault((nav.need, nav.place), set()).update(

@@ -199,16 +199,10 @@ class Canary:
     async def walk_menus(self) -> None:
         lang = self.user["language_code"][:2]
         await self.send("/start")
+        # Urgent help, her place, a card: as many taps as the flood guard lets a walk make.
         await self.press(self.button(lambda n: n.screen is Screen.PLACES and n.need is not None))
         await self.press(self.button(lambda n: n.screen is Screen.LIST and n.place == "CN"))
-        await self.press(self.button(lambda n: n.screen is Screen.CARD))  # from Urgent help
-        await self.send("/start")
-        await self.press(self.button(lambda n: n.screen is Screen.NEEDS and n.place == "CN"))
-        await self.press(self.button(lambda n: n.screen is Screen.TOPIC and n.need == "shelter"))
-        await self.press(self.button(lambda n: n.screen is Screen.LIST and n.need == "shelter"))
         await self.press(self.button(lambda n: n.screen is Screen.CARD))
-        await self.press(self.button(lambda n: n.screen is Screen.LIST))  # Back
-        await self.press(self.button(lambda n: n.screen is Screen.NEEDS))  # Home
         await self.press(self.button(lambda n: n.screen is Screen.MORE))
         await self.press(self.button(lambda n: n.screen is Screen.LANGUAGES))
         other = "en" if lang != "en" else "ko"

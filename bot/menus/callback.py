@@ -98,8 +98,8 @@ class BadCallback(ValueError):
 class Nav:
     """A position in the menus. `lang` is the language to show the target screen in;
     `auto` the auto-erase delay in minutes (0: off); `origin` the screen the button sits on,
-    set where it matters: for the erase question to return to, and to tell a choice (a place,
-    a need, a contact picked from its menu) from moving back and forth."""
+    set where it matters: for the erase question and More to return to, and to tell a choice
+    (a place, a need, a contact picked from its menu) from moving back and forth."""
 
     screen: Screen
     lang: str
