@@ -139,8 +139,8 @@ def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
         "2.o.en.CN.0.0.0.-.-",
         "2.o.en.CN.9.0.0.-.-",
         "2.o.en.KR.2.0.0.-.-",
-        "2.v.en.CN.1.0.0.o.-",
-        "2.v.en.-.-.0.0.c.-",
+        "2.f.en.CN.1.0.0.o.-",
+        "2.f.en.-.-.0.0.c.-",
         "2.p.en.-.-.0.0.-.-\n",
         " 2.p.en.-.-.0.0.-.-",
         "2.p.en.-.-.0.0.-.-" + "a" * 50,
@@ -172,3 +172,8 @@ def test_random_input_only_ever_raises_bad_callback() -> None:
         except BadCallback:
             continue
         assert encode(nav) == data  # anything accepted is exactly what encode makes
+
+
+def test_every_screen_has_a_letter_of_its_own() -> None:
+    """Two screens given one letter would silently be one screen (an enum alias)."""
+    assert len(Screen.__members__) == len({screen.value for screen in Screen})

@@ -53,7 +53,7 @@ class Screen(StrEnum):
     TALK_KEEP = "y"  # the same, keeping the messages in her chat
     # A topic of the needs menu that holds several needs; `need` is its first need there.
     TOPIC = "o"
-    MORE = "v"  # the utilities; `origin`: the screen Back returns to
+    MORE = "f"  # the utilities; `origin`: the screen Back returns to
 
 
 _SCREENS = "".join(s.value for s in Screen)
