@@ -42,7 +42,8 @@ PLACE_ZONES: Final = {"CN": "Asia/Shanghai", "KR": "Asia/Seoul"}
 # their country, in Babel's words.
 ZONE_LABELS: Final = {"Asia/Shanghai": N_("China time"), "Asia/Seoul": N_("Korea time")}
 
-# Menu order; `emergency` first and marked as urgent on the menu.
+# The need keys, as directory files, lists and statistics know them; button data holds a
+# key's index here, so the order never changes. Menus show them grouped (TOPICS_BY_PLACE).
 NEEDS: Final = (
     "emergency",
     "escape",
@@ -57,7 +58,6 @@ NEEDS: Final = (
     "community",
     "testimony",
 )
-URGENT_NEEDS: Final = frozenset({"emergency"})
 
 NEED_LABELS: Final = {
     "emergency": N_("I am in danger now"),
@@ -98,3 +98,76 @@ def user_language(telegram_code: str | None) -> str:
         if code.startswith(lang):
             return lang
     return DEFAULT_LANGUAGE
+
+
+# The needs menu shows a few topics, each grouping need keys; the keys stay what directory
+# entries, lists and statistics use. A topic's label must be clear to her and say nothing to
+# someone glancing at her screen. Which topics, in which order, holding which keys, depends on
+# her place: finding her children comes near the top in South Korea, where leaving and refugee
+# status matter least; a new life in South Korea is never offered in China, where it could
+# give her away and serves nobody.
+TOPIC_LABELS: Final = {
+    "urgent": N_("Urgent help now"),
+    "stay": N_("A place to stay"),
+    "family": N_("My children and family"),
+    "health": N_("Health and feelings"),
+    "women": N_("Support for women"),
+    "papers": N_("Papers and legal help"),
+    "life": N_("Housing, work and study"),
+}
+
+TOPICS_BY_PLACE: Final[dict[str, tuple[tuple[str, tuple[str, ...]], ...]]] = {
+    "CN": (
+        ("urgent", ("emergency",)),
+        ("stay", ("shelter", "escape")),
+        ("family", ("family", "children")),
+        ("health", ("health", "mental_health")),
+        ("women", ("trafficking", "community", "testimony")),
+        ("papers", ("legal",)),
+    ),
+    "KR": (
+        ("urgent", ("emergency",)),
+        ("family", ("family", "children")),
+        ("life", ("settlement", "shelter")),
+        ("health", ("health", "mental_health")),
+        ("women", ("community", "trafficking", "testimony")),
+        ("papers", ("legal", "escape")),
+    ),
+    "TRANSIT": (
+        ("urgent", ("emergency",)),
+        ("stay", ("shelter", "escape")),
+        ("papers", ("legal", "settlement")),
+        ("health", ("health", "mental_health")),
+        ("family", ("family", "children")),
+        ("women", ("trafficking", "community", "testimony")),
+    ),
+    "OTHER": (
+        ("urgent", ("emergency",)),
+        ("stay", ("shelter", "escape")),
+        ("papers", ("legal", "settlement")),
+        ("family", ("family", "children")),
+        ("health", ("health", "mental_health")),
+        ("women", ("trafficking", "community", "testimony")),
+    ),
+}
+
+
+def _check_topics() -> None:
+    """Each place has its topics; a key is a need, in one topic of a place at most."""
+    assert set(TOPICS_BY_PLACE) == set(PLACES)
+    for topics in TOPICS_BY_PLACE.values():
+        keys = [key for _topic, topic_keys in topics for key in topic_keys]
+        assert len(keys) == len(set(keys)) and set(keys) <= set(NEEDS)
+        assert {topic for topic, _keys in topics} <= set(TOPIC_LABELS)
+
+
+_check_topics()
+
+
+def topic_of(place: str, need: str) -> tuple[str, tuple[str, ...]] | None:
+    """The topic that holds `need` in `place`, with its keys; None if `place` does not offer
+    that need (an old or forged button)."""
+    for topic, keys in TOPICS_BY_PLACE.get(place, ()):
+        if need in keys:
+            return topic, keys
+    return None

@@ -9,6 +9,7 @@ from typing import Any
 from bot.relay import duty
 from bot.telegram.local_api import Sent
 from tests.harness import RELAY_CHAT_ID, Harness, Member, Person, standard_directory, topics
+from tests.menu_paths import open_need
 
 # A RELAY_KEY as `secrets.token_urlsafe(32)` makes one; the tests' own, never a deployment's.
 RELAY_KEY = "vQ3pZk1m9wXcR7tY2uHs0aLbN4eJfG6dK8iOqPzVxWw"
@@ -58,13 +59,9 @@ START_LABEL = {"ko": "시작하기", "zh": "开始", "en": "Start"}
 
 async def talk(her: Person, lang: str = "en", need: str = "shelter") -> None:
     """/start, In China, the need, Talk to a person (the consent screen): not yet Start."""
-    from bot.menus.callback import decode
-
     await her.send("/start")
     await her.tap(PLACE_LABEL[lang])
-    await her.press(
-        next(d for row in her.screen.buttons() for _, d in row if decode(d).need == need)
-    )
+    await open_need(her, need)
     await her.tap(TALK_LABEL[lang])
 
 

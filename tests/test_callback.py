@@ -38,9 +38,14 @@ def every_nav() -> list[Nav]:
         for screen in simple:
             navs.append(Nav(screen, lang, auto=auto))
         navs.append(Nav(Screen.ERASE, lang, auto=auto, origin=Screen.PLACES))
+        navs.append(Nav(Screen.MORE, lang, auto=auto, origin=Screen.PLACES))
+        navs.append(Nav(Screen.PLACES, lang, need="emergency", auto=auto))  # Urgent help
         for place in PLACES:
             for screen in (*simple[1:], Screen.NEEDS):
                 navs.append(Nav(screen, lang, place, auto=auto))
+            for topic in TOPICS[place]:
+                navs.append(Nav(Screen.TOPIC, lang, place, topic, auto=auto))
+                navs.append(Nav(Screen.MORE, lang, place, topic, auto=auto, origin=Screen.TOPIC))
             for need, page in itertools.product(NEEDS, (0, 7, 999)):
                 navs.append(Nav(Screen.LIST, lang, place, need, page, auto=auto))
                 card = Nav(Screen.CARD, lang, place, need, page, LONGEST_ID, auto)
@@ -50,12 +55,26 @@ def every_nav() -> list[Nav]:
                 navs.append(card.to(Screen.ERASE, origin=Screen.REPORT_ASK))
                 navs.append(card.to(Screen.ERASE, origin=Screen.CARD))
                 navs.append(card.to(Screen.ERASE_NOW, origin=Screen.CARD))
+                navs.append(card.to(Screen.MORE, origin=Screen.CARD))
+            chosen = Nav(Screen.LIST, lang, place, "emergency", auto=auto, origin=Screen.PLACES)
+            navs.append(chosen)
     return navs
+
+
+# The topics with a menu of their own, by the first need of each, written out from the
+# spec's grouping rather than read from the code.
+TOPICS = {
+    "CN": ("shelter", "family", "health", "trafficking"),
+    "KR": ("family", "settlement", "health", "community", "legal"),
+    "TRANSIT": ("shelter", "legal", "health", "family", "trafficking"),
+    "OTHER": ("shelter", "legal", "family", "health", "trafficking"),
+}
 
 
 def test_round_trip_and_size() -> None:
     navs = every_nav()
-    assert len(navs) == 3 * 4 * (8 + 1 + 4 * (8 + 12 * 3 * 7))
+    topics = sum(len(t) for t in TOPICS.values())
+    assert len(navs) == 3 * 4 * (8 + 3 + 2 * topics + 4 * (8 + 1 + 12 * 3 * 8))
     for nav in navs:
         data = encode(nav)
         assert data.isascii() and len(data.encode()) <= MAX_BYTES
@@ -79,6 +98,13 @@ def test_round_trip_and_size() -> None:
         Nav(Screen.ERASE, "en", origin=Screen.CARD),
         Nav(Screen.REPORT_ASK, "en", "CN", "shelter", 0, None),
         Nav(Screen.REPORT_ASK, "en", None, "shelter", 0, "x-entry"),
+        Nav(Screen.TOPIC, "en", "CN"),
+        Nav(Screen.TOPIC, "en", None, "shelter"),
+        Nav(Screen.TOPIC, "en", "CN", "escape"),  # in a topic, not its first need
+        Nav(Screen.TOPIC, "en", "CN", "emergency"),  # a topic of one need has no menu
+        Nav(Screen.TOPIC, "en", "CN", "settlement"),  # not offered in China
+        Nav(Screen.TOPIC, "en", "KR", "shelter"),  # first in China, second in South Korea
+        Nav(Screen.MORE, "en", "CN", "escape", origin=Screen.TOPIC),
     ],
 )
 def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
@@ -119,6 +145,14 @@ def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
         "2.e.en.CN.-.0.0.l.-",
         "2.V.en.-.-.0.0.-.-",
         "2.v.en.-.-.0.0.x.-",
+        "2.o.en.CN.-.0.0.-.-",
+        "2.o.en.-.2.0.0.-.-",
+        "2.o.en.CN.1.0.0.-.-",
+        "2.o.en.CN.0.0.0.-.-",
+        "2.o.en.CN.9.0.0.-.-",
+        "2.o.en.KR.2.0.0.-.-",
+        "2.f.en.CN.1.0.0.o.-",
+        "2.f.en.-.-.0.0.c.-",
         "2.p.en.-.-.0.0.-.-\n",
         " 2.p.en.-.-.0.0.-.-",
         "2.p.en.-.-.0.0.-.-" + "a" * 50,
@@ -156,3 +190,8 @@ def test_random_input_only_ever_raises_bad_callback() -> None:
         except BadCallback:
             continue
         assert encode(nav) == data  # anything accepted is exactly what encode makes
+
+
+def test_every_screen_has_a_letter_of_its_own() -> None:
+    """Two screens given one letter would silently be one screen (an enum alias)."""
+    assert len(Screen.__members__) == len({screen.value for screen in Screen})

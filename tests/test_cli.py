@@ -230,12 +230,15 @@ def test_settings_come_from_dotenv(tmp_path: Path) -> None:
 
 
 def test_demo_is_scriptable_in_korean(tmp_path: Path) -> None:
-    result = helpline("demo", "--lang", "ko", cwd=tmp_path, stdin="1\n3\n1\n")
+    # Urgent help, in China: a danger contact's handle; then its card.
+    result = helpline("demo", "--lang", "ko", cwd=tmp_path, stdin="1\n1\n1\n")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "지금 어디에 있습니까" in out.split("> [1]")[0]
-    assert "> [3]" in out and "> [1]" in out
-    assert "[1] " in out and "연락 방법" in out
+    first, asked, danger, card = out.split("> [1]")
+    assert "지금 어디에 있습니까" in first
+    assert "중국에 있습니다" in asked
+    assert "@example_bridge_help" in danger
+    assert "연락 방법" in card
     assert "<b>" not in out
     assert list(tmp_path.iterdir()) == []  # the throwaway database is gone
 
@@ -267,7 +270,7 @@ def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:
 
 
 def test_demo_erase_is_shown(tmp_path: Path) -> None:
-    result = helpline("demo", cwd=tmp_path, stdin="7\n1\n")  # Erase: the last button
+    result = helpline("demo", cwd=tmp_path, stdin="8\n1\n")  # Erase: the last button
     assert result.returncode == 0, result.stderr
     assert "Are you sure?" in result.stdout
     assert "(the bot deleted 1 of its messages from the chat)" in result.stdout

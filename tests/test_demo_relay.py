@@ -15,8 +15,9 @@ RELAY_ENV = {"RELAY_CHAT_ID": str(RELAY_CHAT_ID), "RELAY_KEY": RELAY_KEY}
 def test_the_demo_plays_a_conversation_in_korean_from_both_sides(tmp_path: Path) -> None:
     script = "\n".join(
         [
-            "1",  # 중국에 있습니다
-            "3",  # 안전하게 지낼 곳
+            "2",  # 중국에 있습니다
+            "2",  # 머물 곳
+            "1",  # 안전하게 지낼 곳
             "2",  # 사람과 이야기하기
             "1",  # 시작하기
             "안녕하십니까. 도움이 필요합니다.",

@@ -45,6 +45,7 @@ async def test_a_failing_bot_api_is_waited_out_and_retried_where_safe(bot: Harne
     assert [o for _at, o in answers] == ["429", "502", "malformed", "ok"]
     assert answers[1][0] - answers[0][0] >= 1.0  # Telegram said: retry after 1 second
     assert [o for _at, o in outcomes(bot, "editMessageText")] == ["500", "reset", "ok"]
+    await her.tap("A place to stay")
     fake.faults = {"editMessageText": ["timeout"]}
     await her.tap("A safe place to stay")
     assert "Bravo Shelter" in " ".join(her.labels())
@@ -101,6 +102,7 @@ async def test_when_the_database_goes_away_she_is_asked_to_try_again_soon(
         lock = _lock(Path(bot.db_url.split("///", 1)[1]))
     try:
         await her.tap("In China")
+        await her.tap("A place to stay")
         await her.tap("A safe place to stay")  # the list needs the database
         assert her.answer is not None
         assert her.answer["text"] == "This service is busy right now. Please try again in a moment."

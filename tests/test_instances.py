@@ -92,7 +92,7 @@ async def test_two_processes_share_the_work_and_the_numbers(tmp_path: Path, post
                     continue
                 screen = fake.api.last_bot_message(someone["id"])
                 assert screen is not None
-                data = screen.buttons()[0][0][1]  # the first place
+                data = screen.buttons()[0][0][1]  # the first button: Urgent help now
                 taps.append((bots[(index + 1) % 2], fake.api.user_taps(someone, screen, data)))
             # ...and both admins approve every proposal, on both processes at once.
             for pid in ids:

@@ -204,14 +204,15 @@ class Canary:
     async def walk_menus(self) -> None:
         lang = self.user["language_code"][:2]
         await self.send("/start")
-        await self.press(self.button(lambda n: n.screen is Screen.NEEDS and n.place == "CN"))
-        await self.press(self.button(lambda n: n.need == "shelter"))
+        # Urgent help, her place, a card: as many taps as the flood guard lets a walk make.
+        await self.press(self.button(lambda n: n.screen is Screen.PLACES and n.need is not None))
+        await self.press(self.button(lambda n: n.screen is Screen.LIST and n.place == "CN"))
         await self.press(self.button(lambda n: n.screen is Screen.CARD))
-        await self.press(self.button(lambda n: n.screen is Screen.LIST))  # Back
-        await self.press(self.button(lambda n: n.screen is Screen.NEEDS))  # Home
+        await self.press(self.button(lambda n: n.screen is Screen.MORE))
         await self.press(self.button(lambda n: n.screen is Screen.LANGUAGES))
         other = "en" if lang != "en" else "ko"
         await self.press(self.button(lambda n: n.screen is Screen.SET_LANGUAGE and n.lang == other))
+        await self.press(self.button(lambda n: n.screen is Screen.MORE))
         await self.press(self.button(lambda n: n.screen is Screen.LANGUAGES))
         await self.press(self.button(lambda n: n.screen is Screen.SET_LANGUAGE and n.lang == lang))
         await self.send(KEYWORDS)  # on the needs screen: to the contacts for her child
@@ -616,11 +617,13 @@ async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
             her = harness.person("en")
             await her.send("/start")
             await her.tap("In China")
+            await her.tap("A place to stay")
             await her.tap("A safe place to stay")
             await her.tap("Bravo Shelter")
             await her.tap("This contact did not work")
             await her.tap("Yes, report")
             await her.tap("Back")
+            await her.tap("More")
             await her.tap("Language")
             await her.tap("한국어")
             await her.send("/safety")

@@ -13,6 +13,7 @@ from bot.desk.screens import topic
 from bot.directory.queries import Page
 from bot.i18n import Texts
 from bot.menus import screens as menu_screens
+from bot.menus import topics
 from bot.menus.callback import Nav, Screen, decode
 from bot.relay import screens
 from bot.taxonomy import USER_LANGUAGES
@@ -125,9 +126,9 @@ def test_kinds_of_messages(keys: set[str], kind: str) -> None:
 
 def test_talk_to_a_person_shows_only_where_the_relay_is_on() -> None:
     t, nav = Texts("en"), Nav(Screen.NEEDS, "en", "CN")
-    labels = [label for row in menu_screens.needs(t, nav).rows for label, _ in row]
+    labels = [label for row in topics.needs(t, nav).rows for label, _ in row]
     assert not any("Talk to a person" in label for label in labels)
-    on = menu_screens.needs(t, nav, talk=True)
+    on = topics.needs(t, nav, talk=True)
     assert target(on, "Talk to a person") == nav.to(Screen.TALK, origin=Screen.NEEDS)
     page = Page(entries=[], page=0, pages=1, total=0)
     listed = menu_screens.entry_list(
@@ -138,8 +139,8 @@ def test_talk_to_a_person_shows_only_where_the_relay_is_on() -> None:
         t, Nav(Screen.LIST, "en", "CN", "emergency"), page, fallback=True, talk=True
     )
     labels = [label for label, _ in navs(listed)]
-    # Below the contacts (and Other needs), above Back, Home and Erase: never instead of them.
-    assert labels.index("💬 Talk to a person") == len(labels) - 4
+    # Below the contacts, above Back, Home, More and Erase: never instead of them.
+    assert labels.index("💬 Talk to a person") == len(labels) - 5
 
 
 @pytest.mark.parametrize("lang", USER_LANGUAGES)

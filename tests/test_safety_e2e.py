@@ -102,6 +102,7 @@ async def test_auto_erase_travels_in_the_buttons_and_fires_after_she_stops(
 ) -> None:
     her = bot.person(lang)
     await her.send("/start")
+    await her.tap("☰")  # More
     await her.tap("🔒")
     assert script_of(her.screen.text) == lang
     await her.tap("⏱")
@@ -162,6 +163,7 @@ async def test_typed_messages_vanish_unless_switched_off(tmp_path: Path, lang: s
         ) as harness:
             her = harness.person(lang)
             typed = [await her.send("I am at the market"), await her.send("/start")]
+            await her.tap("☰")  # More
             await her.tap("🔒")
             ids = [update["message"]["message_id"] for update in typed]
             assert script_of(her.screen.text) == lang  # she was answered either way
@@ -207,6 +209,7 @@ async def test_no_list_of_users_is_kept_in_memory(bot: Harness) -> None:
     for lang in LANGS:
         her = bot.person(lang)
         await her.send("/start")
+        await her.tap("☰")  # More
         await her.tap("🔒")
     assert bot.app is not None
     assert not bot.app._user_ids_to_be_updated_in_persistence
@@ -231,7 +234,7 @@ async def test_a_tap_still_being_answered_cannot_outlive_an_erase(
     await her.send("/start")
     await her.tap("In China")
     screen = her.screen
-    need = her.data_of("I am in danger")
+    need = her.data_of("Urgent help now")
     erase_now = next(
         d for row in screen.buttons() for _, d in row if decode(d).screen is Screen.ERASE
     )

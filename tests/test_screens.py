@@ -11,7 +11,6 @@ from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.menus import screens
 from bot.menus.callback import Nav, Screen, decode
-from bot.taxonomy import NEEDS
 from bot.ui.view import visible_length
 from tests.harness import telegram_length
 
@@ -103,26 +102,23 @@ def test_contacts_are_set_so_that_one_tap_acts_on_them() -> None:
 def test_card_back_returns_to_the_same_list_page() -> None:
     nav = Nav(Screen.CARD, "en", "KR", "legal", 3, "x-entry")
     view = screens.card(Texts("en"), nav, model())
-    back, home = (decode(data) for _, data in view.rows[-2])
+    back, home, more = (decode(data) for _, data in view.rows[-2])
     (erase,) = (decode(data) for _, data in view.rows[-1])
     assert back == Nav(Screen.LIST, "en", "KR", "legal", 3)
     assert home == Nav(Screen.NEEDS, "en", "KR")
+    assert more == Nav(Screen.MORE, "en", "KR", "legal", 3, "x-entry", origin=Screen.CARD)
     assert erase.back_from_erase() == nav
 
 
-def test_needs_menu_puts_emergency_first_and_marks_it() -> None:
-    view = screens.needs(Texts("en"), Nav(Screen.NEEDS, "en", "CN"))
-    needs = [decode(row[0][1]).need for row in view.rows if decode(row[0][1]).screen is Screen.LIST]
-    assert needs == list(NEEDS)
-    assert view.rows[0][0][0].startswith("❗")
-    assert not any(row[0][0].startswith("❗") for row in view.rows[1:])
-
-
-def test_empty_fallback_is_kind_and_offers_other_needs() -> None:
+def test_empty_fallback_is_kind_and_leads_to_other_needs() -> None:
+    """With nothing for her need here, Back leads to the other needs of its topic and Home to
+    every topic; the list offers no button of its own for that (a small phone shows less)."""
     nav = Nav(Screen.LIST, "en", "OTHER", "testimony")
     view = screens.entry_list(Texts("en"), nav, Page([], 0, 1, 0), fallback=True)
     assert "Sorry" in view.text
-    assert decode(view.rows[0][0][1]) == Nav(Screen.NEEDS, "en", "OTHER")
+    back, home, _more = (decode(data) for _, data in view.rows[0])
+    assert back.screen is Screen.TOPIC and back.place == "OTHER"
+    assert home == Nav(Screen.NEEDS, "en", "OTHER")
 
 
 def test_long_names_are_cut_on_buttons() -> None:

@@ -20,6 +20,7 @@ from bot.stats.periods import week_of
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 from tests import databases
 from tests.harness import Harness, Person, standard_directory
+from tests.menu_paths import open_need
 from tests.test_cli import helpline
 from tests.test_suppression import recoverable
 
@@ -49,7 +50,7 @@ async def journey(her: Person, place: str, need: str | None, *, open_card: bool 
     await her.press(button(her, lambda n: n.screen is Screen.NEEDS and n.place == place))
     if need is None:
         return
-    await her.press(button(her, lambda n: n.screen is Screen.LIST and n.need == need))
+    await open_need(her, need)
     if open_card:
         await her.press(button(her, lambda n: n.screen is Screen.CARD))
         await her.press(button(her, lambda n: n.screen is Screen.LIST))  # Back: not a choice
@@ -89,7 +90,7 @@ async def drive(harness: Harness) -> None:
         if i < 20:
             await journey(her, "CN", "shelter", open_card=i < 11)
             if i < 3:  # the first card she opened did not work for her
-                await her.press(button(her, lambda n: n.need == "shelter"))
+                await open_need(her, "shelter")
                 await her.press(button(her, lambda n: n.screen is Screen.CARD))
                 await her.press(button(her, lambda n: n.screen is Screen.REPORT_ASK))
                 await her.press(button(her, lambda n: n.screen is Screen.REPORT))

@@ -14,6 +14,7 @@ from bot.db.models import DailyCount, WeeklyNeedPlace
 from bot.menus.callback import Screen, decode
 from bot.stats import counting
 from tests.harness import Harness, Person, standard_directory
+from tests.menu_paths import open_need
 
 ADMIN = 434343
 REAL_TODAY = dt.datetime.now(dt.UTC).date()
@@ -44,7 +45,7 @@ def button(her: Person, test: Any) -> str:
 async def journey(her: Person, place: str, need: str, *, card: str | None = None) -> None:
     await her.send("/start")
     await her.press(button(her, lambda n: n.screen is Screen.NEEDS and n.place == place))
-    await her.press(button(her, lambda n: n.screen is Screen.LIST and n.need == need))
+    await open_need(her, need)
     if card is not None:
         await her.press(button(her, lambda n: n.screen is Screen.CARD and n.entry == card))
 

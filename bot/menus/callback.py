@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.taxonomy import ENTRY_ID_PATTERN, NEEDS, PLACES, USER_LANGUAGES
+from bot.taxonomy import ENTRY_ID_PATTERN, NEEDS, PLACES, USER_LANGUAGES, topic_of
 
 VERSION = "2"
 MAX_BYTES = 64
@@ -53,6 +53,9 @@ class Screen(StrEnum):
     TALK_LEAVE = "w"  # a conversation though nobody is on duty: her message waits
     TALK_END = "d"  # she ends her conversation (hers only: found by her chat, not the data)
     TALK_KEEP = "y"  # the same, keeping the messages in her chat
+    # A topic of the needs menu that holds several needs; `need` is its first need there.
+    TOPIC = "o"
+    MORE = "f"  # the utilities; `origin`: the screen Back returns to
 
 
 _SCREENS = "".join(s.value for s in Screen)
@@ -75,6 +78,7 @@ _REQUIRED: dict[Screen, tuple[str, ...]] = {
     Screen.REPORT: ("place", "need", "entry"),
     Screen.REPORT_ASK: ("place", "need", "entry"),
     Screen.ERASE: ("origin",),
+    Screen.TOPIC: ("place", "need"),
 }
 
 
@@ -97,8 +101,8 @@ class BadCallback(ValueError):
 class Nav:
     """A position in the menus. `lang` is the language to show the target screen in;
     `auto` the auto-erase delay in minutes (0: off); `origin` the screen the button sits on,
-    set where it matters: for the erase question to return to, and to tell a choice (a place,
-    a need, a contact picked from its menu) from moving back and forth."""
+    set where it matters: for the erase question and More to return to, and to tell a choice
+    (a place, a need, a contact picked from its menu) from moving back and forth."""
 
     screen: Screen
     lang: str
@@ -184,4 +188,14 @@ def decode(data: str | None) -> Nav:
             raise BadCallback("a required field is absent")
     if nav.origin in _NO_RETURN:
         raise BadCallback("cannot return to that screen")
+    if Screen.TOPIC in (nav.screen, nav.origin) and not is_topic(nav):
+        raise BadCallback("not a topic of that place")
     return nav
+
+
+def is_topic(nav: Nav) -> bool:
+    """`nav` names a topic with a screen of its own: its first need, in a place whose topic
+    holds several."""
+    assert nav.place is not None and nav.need is not None
+    topic = topic_of(nav.place, nav.need)
+    return topic is not None and len(topic[1]) > 1 and topic[1][0] == nav.need

@@ -40,10 +40,17 @@ def help_screen(t: Texts, nav: Nav) -> View:
         ),
         escape(
             _(
+                "In danger, tap Urgent help now at the top of the first screen, then where you"
+                " are: you see at once how to reach help."
+            )
+        ),
+        escape(
+            _(
                 "The Erase button is always the last button on the screen. The Back and Home"
                 " buttons are just above it."
             )
         ),
+        escape(_("Language, Safety, Help and About are under More.")),
         escape(
             _(
                 "Commands: /start to begin again, /language to change the language, /safety for"

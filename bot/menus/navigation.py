@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.directory import queries
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
-from bot.menus import fixed_screens, screens, status
+from bot.menus import danger, fixed_screens, screens, status, topics
 from bot.menus.callback import Nav, Screen
 from bot.menus.rows import home_of
 from bot.settings import Settings
@@ -60,12 +60,16 @@ async def show(core: MenuResources, nav: Nav, user_id: int | None = None) -> Vie
 
 async def _screen(core: MenuResources, nav: Nav, user_id: int | None) -> View:
     t = Texts(nav.lang)
-    core.counter.count_choice(nav, by=user_id)
+    _count(core.counter, nav, user_id)
     match nav.screen:
         case Screen.PLACES:
             return screens.places(t, nav)
         case Screen.NEEDS:
-            return screens.needs(t, nav, talk=core.settings.relay_on)
+            return topics.needs(t, nav, talk=core.settings.relay_on)
+        case Screen.TOPIC:
+            return topics.topic(t, nav)
+        case Screen.MORE:
+            return topics.more(t, nav)
         case Screen.LIST:
             return await _list(core, t, nav)
         case Screen.REPORT:
@@ -101,6 +105,16 @@ async def _screen(core: MenuResources, nav: Nav, user_id: int | None) -> View:
         ):
             raise ValueError(f"{nav.screen.name} is handled by its own handler")
     raise AssertionError(f"unhandled screen {nav.screen!r}")
+
+
+def _count(counter: ChoiceCounter, nav: Nav, user_id: int | None) -> None:
+    """Count what a tap chose. A place picked after the need (Urgent help on the first
+    screen) is both choices at once, counted as the needs menu counts them one at a time."""
+    if nav.screen is Screen.LIST and nav.origin is Screen.PLACES and nav.place is not None:
+        counter.count_choice(nav.fresh(Screen.NEEDS, nav.place, origin=Screen.PLACES), by=user_id)
+        counter.count_choice(nav.to(Screen.LIST, origin=Screen.NEEDS), by=user_id)
+        return
+    counter.count_choice(nav, by=user_id)
 
 
 async def _visible_entry(core: MenuResources, entry_id: str) -> EntryModel | None:
@@ -143,6 +157,8 @@ async def _list(core: MenuResources, t: Texts, nav: Nav, *, thanks: bool = False
             max_age_days=max_age,
         )
         talk = core.settings.relay_on
+        if page.total and nav.need in danger.DANGER_NEEDS:
+            return danger.danger_list(t, nav, page, thanks=thanks, talk=talk, now=core.now())
         if page.total:
             return screens.entry_list(
                 t, nav, page, fallback=False, thanks=thanks, talk=talk, now=core.now()

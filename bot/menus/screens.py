@@ -15,14 +15,14 @@ from bot.directory.schema import EntryModel
 from bot.i18n import Texts
 from bot.menus import opening, status
 from bot.menus.callback import Nav, Screen, encode
-from bot.menus.rows import home_of, nav_rows, talk_row, tools_row
+from bot.menus.rows import home_of, menu_of, more_button, nav_rows, talk_row
+from bot.menus.topics import URGENT_MARK
 from bot.taxonomy import (
     CONTACT_LABELS,
     NEED_LABELS,
-    NEEDS,
     PLACE_LABELS,
     PLACES,
-    URGENT_NEEDS,
+    TOPIC_LABELS,
 )
 from bot.ui.paging import paging_row
 from bot.ui.text import bold, escape, italic, paragraphs
@@ -32,7 +32,11 @@ MAX_LABEL = 48
 
 
 def places(t: Texts, nav: Nav, *, greeting: bool = False) -> View:
+    """Where she is: the first screen, with Urgent help above the places; or, once she has
+    chosen a need (`nav.need`, Urgent help above all), the one question before its list."""
     _ = t.gettext
+    if nav.need is not None:
+        return _places_for_need(t, nav)
     welcome = (
         [
             escape(_("Hello. This is an information service.")),
@@ -42,46 +46,35 @@ def places(t: Texts, nav: Nav, *, greeting: bool = False) -> View:
         else []
     )
     here = nav.fresh(Screen.PLACES)
-    rows = [
+    urgent = URGENT_MARK + _(TOPIC_LABELS["urgent"])
+    rows = [[(urgent, encode(nav.fresh(Screen.PLACES, need="emergency")))]]
+    rows += [
         [(_(PLACE_LABELS[p]), encode(nav.fresh(Screen.NEEDS, p, origin=Screen.PLACES)))]
         for p in PLACES
     ]
-    rows.append(tools_row(t, here))
+    rows.append([("🌐 " + _("Language"), encode(here.to(Screen.LANGUAGES))), more_button(t, here)])
     rows.extend(nav_rows(t, here, None))
     return View(paragraphs(*welcome, bold(_("Where are you now?"))), rows)
+
+
+def _places_for_need(t: Texts, nav: Nav) -> View:
+    """Her place, asked after her need: each place opens that need's list at once (counted
+    as both choices, bot.menus.navigation)."""
+    _ = t.gettext
+    assert nav.need is not None
+    here = nav.fresh(Screen.PLACES, need=nav.need)
+    rows = [
+        [(_(PLACE_LABELS[p]), encode(nav.fresh(Screen.LIST, p, nav.need, origin=Screen.PLACES)))]
+        for p in PLACES
+    ]
+    rows.extend(nav_rows(t, here, nav.fresh(Screen.PLACES)))
+    text = bold(_("Where are you now?")) + "\n" + escape(_("Then you see at once who can help."))
+    return View(text, rows)
 
 
 def _place_line(t: Texts, place: str) -> str:
     _ = t.gettext
     return escape(_("Place: {place}").format(place=_(PLACE_LABELS[place])))
-
-
-def needs(t: Texts, nav: Nav, *, talk: bool = False) -> View:
-    """What she needs; with `talk` (the relay is on), Talk to a person below the needs."""
-    _ = t.gettext
-    assert nav.place is not None
-    text = paragraphs(
-        bold(_("What do you need?")) + "\n" + escape(_("Choose one. You can go back at any time.")),
-        _place_line(t, nav.place),
-    )
-    rows: list[list[Button]] = []
-    for need in NEEDS:
-        label = _(NEED_LABELS[need])
-        if need in URGENT_NEEDS:
-            label = "❗ " + label
-        rows.append([(label, encode(nav.fresh(Screen.LIST, nav.place, need, origin=Screen.NEEDS)))])
-    if talk:
-        rows.append(talk_row(t, nav.fresh(Screen.NEEDS, nav.place)))
-    rows.append(
-        [
-            ("📍 " + _("Change place"), encode(nav.fresh(Screen.PLACES))),
-            ("❔ " + _("Help"), encode(nav.fresh(Screen.HELP, nav.place))),
-            ("ℹ️ " + _("About"), encode(nav.fresh(Screen.ABOUT, nav.place))),
-        ]
-    )
-    rows.append(tools_row(t, nav))
-    rows.extend(nav_rows(t, nav, nav.fresh(Screen.PLACES)))
-    return View(text, rows)
 
 
 def _entry_name(t: Texts, entry: EntryModel) -> tuple[str, str]:
@@ -156,12 +149,10 @@ def entry_list(
     paging = paging_row(t, page.page, page.pages, lambda n: encode(nav.to(Screen.LIST, page=n)))
     if paging:
         rows.append(paging)
-    if fallback:
-        rows.append([("📋 " + _("Other needs"), encode(home_of(nav)))])
     here = nav.to(Screen.LIST, page=page.page, entry=None)
     if talk:
         rows.append(talk_row(t, here))
-    rows.extend(nav_rows(t, here, nav.fresh(Screen.NEEDS, nav.place)))
+    rows.extend(nav_rows(t, here, menu_of(nav)))
     text = _list_text(t, nav, page, fallback=fallback, thanks=thanks, marked=marked)
     return View(text, rows)
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from bot.i18n import Texts
 from bot.menus import navigation, typed
-from bot.menus.callback import Nav, Screen, encode
+from bot.menus.callback import Nav, Screen
 from bot.menus.navigation import MenuResources
-from bot.menus.rows import home_of, nav_rows, tools_row
+from bot.menus.rows import home_of
 from bot.menus.screen_memory import resting
-from bot.taxonomy import NEED_LABELS, PLACE_LABELS, PLACES
-from bot.ui.text import bold, escape, paragraphs
+from bot.ui.text import escape, paragraphs
 from bot.ui.view import MAX_MESSAGE, View, visible_length
 
 
@@ -25,20 +24,6 @@ def typed_line(t: Texts, *, deleted: bool) -> str:
     if deleted:
         return escape(_("No person reads what you send here. It was deleted for your safety."))
     return escape(_("No person reads what you send here."))
-
-
-def places_for_need(t: Texts, nav: Nav, need: str) -> View:
-    """The places question, each place leading straight on to the contacts for `need`: her
-    words named a need before she said where she is."""
-    _ = t.gettext
-    here = nav.fresh(Screen.PLACES)
-    rows = [
-        [(_(PLACE_LABELS[p]), encode(nav.fresh(Screen.LIST, p, need, origin=Screen.NEEDS)))]
-        for p in PLACES
-    ]
-    rows.append(tools_row(t, here))
-    rows.extend(nav_rows(t, here, None))
-    return View(paragraphs(bold(_(NEED_LABELS[need])), bold(_("Where are you now?"))), rows)
 
 
 def target(last: Nav | None, fallback: Nav, text: str | None) -> Nav:
@@ -70,18 +55,12 @@ async def answer(
     nav = target(last, fallback, text)
     t = Texts(nav.lang)
     line = typed_line(t, deleted=deleted)
-    view = with_line(line, await _screen(core, t, nav, user_id))
+    view = with_line(line, await navigation.show(core, nav, user_id))
     if visible_length(view.text) > MAX_MESSAGE:  # a long card: its place in the menus instead
         nav = home_of(nav)
-        view = with_line(line, await _screen(core, t, nav, user_id))
+        view = with_line(line, await navigation.show(core, nav, user_id))
     return resting(nav), view
 
 
 def with_line(line: str, view: View) -> View:
     return View(paragraphs(line, view.text), view.rows)
-
-
-async def _screen(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) -> View:
-    if nav.screen is Screen.PLACES and nav.need is not None:
-        return places_for_need(t, nav, nav.need)
-    return await navigation.show(core, nav, user_id)
