@@ -152,3 +152,23 @@ def test_hours_a_volunteer_got_wrong_are_refused_saying_why(
 ) -> None:
     with pytest.raises(HoursError, match=says):
         Hours(rule, zone, country)
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+BERLIN_OFFICE = Hours("Mo-Fr 09:00-17:00", "Europe/Berlin")
+
+
+def test_a_zone_with_summer_time_opens_at_its_own_nine_across_the_change() -> None:
+    """Berlin moves its clocks forward on Sunday 29 March 2026. Friday evening's answer is
+    Monday 09:00 on Berlin's summer clock, 07:00 UTC, not the winter 08:00 UTC."""
+    friday = dt.datetime(2026, 3, 27, 18, 0, tzinfo=BERLIN)
+    found = status(BERLIN_OFFICE, friday)
+    assert found == Status(State.CLOSED, dt.datetime(2026, 3, 30, 9, 0, tzinfo=BERLIN))
+    assert found.change is not None
+    assert found.change.astimezone(dt.UTC) == dt.datetime(2026, 3, 30, 7, 0, tzinfo=dt.UTC)
+    # Seen from Seoul (no summer time), the same opening is at 16:00, not 17:00.
+    assert in_zone(found.change, "Asia/Seoul").hour == 16
+    monday = dt.datetime(2026, 3, 30, 16, 59, tzinfo=BERLIN)
+    assert status(BERLIN_OFFICE, monday) == Status(
+        State.OPEN, dt.datetime(2026, 3, 30, 17, 0, tzinfo=BERLIN)
+    )

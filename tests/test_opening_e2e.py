@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from tests.directory_data import as_yaml, entry
 from tests.harness import Harness
+from tests.menu_paths import open_need
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Friday 4 December 2026, 20:00 in China: 21:00 in Seoul, after the day's end there.
@@ -36,8 +37,7 @@ async def test_card_and_list_say_open_now_by_the_bots_clock(tmp_path: Path) -> N
         her = harness.person("zh")
         await her.send("/start")
         await her.tap("在中国")
-        need = next(label for label in her.labels() if "住" in label)
-        await her.tap(need)
+        await open_need(her, "shelter")
         assert "首尔咨询" in her.labels() and "No Hours" in her.labels()  # nothing open: no mark
         await her.tap("首尔咨询")
         lines = html.unescape(her.screen.text).splitlines()
@@ -54,3 +54,41 @@ async def test_card_and_list_say_open_now_by_the_bots_clock(tmp_path: Path) -> N
         assert "🟢 现在开放，结束时间：韩国时间 18:00，北京时间 17:00" in html.unescape(
             her.screen.text
         )
+
+
+async def test_under_urgent_help_the_contacts_open_now_come_first(tmp_path: Path) -> None:
+    """In the list's own order "Another Line" (a name in English that sorts first) comes
+    before "Night Line"; on Friday evening in China only the night line is open, so it comes
+    first; on Friday morning only the other is, so the order is the list's again."""
+    day = entry(
+        "another-line",
+        categories=["emergency"],
+        regions=["CN"],
+        name={"en": "Another Line"},
+        opening={"rule": "Mo-Fr 09:00-18:00", "zone": "Asia/Shanghai"},
+    )
+    night = entry(
+        "night-line",
+        categories=["emergency"],
+        regions=["CN"],
+        name={"en": "Night Line"},
+        opening={"rule": "Mo-Su 19:00-07:00", "zone": "Asia/Shanghai"},
+    )
+    async with Harness(tmp_path, directory=as_yaml([day, night], version=2)) as harness:
+        clock = [FRIDAY_EVENING]
+        harness.core.now = lambda: clock[0]
+        her = harness.person("en")
+        await her.send("/start")
+        await her.tap("Urgent help")
+        await her.tap("In China")
+        names = [label for label in her.labels() if "Line" in label]
+        assert names == ["Night Line", "Another Line"]
+        text = html.unescape(her.screen.text)
+        assert text.index("Night Line") < text.index("Another Line")
+        clock[0] = FRIDAY_MORNING
+        await her.tap("Home")  # her place is known now: Urgent help leads straight on
+        await her.tap("Urgent help")
+        assert [label for label in her.labels() if "Line" in label] == [
+            "Another Line",
+            "Night Line",
+        ]

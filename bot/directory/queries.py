@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,7 +107,7 @@ def _page_queries() -> tuple[dict[str, Select[Any]], Select[Any]]:
             .where(*where)
             .order_by(key, Listing.entry_id)
             .offset(bindparam("skip"))
-            .limit(PAGE_SIZE)
+            .limit(bindparam("size"))
             .subquery()
         )
         pages[lang] = (
@@ -130,7 +131,8 @@ async def _page(
     where = {"need": need, "place": place, "oldest": oldest}
 
     async def fetch(number: int) -> list[Any]:
-        return list((await session.execute(query, {**where, "skip": number * PAGE_SIZE})).all())
+        bound = {**where, "skip": number * PAGE_SIZE, "size": PAGE_SIZE}
+        return list((await session.execute(query, bound)).all())
 
     page = max(page, 0)
     rows = await fetch(page)
@@ -158,6 +160,37 @@ async def list_for_need(
     """Visible entries serving `need` in `place` (or anywhere), best language match first."""
     oldest = oldest_fresh_date(today, max_age_days)
     return await _page(session, need, place, lang, page, oldest)
+
+
+# The most contacts a list orders by whether they are open now (bot/menus/navigation.py):
+# its ordering reads them all, and a place's urgent contacts are a handful.
+REACHABLE_FIRST_LIMIT = 100
+
+
+async def list_reachable_first(
+    session: AsyncSession,
+    *,
+    need: str,
+    place: str,
+    lang: str,
+    page: int,
+    today: dt.date,
+    max_age_days: int,
+    reachable: Callable[[EntryModel], bool],
+) -> Page:
+    """As `list_for_need`, but the entries `reachable` says can be reached now come first,
+    each part in the list's own order. Only the first REACHABLE_FIRST_LIMIT are ordered so."""
+    query = _PAGE_OF.get(lang, _PAGE_OF["en"])
+    where = {"need": need, "place": place, "oldest": oldest_fresh_date(today, max_age_days)}
+    bound = {**where, "skip": 0, "size": REACHABLE_FIRST_LIMIT}
+    rows = (await session.execute(query, bound)).all()
+    found = sorted(
+        (from_document(document) for document, _total in rows),
+        key=lambda entry: not reachable(entry),  # a stable sort keeps the list's order
+    )
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    return Page(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages, len(found))
 
 
 async def list_anywhere(

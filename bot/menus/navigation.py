@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.directory import queries
 from bot.directory.schema import EntryModel
 from bot.i18n import Texts
-from bot.menus import danger, fixed_screens, screens, status, topics
+from bot.menus import danger, fixed_screens, opening, screens, status, topics
 from bot.menus.callback import Nav, Screen
 from bot.menus.rows import home_of
 from bot.settings import Settings
@@ -146,29 +146,40 @@ async def _report_question(core: MenuResources, t: Texts, nav: Nav) -> View:
 async def _list(core: MenuResources, t: Texts, nav: Nav, *, thanks: bool = False) -> View:
     assert nav.need is not None and nav.place is not None
     max_age = core.settings.verify_max_age_days
+    now = core.now()
     async with core.sessions() as session:
-        page = await queries.list_for_need(
-            session,
-            need=nav.need,
-            place=nav.place,
-            lang=nav.lang,
-            page=nav.page,
-            today=core.today(),
-            max_age_days=max_age,
-        )
+        if nav.need in danger.DANGER_NEEDS:  # those she can reach now first
+            page = await queries.list_reachable_first(
+                session,
+                need=nav.need,
+                place=nav.place,
+                lang=nav.lang,
+                page=nav.page,
+                today=core.today(),
+                max_age_days=max_age,
+                reachable=lambda entry: opening.is_open(entry, now),
+            )
+        else:
+            page = await queries.list_for_need(
+                session,
+                need=nav.need,
+                place=nav.place,
+                lang=nav.lang,
+                page=nav.page,
+                today=core.today(),
+                max_age_days=max_age,
+            )
         talk = core.settings.relay_on
         if page.total and nav.need in danger.DANGER_NEEDS:
-            return danger.danger_list(t, nav, page, thanks=thanks, talk=talk, now=core.now())
+            return danger.danger_list(t, nav, page, thanks=thanks, talk=talk, now=now)
         if page.total:
             return screens.entry_list(
-                t, nav, page, fallback=False, thanks=thanks, talk=talk, now=core.now()
+                t, nav, page, fallback=False, thanks=thanks, talk=talk, now=now
             )
         anywhere = await queries.list_anywhere(
             session, lang=nav.lang, page=nav.page, today=core.today(), max_age_days=max_age
         )
-    return screens.entry_list(
-        t, nav, anywhere, fallback=True, thanks=thanks, talk=talk, now=core.now()
-    )
+    return screens.entry_list(t, nav, anywhere, fallback=True, thanks=thanks, talk=talk, now=now)
 
 
 async def _card(core: MenuResources, t: Texts, nav: Nav, user_id: int | None) -> View:
