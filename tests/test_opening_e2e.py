@@ -92,3 +92,35 @@ async def test_under_urgent_help_the_contacts_open_now_come_first(tmp_path: Path
             "Another Line",
             "Night Line",
         ]
+
+
+async def test_elsewhere_open_now_comes_first_within_the_staff_language_order(
+    tmp_path: Path,
+) -> None:
+    """Three shelters in China for a reader of Chinese: "Zhong" (its staff speak Chinese, so
+    first whatever its hours), then "Alpha" and "Beta" (no Chinese), Beta open on Friday
+    evening and Alpha not, so Beta before Alpha, though Alpha comes first by name."""
+
+    def shelter(entry_id: str, name: str, languages: list[str], rule: str) -> dict[str, object]:
+        return entry(
+            entry_id,
+            categories=["shelter"],
+            regions=["CN"],
+            languages=languages,
+            name={"en": name},
+            opening={"rule": rule, "zone": "Asia/Shanghai"},
+        )
+
+    shelters = [
+        shelter("alpha", "Alpha", ["en"], "Mo-Fr 09:00-18:00"),
+        shelter("beta", "Beta", ["ko"], "Mo-Su 19:00-23:00"),
+        shelter("zhong", "Zhong", ["zh"], "Mo-Fr 09:00-18:00"),
+    ]
+    async with Harness(tmp_path, directory=as_yaml(shelters, version=2)) as harness:
+        harness.core.now = lambda: FRIDAY_EVENING
+        her = harness.person("zh")
+        await her.send("/start")
+        await her.tap("在中国")
+        await open_need(her, "shelter")
+        names = [label.removeprefix("🟢 ") for label in her.labels()]
+        assert [n for n in names if n in {"Alpha", "Beta", "Zhong"}] == ["Zhong", "Beta", "Alpha"]

@@ -223,13 +223,13 @@ async def test_a_tap_still_being_answered_cannot_outlive_an_erase(
 
     from bot.directory import queries
 
-    slow_list = queries.list_for_need
+    slow_list = queries.list_open_first
 
     async def slowly(*args, **kwargs):  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.3)
         return await slow_list(*args, **kwargs)
 
-    monkeypatch.setattr(queries, "list_for_need", slowly)
+    monkeypatch.setattr(queries, "list_open_first", slowly)
     her = bot.person("en")
     await her.send("/start")
     await her.tap("In China")

@@ -163,11 +163,11 @@ async def list_for_need(
 
 
 # The most contacts a list orders by whether they are open now (bot/menus/navigation.py):
-# its ordering reads them all, and a place's urgent contacts are a handful.
-REACHABLE_FIRST_LIMIT = 100
+# the ordering reads them all. A longer list keeps the plain order.
+OPEN_FIRST_LIMIT = 100
 
 
-async def list_reachable_first(
+async def list_open_first(
     session: AsyncSession,
     *,
     need: str,
@@ -176,18 +176,29 @@ async def list_reachable_first(
     page: int,
     today: dt.date,
     max_age_days: int,
-    reachable: Callable[[EntryModel], bool],
+    open_now: Callable[[EntryModel], bool],
+    urgent: bool,
 ) -> Page:
-    """As `list_for_need`, but the entries `reachable` says can be reached now come first,
-    each part in the list's own order. Only the first REACHABLE_FIRST_LIMIT are ordered so."""
-    query = _PAGE_OF.get(lang, _PAGE_OF["en"])
-    where = {"need": need, "place": place, "oldest": oldest_fresh_date(today, max_age_days)}
-    bound = {**where, "skip": 0, "size": REACHABLE_FIRST_LIMIT}
-    rows = (await session.execute(query, bound)).all()
-    found = sorted(
-        (from_document(document) for document, _total in rows),
-        key=lambda entry: not reachable(entry),  # a stable sort keeps the list's order
-    )
+    """As `list_for_need`, with the contacts `open_now` says can be reached now moved up: for
+    an `urgent` need before all the others; for any other, within the staff-language order
+    (the contacts whose staff speak her language still come first), and then by name as
+    before. Only a list of at most OPEN_FIRST_LIMIT contacts is ordered so."""
+    oldest = oldest_fresh_date(today, max_age_days)
+    asked = await _page(session, need, place, lang, page, oldest)
+    if asked.total > OPEN_FIRST_LIMIT:
+        return asked
+    entries = asked.entries
+    if asked.pages > 1:  # the whole list, to order it
+        query = _PAGE_OF.get(lang, _PAGE_OF["en"])
+        where = {"need": need, "place": place, "oldest": oldest}
+        rows = await session.execute(query, {**where, "skip": 0, "size": OPEN_FIRST_LIMIT})
+        entries = [from_document(document) for document, _total in rows]
+
+    def rank(entry: EntryModel) -> tuple[bool, bool]:
+        closed = not open_now(entry)
+        return (closed, False) if urgent else (lang not in entry.languages, closed)
+
+    found = sorted(entries, key=rank)  # a stable sort: by name within each part, as before
     pages = max(1, -(-len(found) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     return Page(found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE], page, pages, len(found))

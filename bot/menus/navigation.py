@@ -148,27 +148,17 @@ async def _list(core: MenuResources, t: Texts, nav: Nav, *, thanks: bool = False
     max_age = core.settings.verify_max_age_days
     now = core.now()
     async with core.sessions() as session:
-        if nav.need in danger.DANGER_NEEDS:  # those she can reach now first
-            page = await queries.list_reachable_first(
-                session,
-                need=nav.need,
-                place=nav.place,
-                lang=nav.lang,
-                page=nav.page,
-                today=core.today(),
-                max_age_days=max_age,
-                reachable=lambda entry: opening.is_open(entry, now),
-            )
-        else:
-            page = await queries.list_for_need(
-                session,
-                need=nav.need,
-                place=nav.place,
-                lang=nav.lang,
-                page=nav.page,
-                today=core.today(),
-                max_age_days=max_age,
-            )
+        page = await queries.list_open_first(
+            session,
+            need=nav.need,
+            place=nav.place,
+            lang=nav.lang,
+            page=nav.page,
+            today=core.today(),
+            max_age_days=max_age,
+            open_now=lambda entry: opening.is_open(entry, now),
+            urgent=nav.need in danger.DANGER_NEEDS,
+        )
         talk = core.settings.relay_on
         if page.total and nav.need in danger.DANGER_NEEDS:
             return danger.danger_list(t, nav, page, thanks=thanks, talk=talk, now=now)
