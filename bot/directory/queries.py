@@ -403,8 +403,9 @@ def _audit_rows(
     current: list[EntryModel], incoming: DirectoryFile, plan: ImportPlan, actor: str
 ) -> list[dict[str, Any]]:
     """One record per changed entry, with the entry before and after as the file has it."""
-    before = {e.id: entry_yaml(e) for e in current if e.id in {*plan.updated, *plan.removed}}
-    after = {e.id: entry_yaml(e) for e in incoming.entries if e.id in {*plan.added, *plan.updated}}
+    went, came = {*plan.updated, *plan.removed}, {*plan.added, *plan.updated}
+    before = {e.id: entry_yaml(e) for e in current if e.id in went}
+    after = {e.id: entry_yaml(e) for e in incoming.entries if e.id in came}
     now = utc_now()
     changed = (("added", plan.added), ("updated", plan.updated), ("removed", plan.removed))
     return [
