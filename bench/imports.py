@@ -19,7 +19,7 @@ from sqlalchemy import text
 from bench import directory_gen
 from bot.db import database
 from bot.db.models import Base
-from bot.directory import file_format, queries
+from bot.directory import file_format, replace
 from bot.directory.schema import DirectoryFile
 
 SIZES = (2500, 5000, 10_000)
@@ -51,7 +51,7 @@ async def _replace(url: str, parsed: DirectoryFile) -> float:
         sessions = database.make_sessionmaker(engine)
         started = time.perf_counter()
         async with sessions() as session, session.begin():
-            await queries.replace_all(session, parsed)
+            await replace.replace_all(session, parsed)
         return time.perf_counter() - started
     finally:
         await engine.dispose()

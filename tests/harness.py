@@ -25,7 +25,7 @@ from bot import logs
 from bot.core import Core
 from bot.db import database
 from bot.desk import staff
-from bot.directory import file_format, queries
+from bot.directory import file_format, replace
 from bot.menus.flood import FloodGuard
 from bot.settings import Settings, load_settings
 from bot.telegram.app import ALLOWED_UPDATES, build_application
@@ -64,7 +64,7 @@ async def load_directory(url: str, text: str) -> None:
         await database.upgrade(engine)
         parsed = file_format.parse(text)
         async with database.make_sessionmaker(engine)() as session, session.begin():
-            await queries.replace_all(session, parsed)
+            await replace.replace_all(session, parsed)
     finally:
         await engine.dispose()
 

@@ -161,9 +161,10 @@ async def test_safety_is_three_bullets_and_more_shows_the_rest(bot: Harness, lan
     assert script_of(first) == lang
     assert 1 <= first.count("•") <= 3
     assert "48" in first  # what Erase cannot do is read before she relies on it
-    known = (Screen.AUTO_ERASE, Screen.ERASE, Screen.PLACES)  # ⏱, Back and Home, Erase
+    # ⏱, Back and Home, the menu's More, Erase; and the one button to the other tips.
+    known = (Screen.AUTO_ERASE, Screen.ERASE, Screen.PLACES, Screen.MORE)
     more = [d for row in her.screen.buttons() for _, d in row if decode(d).screen not in known]
-    assert len(more) == 1, her.labels()
+    assert len(more) == 1 and decode(more[0]).screen is Screen.SAFETY_MORE, her.labels()
     await her.press(more[0])
     rest = her.screen.text
     assert script_of(rest) == lang and rest.count("•") >= 3

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
 from bot.db.models import AuditRecord
-from bot.directory import file_format, queries
+from bot.directory import file_format, queries, replace
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry, standard_entries
 from tests.harness import load_directory
@@ -37,12 +37,12 @@ def changed(entries: list[dict[str, Any]], entry_id: str, **fields: Any) -> list
     return [{**e, **fields} if e["id"] == entry_id else e for e in entries]
 
 
-async def import_file(sessions: Sessions, entries: list[dict[str, Any]]) -> queries.ImportPlan:
+async def import_file(sessions: Sessions, entries: list[dict[str, Any]]) -> replace.ImportPlan:
     parsed = file_format.parse(as_yaml(entries))
     async with sessions() as session:
-        dry_run = queries.plan_import(await queries.all_entries(session), parsed)
+        dry_run = replace.plan_import(await queries.all_entries(session), parsed)
     async with sessions() as session, session.begin():
-        plan = await queries.replace_all(session, parsed)
+        plan = await replace.replace_all(session, parsed)
     assert plan == dry_run  # the dry run says exactly what the import then does
     return plan
 

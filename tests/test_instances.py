@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from bot.db import database
 from bot.db.models import AuditRecord, DailyCount, RelayConversation
 from bot.desk.callback import Act, Tap, encode
+from bot.menus.callback import Screen
+from bot.menus.callback import decode as nav_of
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
@@ -92,7 +94,13 @@ async def test_two_processes_share_the_work_and_the_numbers(tmp_path: Path, post
                     continue
                 screen = fake.api.last_bot_message(someone["id"])
                 assert screen is not None
-                data = screen.buttons()[0][0][1]  # the first button: Urgent help now
+                # A place: the first button under Urgent help, which asks for one.
+                data = next(
+                    d
+                    for row in screen.buttons()
+                    for _, d in row
+                    if nav_of(d).screen is Screen.NEEDS
+                )
                 taps.append((bots[(index + 1) % 2], fake.api.user_taps(someone, screen, data)))
             # ...and both admins approve every proposal, on both processes at once.
             for pid in ids:

@@ -296,7 +296,7 @@ def test_a_report_is_asked_once_more_and_a_second_tap_on_the_spot_goes_back() ->
     )
     assert [label for label, _ in view.rows[len(view.rows) - spot]] == ["No, go back"]
     assert [decode(d).screen for _, d in view.rows[-1]] == [Screen.ERASE]
-    assert [decode(d).screen for _, d in view.rows[-2]] == [Screen.CARD, Screen.NEEDS]
+    assert [decode(d).screen for _, d in view.rows[-2]] == [Screen.CARD, Screen.NEEDS, Screen.MORE]
     for lang in ("ko", "zh"):
         asked = screens.report_question(Texts(lang), nav.to(Screen.REPORT_ASK, lang=lang))
         assert script_ok(asked.text, lang) and ("?" in asked.text or "？" in asked.text)

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import database
 from bot.db.models import Proposal
 from bot.desk import draft, proposals, staff
-from bot.directory import file_format, queries
+from bot.directory import file_format, replace
 from bot.directory.file_format import FileError
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry
@@ -209,7 +209,7 @@ async def test_an_uploaded_file_keeps_notes_it_says_nothing_of_and_drafts_only_c
 ) -> None:
     noted = [entry("cn-shelter", internal_note="n1"), entry("kr-clinic", regions=["KR"])]
     async with sessions() as session, session.begin():
-        await queries.replace_all(session, file_format.parse(as_yaml(noted)))
+        await replace.replace_all(session, file_format.parse(as_yaml(noted)))
     same = [entry("cn-shelter"), entry("kr-clinic", regions=["KR"])]  # no notes in the file
     renoted = [entry("cn-shelter", internal_note="n2"), entry("kr-clinic", regions=["KR"])]
     async with sessions() as session, session.begin():

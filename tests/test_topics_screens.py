@@ -176,13 +176,14 @@ def test_the_danger_screen_shows_each_contacts_safest_channel_as_tappable_text()
     china = danger_view("CN", every_way, phone_or_wechat).text
     assert "<code>" not in china
     lines = china.splitlines()
-    assert "• Telegram: @tg_every_way" in lines
+    # The card's own line for the channel, its tag for her place included (bot/channels.py).
+    assert "• Telegram (<i>needs a VPN in China</i>): @tg_every_way" in lines
     assert "Hours: Every day, 24 hours" in lines
     assert "wechat_id" not in china  # read by the authorities: never the way shown
     assert "+86 10 1111 1111" not in china and "help@example.org" not in china
-    assert "• Phone: +82 2 2222 2222" in lines  # the only other way, and its warning below
-    phone = lines.index("• Phone: +82 2 2222 2222")
-    assert "⚠️" in lines[phone + 1]
+    # The only other way, with its warning beside it and the call log under it.
+    phone = lines.index("• Phone (<i>⚠️ watched in China</i>): +82 2 2222 2222")
+    assert "call log" in lines[phone + 1]
     korea = danger_view("KR", phone_or_wechat).text
     assert "• Phone: +82 2 2222 2222" in korea.splitlines() and "⚠️" not in korea
 

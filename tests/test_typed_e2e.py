@@ -9,9 +9,10 @@ import pytest
 
 from bot.i18n import Texts
 from bot.menus.callback import Screen, decode
-from bot.taxonomy import NEED_LABELS
+from bot.taxonomy import NEED_LABELS, TOPIC_LABELS
 from tests.directory_data import as_yaml, entry, standard_entries
 from tests.harness import Harness, Person
+from tests.menu_paths import open_need
 from tests.relay_helpers import on_duty, relay_harness, start_talking
 from tests.test_e2e import script_of
 
@@ -94,7 +95,7 @@ async def test_a_photo_on_a_card_keeps_the_card(bot: Harness) -> None:
     her = bot.person("en")
     await her.send("/start")
     await her.tap("In China")
-    await her.tap("A safe place to stay")
+    await open_need(her, "shelter")
     await her.tap("Three Language Shelter")
     card, buttons = her.screen.text, her.screen.buttons()
     await her.send(photo=[{"file_id": "p", "file_unique_id": "u", "width": 1, "height": 1}])
@@ -126,7 +127,9 @@ async def test_plain_words_take_her_to_their_need(
     await her.send(words)
     assert bot_messages(her) == shown and her.screen.message_id == screen.message_id
     assert her.screen.text.startswith(LINE[lang] + "\n\n")
-    assert Texts(lang).gettext(NEED_LABELS[need]) in her.screen.text
+    # The need's list, titled by its label; the danger screen by Urgent help's.
+    title = TOPIC_LABELS["urgent"] if need == "emergency" else NEED_LABELS[need]
+    assert Texts(lang).gettext(title) in her.screen.text
     entries, carried = list_shown(her)
     assert {"cn-family" if need == "family" else "cn-danger"} <= entries
     assert carried == {f"{need} CN"}

@@ -21,10 +21,12 @@ from bot.desk.callback import Act, Tap, decode, encode
 from bot.directory import audit, queries
 from bot.i18n import Texts
 from bot.stats import counting
+from bot.taxonomy import NEED_LABELS
 from tests import telegram_html
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry, standard_entries
 from tests.file_data import hostile_file, large_file
 from tests.harness import Harness, Person, telegram_length
+from tests.menu_paths import open_need
 
 LANGS = ["ko", "zh", "en"]
 ADMIN, ANNA, BORA = 610001, 610002, 610003
@@ -113,9 +115,10 @@ async def open_change(who: Person, entry_id: str) -> None:
 
 
 async def user_sees(user: Person, place: str, need: str, lang: str = "en") -> str:
+    """What she sees on the list of `need` (its English label, or how it starts) in `place`."""
     await user.send("/start")
     await user.tap(_(lang, place))
-    await user.tap(_(lang, need))
+    await open_need(user, next(key for key, label in NEED_LABELS.items() if label.startswith(need)))
     return user.screen.text + " ".join(user.labels())
 
 

@@ -12,7 +12,7 @@ from bot.cli.failures import CommandError
 from bot.clock import utc_now
 from bot.db import database
 from bot.desk import imports, proposals, staff
-from bot.directory import audit, export, file_format, hsds, queries, schema
+from bot.directory import audit, export, file_format, hsds, queries, replace, schema
 from bot.directory.file_format import DirectoryFileInvalid
 from bot.settings import Settings
 
@@ -56,14 +56,14 @@ async def _import(settings: Settings, parsed: schema.DirectoryFile, *, dry_run: 
     with db.reaching(settings.database_url):
         new_database = not await database.has_schema(settings.database_url)
     if dry_run and new_database:
-        _print_plan(queries.plan_import([], parsed), dry_run=True)  # nothing is created
+        _print_plan(replace.plan_import([], parsed), dry_run=True)  # nothing is created
         return 0
     async with db.opened(settings) as sessions, sessions() as session:
         if dry_run:
-            plan = queries.plan_import(await queries.all_entries(session), parsed)
+            plan = replace.plan_import(await queries.all_entries(session), parsed)
         else:
             async with session.begin():
-                plan = await queries.replace_all(session, parsed)
+                plan = await replace.replace_all(session, parsed)
     _print_plan(plan, dry_run=dry_run)
     return 0
 
@@ -107,7 +107,7 @@ async def _drafts(
             return await imports.as_drafts(session, author, drafts)
 
 
-def _print_plan(plan: queries.ImportPlan, *, dry_run: bool) -> None:
+def _print_plan(plan: replace.ImportPlan, *, dry_run: bool) -> None:
     verb = "would be" if dry_run else "were"
     for label, ids in (("added", plan.added), ("updated", plan.updated), ("removed", plan.removed)):
         for entry_id in ids:

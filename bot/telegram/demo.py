@@ -22,7 +22,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.clock import utc_today
 from bot.db import database
-from bot.directory import file_format, queries, schema
+from bot.directory import file_format, replace, schema
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.demo_relay import PREFIX, VolunteerSide
@@ -225,7 +225,7 @@ async def load_demo_directory(url: str) -> None:
         await database.upgrade(engine)
         parsed = recent(file_format.parse(demo_directory_text(), "demo_directory.yaml"))
         async with database.make_sessionmaker(engine)() as session, session.begin():
-            await queries.replace_all(session, parsed)
+            await replace.replace_all(session, parsed)
     finally:
         await engine.dispose()
 
