@@ -68,13 +68,8 @@ def danger_list(
     contact opens its card, and Back on the card comes back here."""
     _ = t.gettext
     assert nav.place is not None and nav.need is not None
-    thank_you = _(
-        "Thank you for telling us. Volunteers will check this contact again."
-        " Here are the other contacts."
-    )
-    page_line = _("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages)
     text = paragraphs(
-        escape(thank_you) if thanks else "",
+        screens.thanks_line(t, thanks),
         bold(_(TOPIC_LABELS["urgent"])) + "\n" + screens._place_line(t, nav.place),
         escape(
             _(
@@ -83,7 +78,7 @@ def danger_list(
             )
         ),
         *(_entry_lines(t, entry, nav.place, now) for entry in page.entries),
-        escape(page_line) if page.pages > 1 else "",
+        screens.page_line(t, page),
     )
     rows: list[list[Button]] = []
     for entry in page.entries:

@@ -89,15 +89,30 @@ def _other_language_mark(t: Texts, text_lang: str) -> str:
     return " " + italic("(" + t.language_name(text_lang) + ")")
 
 
+def thanks_line(t: Texts, thanks: bool) -> str:
+    """After a "did not work" report, the thanks on top of the list she comes back to."""
+    if not thanks:
+        return ""
+    return escape(
+        t.gettext(
+            "Thank you for telling us. Volunteers will check this contact again."
+            " Here are the other contacts."
+        )
+    )
+
+
+def page_line(t: Texts, page: Page) -> str:
+    """Which page of a list this is, where there is more than one."""
+    if page.pages <= 1:
+        return ""
+    return escape(t.gettext("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages))
+
+
 def _list_text(
     t: Texts, nav: Nav, page: Page, *, fallback: bool, thanks: bool, marked: bool
 ) -> str:
     _ = t.gettext
     assert nav.place is not None and nav.need is not None
-    thank_you = _(
-        "Thank you for telling us. Volunteers will check this contact again."
-        " Here are the other contacts."
-    )
     if fallback:
         found = [_("Sorry, there is no contact for this need here yet.")]
         if page.total:
@@ -105,12 +120,11 @@ def _list_text(
         found.append(_("You can also choose another need."))
     else:
         found = [_("Choose a contact to see how to reach it.")]
-    page_line = _("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages)
     return paragraphs(
-        escape(thank_you) if thanks else "",
+        thanks_line(t, thanks),
         bold(_(NEED_LABELS[nav.need])) + "\n" + _place_line(t, nav.place),
         "\n".join(escape(line) for line in found),
-        escape(page_line) if page.pages > 1 else "",
+        page_line(t, page),
         escape(f"{opening.OPEN_MARK} " + _("Open now")) if marked else "",
     )
 
