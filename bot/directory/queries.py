@@ -109,24 +109,18 @@ def _page_queries() -> tuple[dict[str, Select[Any]], Select[Any]]:
 _PAGE_OF, _TOTAL_OF = _page_queries()
 
 
-async def _rows(
-    session: AsyncSession, lang: str, where: dict[str, Any], skip: int, size: int
-) -> list[Any]:
-    """(document, total) rows of a list in `lang`'s order, `size` of them from `skip`."""
-    query = _PAGE_OF.get(lang, _PAGE_OF["en"])
-    return list((await session.execute(query, {**where, "skip": skip, "size": size})).all())
-
-
 async def _page(
     session: AsyncSession, need: str, place: str, lang: str, page: int, oldest: dt.date
 ) -> Page:
     """One page and the total in one query: the page is read in order from the listing's
     index and only its rows are joined to their documents; the total is one count over the
     same index range. A page past the end (an old or forged button) costs a second query."""
+    query = _PAGE_OF.get(lang, _PAGE_OF["en"])
     where = {"need": need, "place": place, "oldest": oldest}
 
     async def fetch(number: int) -> list[Any]:
-        return await _rows(session, lang, where, number * PAGE_SIZE, PAGE_SIZE)
+        bound = {**where, "skip": number * PAGE_SIZE, "size": PAGE_SIZE}
+        return list((await session.execute(query, bound)).all())
 
     page = max(page, 0)
     rows = await fetch(page)
@@ -183,8 +177,9 @@ async def list_open_first(
         return asked
     entries = asked.entries
     if asked.pages > 1:  # the whole list, to order it
+        query = _PAGE_OF.get(lang, _PAGE_OF["en"])
         where = {"need": need, "place": place, "oldest": oldest}
-        rows = await _rows(session, lang, where, 0, OPEN_FIRST_LIMIT)
+        rows = await session.execute(query, {**where, "skip": 0, "size": OPEN_FIRST_LIMIT})
         entries = [from_document(document) for document, _total in rows]
 
     def rank(entry: EntryModel) -> tuple[bool, bool]:
