@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import utc_now
 from bot.db.models import Entry, Proposal
 from bot.desk import draft
-from bot.desk.field_changes import changes
 from bot.directory import audit
+from bot.directory.field_changes import changes
 from bot.directory.file_format import FileError, entry_yaml
 from bot.directory.queries import to_model, to_row
 from bot.directory.schema import DirectoryFile, EntryModel
