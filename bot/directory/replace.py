@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.clock import utc_now
 from bot.db.models import AuditRecord, Base, Entry
@@ -116,5 +116,27 @@ _BATCH = 2000
 
 
 async def _insert(session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        await _copy(connection, model, rows)
+        return
     for start in range(0, len(rows), _BATCH):
         await session.execute(insert(model), rows[start : start + _BATCH])
+
+
+async def _copy(connection: AsyncConnection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL's own bulk load (COPY), through asyncpg on the transaction's connection:
+    several times faster than INSERT for the 250,000 rows of 10,000 entries. The rows are
+    column values as the table holds them (no type of ours converts on the way in), so they
+    go as they are."""
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None and driver.is_in_transaction(), "COPY outside the transaction"
+    columns = list(rows[0])
+    await driver.copy_records_to_table(
+        model.__tablename__,
+        columns=columns,
+        records=[tuple(row[column] for column in columns) for row in rows],
+    )
