@@ -43,7 +43,19 @@ def equivalent_mutants(text: str) -> set[str]:
     if not found:
         return set()
     section = re.split(r"^#{1,3} ", rest, maxsplit=1, flags=re.MULTILINE)[0]
-    return set(re.findall(r"^- `([\w.ǁ]+__mutmut_\d+)`", section, flags=re.MULTILINE))
+    named: set[str] = set()
+    for bullet in re.findall(r"^- (`.*?`):", section, flags=re.MULTILINE):
+        # Before the reason: full names, each maybe followed by short ones (`_19`) of its
+        # function.
+        function = ""
+        for name in re.findall(r"`([^`]+)`", bullet):
+            full = re.fullmatch(r"([\w.ǁ]+__mutmut_)\d+", name)
+            if full:
+                function = full[1]
+                named.add(name)
+            elif function and re.fullmatch(r"_\d+", name):
+                named.add(function + name[1:])
+    return named
 
 
 def results() -> dict[str, int | None]:

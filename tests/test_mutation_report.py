@@ -1,0 +1,37 @@
+"""The mutation report's reading of docs/TESTING.md: every mutant a bullet names as
+equivalent counts as such, in full or as a short `_N` after a full name."""
+
+from __future__ import annotations
+
+from tests.mutation import EQUIVALENT_HEADING, equivalent_mutants
+
+SECTION = f"""{EQUIVALENT_HEADING}
+
+Each changes nothing.
+
+- `bot.a.x_f__mutmut_1`: one alone.
+- `bot.a.x_g__mutmut_18` and `_19`: a full name, then a short one.
+- `bot.b.x_h__mutmut_6`, `_7` and `_12`, and `bot.c.x_k__mutmut_3` and `bot.c.x_k__mutmut_4`: 3.
+
+## Next section
+
+- `bot.z.x_z__mutmut_9`: not under the heading.
+"""
+
+
+def test_every_named_mutant_is_read_short_names_included() -> None:
+    assert equivalent_mutants(SECTION) == {
+        "bot.a.x_f__mutmut_1",
+        "bot.a.x_g__mutmut_18",
+        "bot.a.x_g__mutmut_19",
+        "bot.b.x_h__mutmut_6",
+        "bot.b.x_h__mutmut_7",
+        "bot.b.x_h__mutmut_12",
+        "bot.c.x_k__mutmut_3",
+        "bot.c.x_k__mutmut_4",
+    }
+
+
+def test_the_reason_may_name_no_mutant() -> None:
+    text = f"{EQUIVALENT_HEADING}\n\n- `bot.a.x_f__mutmut_1`: unlike `x_f__mutmut_2`, it is.\n"
+    assert equivalent_mutants(text) == {"bot.a.x_f__mutmut_1"}
