@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.directory_data import as_yaml, entry
-from tests.harness import Harness
+from tests.harness import Harness, Person
 from tests.menu_paths import open_need
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -28,6 +28,18 @@ def directory() -> str:
         opening={"rule": "Mo-Fr 09:00-18:00", "zone": "Asia/Seoul"},
     )
     return as_yaml([seoul, entry("no-hours", name={"en": "No Hours"})], version=2)
+
+
+def shelter(entry_id: str, name: str, languages: list[str], rule: str) -> dict[str, object]:
+    """A shelter in China with weekly hours in China's time."""
+    return entry(
+        entry_id,
+        categories=["shelter"],
+        regions=["CN"],
+        languages=languages,
+        name={"en": name},
+        opening={"rule": rule, "zone": "Asia/Shanghai"},
+    )
 
 
 async def test_card_and_list_say_open_now_by_the_bots_clock(tmp_path: Path) -> None:
@@ -94,6 +106,21 @@ async def test_under_urgent_help_the_contacts_open_now_come_first(tmp_path: Path
         ]
 
 
+async def shelters_on_friday_evening(harness: Harness, lang: str, place: str) -> Person:
+    """Her list of shelters in `place` (its label), on Friday evening by the bot's clock."""
+    harness.core.now = lambda: FRIDAY_EVENING
+    her = harness.person(lang)
+    await her.send("/start")
+    await her.tap(place)
+    await open_need(her, "shelter")
+    return her
+
+
+def listed(her: Person) -> list[str]:
+    """The names on her screen's buttons, without the open-now mark."""
+    return [label.removeprefix("🟢 ") for label in her.labels()]
+
+
 async def test_elsewhere_open_now_comes_first_within_the_staff_language_order(
     tmp_path: Path,
 ) -> None:
@@ -101,28 +128,14 @@ async def test_elsewhere_open_now_comes_first_within_the_staff_language_order(
     first whatever its hours), then "Alpha" and "Beta" (no Chinese), Beta open on Friday
     evening and Alpha not, so Beta before Alpha, though Alpha comes first by name."""
 
-    def shelter(entry_id: str, name: str, languages: list[str], rule: str) -> dict[str, object]:
-        return entry(
-            entry_id,
-            categories=["shelter"],
-            regions=["CN"],
-            languages=languages,
-            name={"en": name},
-            opening={"rule": rule, "zone": "Asia/Shanghai"},
-        )
-
     shelters = [
         shelter("alpha", "Alpha", ["en"], "Mo-Fr 09:00-18:00"),
         shelter("beta", "Beta", ["ko"], "Mo-Su 19:00-23:00"),
         shelter("zhong", "Zhong", ["zh"], "Mo-Fr 09:00-18:00"),
     ]
     async with Harness(tmp_path, directory=as_yaml(shelters, version=2)) as harness:
-        harness.core.now = lambda: FRIDAY_EVENING
-        her = harness.person("zh")
-        await her.send("/start")
-        await her.tap("在中国")
-        await open_need(her, "shelter")
-        names = [label.removeprefix("🟢 ") for label in her.labels()]
+        her = await shelters_on_friday_evening(harness, "zh", "在中国")
+        names = listed(her)
         assert [n for n in names if n in {"Alpha", "Beta", "Zhong"}] == ["Zhong", "Beta", "Alpha"]
 
 
@@ -130,30 +143,16 @@ async def test_a_contact_open_now_moves_up_from_a_later_page(tmp_path: Path) -> 
     """Seven shelters, two pages: "Zulu", last by name and the only one open on Friday
     evening, leads the first page; the order is of the whole list, not of each page."""
 
-    def shelter(entry_id: str, name: str, rule: str) -> dict[str, object]:
-        return entry(
-            entry_id,
-            categories=["shelter"],
-            regions=["CN"],
-            languages=["en"],
-            name={"en": name},
-            opening={"rule": rule, "zone": "Asia/Shanghai"},
-        )
-
-    closed = [shelter(f"closed-{c.lower()}", f"Closed {c}", "Mo-Fr 09:00-18:00") for c in "ABCDEF"]
-    shelters = [*closed, shelter("zulu", "Zulu", "Mo-Su 19:00-23:00")]
+    closed = [
+        shelter(f"closed-{c.lower()}", f"Closed {c}", ["en"], "Mo-Fr 09:00-18:00") for c in "ABCDEF"
+    ]
+    shelters = [*closed, shelter("zulu", "Zulu", ["en"], "Mo-Su 19:00-23:00")]
     async with Harness(tmp_path, directory=as_yaml(shelters, version=2)) as harness:
-        harness.core.now = lambda: FRIDAY_EVENING
-        her = harness.person("en")
-        await her.send("/start")
-        await her.tap("In China")
-        await open_need(her, "shelter")
-        names = [label.removeprefix("🟢 ") for label in her.labels()]
-        first = [n for n in names if n == "Zulu" or n.startswith("Closed ")]
+        her = await shelters_on_friday_evening(harness, "en", "In China")
+        first = [n for n in listed(her) if n == "Zulu" or n.startswith("Closed ")]
         assert first == ["Zulu", "Closed A", "Closed B", "Closed C", "Closed D"]
         await her.tap("Next")
-        names = [label.removeprefix("🟢 ") for label in her.labels()]
-        assert [n for n in names if n == "Zulu" or n.startswith("Closed ")] == [
+        assert [n for n in listed(her) if n == "Zulu" or n.startswith("Closed ")] == [
             "Closed E",
             "Closed F",
         ]

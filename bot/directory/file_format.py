@@ -68,7 +68,22 @@ class _AnchorFound(Exception):
         self.what = what
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _NoRepeatedKeys(yaml.constructor.SafeConstructor):
+    """A repeated key is an error, where PyYAML would keep the last value silently."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+class _StrictLoader(_NoRepeatedKeys, yaml.SafeLoader):
     """YAML without surprises: a repeated key is an error (PyYAML would keep the last one
     silently); dates stay text so that a bad date is reported on its field instead of
     crashing the parser; and anchors (&) and aliases (*) are refused as they are met. An alias
@@ -111,17 +126,6 @@ class _StrictLoader(yaml.SafeLoader):
                     entry_id = str(value.value)
         raise _AnchorFound(path, entry_id, event.start_mark.line + 1, what)
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _value in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} appears twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
 
 _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -136,22 +140,11 @@ _FAST_MAX_DEPTH = 32
 
 if yaml.__with_libyaml__:  # PyYAML's wheels carry libyaml
 
-    class _FastStrictLoader(yaml.CSafeLoader):
+    class _FastStrictLoader(_NoRepeatedKeys, yaml.CSafeLoader):
         """_StrictLoader's rules (a repeated key is an error, dates stay text) with libyaml's
         parser: several times faster on a directory of thousands of entries. Used only on a
         text that `_plain_yaml` has passed, since anchors must be refused before any value is
         built, and a file that is not plain YAML is explained in _StrictLoader's words."""
-
-        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-            seen: set[Any] = set()
-            for key_node, _value in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"the key {key!r} appears twice", key_node.start_mark
-                    )
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
 
     _FastStrictLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
 
