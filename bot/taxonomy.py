@@ -18,9 +18,6 @@ def N_(message: str) -> str:
 USER_LANGUAGES: Final = ("ko", "zh", "en")
 DEFAULT_LANGUAGE: Final = "en"
 
-# Shown in its own language on the language screen, so never translated.
-LANGUAGE_SELF_NAMES: Final = {"ko": "한국어", "zh": "中文", "en": "English"}
-
 # A directory entry's id: in files, the database and button data alike, so defined once.
 ENTRY_ID_PATTERN: Final = r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?"
 ENTRY_ID_MAX: Final = 40

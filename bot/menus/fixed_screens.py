@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.i18n import Texts
+from bot.i18n import Texts, self_name
 from bot.menus.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
 from bot.menus.rows import home_of, nav_rows
-from bot.taxonomy import LANGUAGE_SELF_NAMES, USER_LANGUAGES
+from bot.taxonomy import USER_LANGUAGES
 from bot.ui.text import bold, escape, paragraphs
 from bot.ui.view import Button, View
 
@@ -20,7 +20,7 @@ from bot.ui.view import Button, View
 def languages(t: Texts, nav: Nav) -> View:
     _ = t.gettext
     rows = [
-        [(LANGUAGE_SELF_NAMES[lang], encode(replace(nav, screen=Screen.SET_LANGUAGE, lang=lang)))]
+        [(self_name(lang), encode(replace(nav, screen=Screen.SET_LANGUAGE, lang=lang)))]
         for lang in USER_LANGUAGES
     ]
     rows.extend(nav_rows(t, nav, home_of(nav)))
@@ -63,15 +63,14 @@ def help_screen(t: Texts, nav: Nav) -> View:
 
 def _what_it_keeps(t: Texts) -> str:
     _ = t.gettext
-    return (
-        bold(_("It keeps nothing about you."))
-        + " "
-        + escape(
+    return t.sentences(
+        bold(_("It keeps nothing about you.")),
+        escape(
             _(
                 "It does not save your name, your account, your place or what you write."
                 " It only counts, without names, how often each button is used."
             )
-        )
+        ),
     )
 
 

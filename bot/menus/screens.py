@@ -86,7 +86,7 @@ def _entry_name(t: Texts, entry: EntryModel) -> tuple[str, str]:
 def _other_language_mark(t: Texts, text_lang: str) -> str:
     if text_lang == t.lang:
         return ""
-    return " " + italic("(" + t.language_name(text_lang) + ")")
+    return t.punctuation.before_note + italic(t.note(t.language_name(text_lang)))
 
 
 def thanks_line(t: Texts, thanks: bool) -> str:
@@ -197,7 +197,7 @@ def _contact_lines(t: Texts, entry: EntryModel, place: str | None) -> list[str]:
     ordered = sorted(entry.contacts, key=lambda contact: channels.rank(contact.type, place))
     for contact in ordered:
         shown = bold(contact.value) if contact.type in _READ_AND_TYPED else escape(contact.value)
-        lines.append(f"• {_channel(t, contact.type, place)}: {shown}")
+        lines.append("• " + t.labelled(_channel(t, contact.type, place), shown))
         if contact.type == "phone":
             lines.append("  " + italic(_(channels.CALL_LOG)))
     return lines
@@ -240,7 +240,7 @@ def _card_text(
         text, lang = hours
         lines.append(escape(_("Hours: {hours}").format(hours=text)) + _other_language_mark(t, lang))
     if entry.languages:
-        spoken = ", ".join(t.language_name(spoken_lang) for spoken_lang in entry.languages)
+        spoken = t.listing([t.language_name(spoken_lang) for spoken_lang in entry.languages])
         lines.append(escape(_("Staff speak: {languages}").format(languages=spoken)))
     lines += ["", bold(_("How to reach them:"))]
     lines += _contact_lines(t, entry, place)
