@@ -143,13 +143,15 @@ def _more_tips(t: Texts) -> list[str]:
         _("Lock your phone with a passcode that nobody else knows."),
         _(
             "Telegram can delete the messages of a chat by itself after a time. Open this chat,"
-            " tap its name at the top, and look for Auto-delete. This service cannot turn it on"
+            " tap its name at the top, and look for Auto-Delete. This service cannot turn it on"
             " for you."
         ),
         _("Do not save the numbers of helpers under their real names."),
         _(
-            "Install apps, VPN apps too, only from the official app store. Never install an app"
-            " from a link someone sent you."
+            "Install apps only from your phone's own app store: App Store, Google Play or the"
+            " store of your phone's maker. In China these stores have no VPN apps; ask one of"
+            " the services here how to get one safely. Never install anything from a link"
+            " someone sends you."
         ),
     ]
 
