@@ -56,20 +56,38 @@ NEEDS: Final = (
     "testimony",
 )
 
+# The needs as the needs menu and a topic's menu name them. Someone may be looking over her
+# shoulder there: each names the help, not the crime or the flight behind it, in words that
+# are clear to her and unremarkable to a glance (docs/TRANSLATING.md).
 NEED_LABELS: Final = {
     "emergency": N_("I am in danger now"),
-    "escape": N_("Leaving safely, reaching a safe country"),
+    "escape": N_("Getting somewhere safe"),
     "shelter": N_("A safe place to stay"),
-    "trafficking": N_("Forced marriage, trafficking, sexual violence"),
+    "trafficking": N_("Protection and your rights"),
     "health": N_("Health, pregnancy, medical care"),
     "mental_health": N_("Someone to talk to"),
     "children": N_("My child's registration, school or health care"),
     "family": N_("Finding or contacting my children and family"),
-    "legal": N_("Legal help, refugee status, documents"),
+    "legal": N_("Legal help and papers"),
     "settlement": N_("Starting life in South Korea: housing, work, study"),
     "community": N_("Other mothers like me"),
     "testimony": N_("Telling what happened"),
 }
+
+# What a need covers, in full, where its label says less: on the list she reaches after
+# tapping the label (so that she knows she is in the right place), and to staff.
+NEED_DETAILS: Final = {
+    "escape": N_("Leaving safely, reaching a safe country"),
+    "trafficking": N_("Forced marriage, trafficking, sexual violence"),
+    "legal": N_("Legal help, refugee status, documents"),
+}
+
+
+def need_in_full(need: str) -> str:
+    """The need's words for staff, who choose an entry's needs and read counts by need: what
+    it covers in full (a msgid, to translate)."""
+    return NEED_DETAILS.get(need, NEED_LABELS[need])
+
 
 CONTACT_TYPES: Final = ("phone", "telegram", "website", "email", "kakaotalk", "wechat", "signal")
 

@@ -19,6 +19,7 @@ from bot.menus.rows import home_of, menu_of, more_button, nav_rows, talk_row
 from bot.menus.topics import URGENT_MARK
 from bot.taxonomy import (
     CONTACT_LABELS,
+    NEED_DETAILS,
     NEED_LABELS,
     PLACE_LABELS,
     PLACES,
@@ -120,9 +121,13 @@ def _list_text(
         found.append(_("You can also choose another need."))
     else:
         found = [_("Choose a contact to see how to reach it.")]
+    heading = [bold(_(NEED_LABELS[nav.need]))]
+    details = NEED_DETAILS.get(nav.need)
+    if details is not None:
+        heading.append(escape(_(details)))
     return paragraphs(
         thanks_line(t, thanks),
-        bold(_(NEED_LABELS[nav.need])) + "\n" + _place_line(t, nav.place),
+        "\n".join([*heading, _place_line(t, nav.place)]),
         "\n".join(escape(line) for line in found),
         page_line(t, page),
         escape(f"{opening.OPEN_MARK} " + _("Open now")) if marked else "",

@@ -21,7 +21,7 @@ from bot.menus.rows import home_of
 from bot.stats import publish, report
 from bot.stats.periods import Kind
 from bot.stats.report import Report
-from bot.taxonomy import ANSWER_BANDS, N_, NEED_LABELS, PLACE_LABELS
+from bot.taxonomy import ANSWER_BANDS, N_, PLACE_LABELS, need_in_full
 from bot.ui.text import bold, escape, italic, paragraphs
 from bot.ui.view import MAX_MESSAGE, Button, View, fit_lines
 
@@ -115,7 +115,7 @@ def _groups(t: Texts, report: Report) -> list[str]:
         *(_line(t, _(PLACE_LABELS[k]), v) for k, v in report["by_place"].items()),
         "",
         bold(_("Needs")),
-        *(_line(t, _(NEED_LABELS[k]), v) for k, v in report["by_need"].items()),
+        *(_line(t, _(need_in_full(k)), v) for k, v in report["by_need"].items()),
     ]
 
 
@@ -163,7 +163,7 @@ def _grid(t: Texts, report: Report) -> list[str]:
     if not cells:
         lines.append(escape(_("Every count is below {n}.").format(n=report["min_count"])))
     for cell in cells:
-        label = f"{_(NEED_LABELS[cell['need']])} · {_(PLACE_LABELS[cell['place']])}"
+        label = f"{_(need_in_full(cell['need']))} · {_(PLACE_LABELS[cell['place']])}"
         lines.append(_line(t, label, cell["count"]))
     if cells:
         lines.append(escape(_("Other cells: {small}").format(small=small)))
