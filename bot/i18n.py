@@ -1,4 +1,6 @@
-"""Gettext catalogs for the three user languages, loaded once and checked as they load.
+"""Gettext catalogs for the three user languages, loaded once and checked as they load; and
+what each language writes its own way around the catalogs' words: the names of languages, and
+the punctuation the code puts between parts it joins.
 
 Babel falls back to the English source text when a catalog is missing or empty, which would
 show a Korean user English without anyone noticing; so loading compiles each `.po` file in
@@ -12,6 +14,7 @@ import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, get_day_names, get_timezone_location
@@ -24,6 +27,40 @@ from bot.taxonomy import USER_LANGUAGES
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
+
+
+# Where CLDR's name of a language (Babel's `Locale.languages`) does not suit these readers, by
+# (the reader's language, the language named). On the mainland the Korean language is 朝鲜语;
+# CLDR's 韩语 is the South's word. A reader from the North calls it 조선말.
+LANGUAGE_NAMES: Final = {
+    ("zh", "ko"): "朝鲜语",
+    ("ko", "ko"): "한국어(조선말)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Punctuation:
+    """What a language puts between the parts the code joins, where a catalog holds the parts
+    but not what joins them: after a label, between the items of a list, between two sentences
+    of one paragraph, and around a note in brackets."""
+
+    after_label: str
+    between_items: str
+    between_sentences: str
+    before_note: str
+    note_open: str
+    note_close: str
+
+
+# Chinese: a full-width colon after a label, 、 between items, full-width brackets, and no space
+# after a sentence (full-width marks carry their own). Babel's list patterns were weighed: its
+# Chinese puts 和 before the last item, its Korean 및 (a word of forms and notices) and its
+# English ", and"; a list of languages on a card reads plainer as a bare enumeration.
+PUNCTUATION: Final = {
+    "ko": Punctuation(": ", ", ", " ", " ", "(", ")"),
+    "zh": Punctuation("：", "、", "", "", "（", "）"),
+    "en": Punctuation(": ", ", ", " ", " ", "(", ")"),
+}
 
 
 class CatalogError(Exception):
@@ -108,9 +145,39 @@ class Texts:
         return get_timezone_location(zone, locale=self.lang)
 
     def language_name(self, code: str) -> str:
-        """The name of language `code` in this language (Babel's CLDR data), or the code."""
+        """The name of language `code` in this language: LANGUAGE_NAMES where it names one,
+        else Babel's CLDR data, else the code."""
+        own = LANGUAGE_NAMES.get((self.lang, code))
+        if own is not None:
+            return own
         try:
             names = Locale.parse(self.lang).languages
         except (ValueError, LookupError):
             return code
         return str(names.get(code, code))
+
+    @property
+    def punctuation(self) -> Punctuation:
+        return PUNCTUATION[self.lang]
+
+    def labelled(self, label: str, value: str) -> str:
+        """A value after its label: "Phone: …", "电话：…"."""
+        return label + self.punctuation.after_label + value
+
+    def listing(self, items: list[str]) -> str:
+        """Items one after another: "Korean, Chinese", "朝鲜语、中文"."""
+        return self.punctuation.between_items.join(items)
+
+    def sentences(self, *parts: str) -> str:
+        """Sentences of one paragraph, as this language spaces them (Chinese does not)."""
+        return self.punctuation.between_sentences.join(part for part in parts if part)
+
+    def note(self, text: str) -> str:
+        """A short note in brackets, without the space before it: "(English)", "（英语）"."""
+        return self.punctuation.note_open + text + self.punctuation.note_close
+
+
+def self_name(lang: str) -> str:
+    """A user language named in itself, for the language buttons: she finds her own language
+    by its name whatever the language of the screen."""
+    return Texts(lang).language_name(lang)

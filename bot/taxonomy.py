@@ -18,9 +18,6 @@ def N_(message: str) -> str:
 USER_LANGUAGES: Final = ("ko", "zh", "en")
 DEFAULT_LANGUAGE: Final = "en"
 
-# Shown in its own language on the language screen, so never translated.
-LANGUAGE_SELF_NAMES: Final = {"ko": "한국어", "zh": "中文", "en": "English"}
-
 # A directory entry's id: in files, the database and button data alike, so defined once.
 ENTRY_ID_PATTERN: Final = r"[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?"
 ENTRY_ID_MAX: Final = 40
@@ -59,20 +56,38 @@ NEEDS: Final = (
     "testimony",
 )
 
+# The needs as the needs menu and a topic's menu name them. Someone may be looking over her
+# shoulder there: each names the help, not the crime or the flight behind it, in words that
+# are clear to her and unremarkable to a glance (docs/TRANSLATING.md).
 NEED_LABELS: Final = {
     "emergency": N_("I am in danger now"),
-    "escape": N_("Leaving safely, reaching a safe country"),
+    "escape": N_("Getting somewhere safe"),
     "shelter": N_("A safe place to stay"),
-    "trafficking": N_("Forced marriage, trafficking, sexual violence"),
+    "trafficking": N_("Protection and your rights"),
     "health": N_("Health, pregnancy, medical care"),
     "mental_health": N_("Someone to talk to"),
     "children": N_("My child's registration, school or health care"),
     "family": N_("Finding or contacting my children and family"),
-    "legal": N_("Legal help, refugee status, documents"),
+    "legal": N_("Legal help and papers"),
     "settlement": N_("Starting life in South Korea: housing, work, study"),
     "community": N_("Other mothers like me"),
     "testimony": N_("Telling what happened"),
 }
+
+# What a need covers, in full, where its label says less: on the list she reaches after
+# tapping the label (so that she knows she is in the right place), and to staff.
+NEED_DETAILS: Final = {
+    "escape": N_("Leaving safely, reaching a safe country"),
+    "trafficking": N_("Forced marriage, trafficking, sexual violence"),
+    "legal": N_("Legal help, refugee status, documents"),
+}
+
+
+def need_in_full(need: str) -> str:
+    """The need's words for staff, who choose an entry's needs and read counts by need: what
+    it covers in full (a msgid, to translate)."""
+    return NEED_DETAILS.get(need, NEED_LABELS[need])
+
 
 CONTACT_TYPES: Final = ("phone", "telegram", "website", "email", "kakaotalk", "wechat", "signal")
 

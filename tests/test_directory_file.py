@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from bot.directory import file_format, schema
 from bot.directory.file_format import DirectoryFileInvalid, dump, parse
-from bot.directory.schema import EntryModel
+from bot.directory.schema import TEXT_FIELDS, EntryModel
 from tests.directory_data import RECENT, as_yaml, entry, standard_entries
 from tests.file_data import hostile_file, large_file
 
@@ -171,6 +171,9 @@ def test_demo_directory_covers_every_need_everywhere_in_three_languages() -> Non
             )
     for e in shown:
         assert set(e.name) == {"ko", "zh", "en"}
+        for field in TEXT_FIELDS:
+            texts = getattr(e, field)
+            assert not texts or set(texts) == {"ko", "zh", "en"}, (e.id, field, sorted(texts))
         for contact in e.contacts:
             assert "example" in contact.value or set(contact.value) <= set("+0 123456789")
 

@@ -206,7 +206,7 @@ async def test_card_in_korean(bot: Harness) -> None:
     described = lines.index("누구나 옵니다.")
     assert lines[described + 3] == "봉사자가 받습니다. 먼저 전화하지 않습니다."  # what to expect
     assert "Weekdays <i>(영어)</i>" in text  # hours only in English: marked as such
-    assert "한국어, 중국어, 영어" in text
+    assert "한국어(조선말), 중국어, 영어" in text  # as a reader from the North names it
     assert format_date(RECENT, format="long", locale="ko") in text
     phone = next(i for i, line in enumerate(lines) if "+86 10 0000 0000" in line)
     wechat = next(i for i, line in enumerate(lines) if "example_wechat" in line)
@@ -466,7 +466,7 @@ async def test_language_switch_keeps_the_place(bot: Harness) -> None:
     assert script_of(her.screen.text) == "zh"
     assert decode(her.data_of("首页")).place == "KR"
     await her.send("/language")
-    assert {"한국어", "中文", "English"} <= set(her.labels())
+    assert {"한국어(조선말)", "中文", "English"} <= set(her.labels())
 
 
 @pytest.mark.parametrize("command", ["/help", "/about"])

@@ -176,7 +176,7 @@ async def test_safety_is_three_bullets_and_more_shows_the_rest(bot: Harness, lan
     assert her.screen.text == first
     if lang == "en":
         every = first + rest
-        for fact in ("passcode", "Archive", "Auto-delete", "app store", "first", "48 hours"):
+        for fact in ("passcode", "Archive", "Auto-Delete", "app store", "first", "48 hours"):
             assert fact in every, fact
 
 

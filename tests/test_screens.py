@@ -16,6 +16,8 @@ from tests.harness import telegram_length
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 HAN = re.compile(r"[\u4e00-\u9fff]")
+# What comes between a contact's channel and its value: Chinese puts a full-width colon.
+AFTER_LABEL = {"ko": ": ", "zh": "：", "en": ": "}
 
 
 def model(**fields: object) -> EntryModel:
@@ -92,11 +94,13 @@ def test_contacts_are_set_so_that_one_tap_acts_on_them() -> None:
         text = screens.card(Texts(lang), NAV, entry).text
         assert "<code>" not in text
         lines = text.splitlines()
+        after = AFTER_LABEL[lang]
         for kind in ("phone", "signal", "telegram", "email"):
-            assert any(line.endswith(": " + values[kind]) for line in lines), (kind, text)
-        assert any(line.endswith(": https://example.org/help?a=1&amp;b=2") for line in lines)
+            assert any(line.endswith(after + values[kind]) for line in lines), (kind, text)
+        assert any(line.endswith(after + "https://example.org/help?a=1&amp;b=2") for line in lines)
         for kind in ("kakaotalk", "wechat"):
-            assert any(line.endswith(f": <b>{values[kind]}</b>") for line in lines), (kind, text)
+            bold_id = f"{after}<b>{values[kind]}</b>"
+            assert any(line.endswith(bold_id) for line in lines), (kind, text)
 
 
 def test_card_back_returns_to_the_same_list_page() -> None:
@@ -148,10 +152,18 @@ def contact_lines(text: str) -> list[str]:
     return [line for line in text.splitlines() if line.startswith("• ")]
 
 
+def split_contact(line: str) -> tuple[str, str]:
+    """A contact line's channel (with its tag) and its value, in any of the languages: the
+    value follows the last ": " (Korean, English) or "：" (Chinese)."""
+    where = max(line.rfind(": "), line.rfind("："))
+    after = 2 if line.startswith(": ", where) else 1
+    return line[:where], line[where + after :]
+
+
 def channel_order(text: str) -> list[str]:
     found = []
     for line in contact_lines(text):
-        value = line.rsplit(": ", 1)[1].removeprefix("<b>").removesuffix("</b>")
+        value = split_contact(line)[1].removeprefix("<b>").removesuffix("</b>")
         found.append(VALUE_OF[value])
     return found
 
@@ -179,7 +191,7 @@ def test_each_channel_has_its_tag_for_her_place() -> None:
     def tags(text: str) -> dict[str, str]:
         found = {}
         for line, kind in zip(contact_lines(text), channel_order(text), strict=True):
-            head = line.rsplit(": ", 1)[0]
+            head = split_contact(line)[0]
             found[kind] = head.split("<i>", 1)[1].split("</i>", 1)[0] if "<i>" in head else ""
         return found
 

@@ -126,6 +126,46 @@ def test_in_south_korea_family_comes_near_the_top_and_leaving_at_the_end() -> No
     assert "refugee" not in labels and "leaving" not in labels
 
 
+# Words that name a crime, or a flight, to anyone who glances at her screen. The needs menu and
+# a topic's menu name the help instead; the list she reaches after tapping may say them.
+TELLING = {
+    "en": ("traffick", "forced", "marriage", "sexual", "violence", "refugee", "escap", "leaving"),
+    "ko": ("인신매매", "강제", "결혼", "성폭력", "폭력", "난민", "탈북", "떠나"),
+    "zh": ("拐卖", "强迫", "被迫", "婚", "暴力", "难民", "逃", "离开"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("place", PLACES)
+def test_the_needs_menu_names_the_help_not_the_crime(lang: str, place: str) -> None:
+    t = Texts(lang)
+    menu = topics.needs(t, Nav(Screen.NEEDS, lang, place))
+    menus = [menu, *(topics.topic(t, n) for n in targets(menu) if n.screen is Screen.TOPIC)]
+    for view in menus:
+        for row in view.rows:
+            for label, _data in row:
+                telling = [word for word in TELLING[lang] if word in label.lower()]
+                assert not telling, (place, label)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", {"trafficking": "trafficking", "legal": "refugee", "escape": "safe country"}),
+        ("ko", {"trafficking": "인신매매", "legal": "난민", "escape": "안전한 나라"}),
+        ("zh", {"trafficking": "拐卖", "legal": "难民", "escape": "安全的国家"}),
+    ],
+)
+def test_the_list_behind_a_plain_label_says_what_it_is_for(
+    lang: str, words: dict[str, str]
+) -> None:
+    """She tapped a plain label; the list tells her she is in the right place."""
+    for need, word in words.items():
+        nav = Nav(Screen.LIST, lang, "CN", need)
+        view = screens.entry_list(Texts(lang), nav, Page([], 0, 1, 0), fallback=True)
+        assert word in view.text, (need, view.text)
+
+
 @pytest.mark.parametrize("place", PLACES)
 def test_a_topic_menu_offers_its_needs_as_choices_and_back_returns_to_it(place: str) -> None:
     t = Texts("en")

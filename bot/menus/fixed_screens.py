@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.i18n import Texts
+from bot.i18n import Texts, self_name
 from bot.menus.callback import AUTO_ERASE_MINUTES, Nav, Screen, encode
 from bot.menus.rows import home_of, nav_rows
-from bot.taxonomy import LANGUAGE_SELF_NAMES, USER_LANGUAGES
+from bot.taxonomy import USER_LANGUAGES
 from bot.ui.text import bold, escape, paragraphs
 from bot.ui.view import Button, View
 
@@ -20,7 +20,7 @@ from bot.ui.view import Button, View
 def languages(t: Texts, nav: Nav) -> View:
     _ = t.gettext
     rows = [
-        [(LANGUAGE_SELF_NAMES[lang], encode(replace(nav, screen=Screen.SET_LANGUAGE, lang=lang)))]
+        [(self_name(lang), encode(replace(nav, screen=Screen.SET_LANGUAGE, lang=lang)))]
         for lang in USER_LANGUAGES
     ]
     rows.extend(nav_rows(t, nav, home_of(nav)))
@@ -63,15 +63,14 @@ def help_screen(t: Texts, nav: Nav) -> View:
 
 def _what_it_keeps(t: Texts) -> str:
     _ = t.gettext
-    return (
-        bold(_("It keeps nothing about you."))
-        + " "
-        + escape(
+    return t.sentences(
+        bold(_("It keeps nothing about you.")),
+        escape(
             _(
                 "It does not save your name, your account, your place or what you write."
                 " It only counts, without names, how often each button is used."
             )
-        )
+        ),
     )
 
 
@@ -144,13 +143,15 @@ def _more_tips(t: Texts) -> list[str]:
         _("Lock your phone with a passcode that nobody else knows."),
         _(
             "Telegram can delete the messages of a chat by itself after a time. Open this chat,"
-            " tap its name at the top, and look for Auto-delete. This service cannot turn it on"
+            " tap its name at the top, and look for Auto-Delete. This service cannot turn it on"
             " for you."
         ),
         _("Do not save the numbers of helpers under their real names."),
         _(
-            "Install apps, VPN apps too, only from the official app store. Never install an app"
-            " from a link someone sent you."
+            "Install apps only from your phone's own app store: App Store, Google Play or the"
+            " store of your phone's maker. In China these stores have no VPN apps; ask one of"
+            " the services here how to get one safely. Never install anything from a link"
+            " someone sends you."
         ),
     ]
 

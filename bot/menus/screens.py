@@ -19,6 +19,7 @@ from bot.menus.rows import home_of, menu_of, more_button, nav_rows, talk_row
 from bot.menus.topics import URGENT_MARK
 from bot.taxonomy import (
     CONTACT_LABELS,
+    NEED_DETAILS,
     NEED_LABELS,
     PLACE_LABELS,
     PLACES,
@@ -86,7 +87,7 @@ def _entry_name(t: Texts, entry: EntryModel) -> tuple[str, str]:
 def _other_language_mark(t: Texts, text_lang: str) -> str:
     if text_lang == t.lang:
         return ""
-    return " " + italic("(" + t.language_name(text_lang) + ")")
+    return t.punctuation.before_note + italic(t.note(t.language_name(text_lang)))
 
 
 def thanks_line(t: Texts, thanks: bool) -> str:
@@ -120,9 +121,13 @@ def _list_text(
         found.append(_("You can also choose another need."))
     else:
         found = [_("Choose a contact to see how to reach it.")]
+    heading = [bold(_(NEED_LABELS[nav.need]))]
+    details = NEED_DETAILS.get(nav.need)
+    if details is not None:
+        heading.append(escape(_(details)))
     return paragraphs(
         thanks_line(t, thanks),
-        bold(_(NEED_LABELS[nav.need])) + "\n" + _place_line(t, nav.place),
+        "\n".join([*heading, _place_line(t, nav.place)]),
         "\n".join(escape(line) for line in found),
         page_line(t, page),
         escape(f"{opening.OPEN_MARK} " + _("Open now")) if marked else "",
@@ -197,7 +202,7 @@ def _contact_lines(t: Texts, entry: EntryModel, place: str | None) -> list[str]:
     ordered = sorted(entry.contacts, key=lambda contact: channels.rank(contact.type, place))
     for contact in ordered:
         shown = bold(contact.value) if contact.type in _READ_AND_TYPED else escape(contact.value)
-        lines.append(f"• {_channel(t, contact.type, place)}: {shown}")
+        lines.append("• " + t.labelled(_channel(t, contact.type, place), shown))
         if contact.type == "phone":
             lines.append("  " + italic(_(channels.CALL_LOG)))
     return lines
@@ -240,7 +245,7 @@ def _card_text(
         text, lang = hours
         lines.append(escape(_("Hours: {hours}").format(hours=text)) + _other_language_mark(t, lang))
     if entry.languages:
-        spoken = ", ".join(t.language_name(spoken_lang) for spoken_lang in entry.languages)
+        spoken = t.listing([t.language_name(spoken_lang) for spoken_lang in entry.languages])
         lines.append(escape(_("Staff speak: {languages}").format(languages=spoken)))
     lines += ["", bold(_("How to reach them:"))]
     lines += _contact_lines(t, entry, place)

@@ -46,9 +46,10 @@ def consent(t: Texts, nav: Nav, *, idle_hours: int) -> View:
         escape(_("A volunteer of this service will read what you write here, and answer you.")),
         escape(_("The volunteer does not see your name, username, phone number or account.")),
         escape(
-            _("When the conversation ends, it is deleted on both sides.")
-            + " "
-            + _ends_after(t, idle_hours)
+            t.sentences(
+                _("When the conversation ends, it is deleted on both sides."),
+                _ends_after(t, idle_hours),
+            )
         ),
         escape(_("Telegram itself can see this chat.")),
         escape(_("You do not need to give any names or places.")),
@@ -84,12 +85,13 @@ def nobody_on_duty(t: Texts, nav: Nav, *, idle_hours: int) -> View:
         bold(_("Nobody is on duty right now.")),
         escape(_("We do not know when a volunteer will be here next.")),
         escape(
-            _(
-                "You can leave a message. It waits for a volunteer and is answered when one"
-                " comes. If nobody answers in time, the conversation ends and is deleted."
+            t.sentences(
+                _(
+                    "You can leave a message. It waits for a volunteer and is answered when one"
+                    " comes. If nobody answers in time, the conversation ends and is deleted."
+                ),
+                _ends_after(t, idle_hours),
             )
-            + " "
-            + _ends_after(t, idle_hours)
         ),
         escape(_("You can also contact a service for your need now.")),
     )

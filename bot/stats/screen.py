@@ -15,13 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import PublishedPeriod
-from bot.i18n import Texts
+from bot.i18n import Texts, self_name
 from bot.menus.callback import MAX_PAGE, Nav, Screen, encode
 from bot.menus.rows import home_of
 from bot.stats import publish, report
 from bot.stats.periods import Kind
 from bot.stats.report import Report
-from bot.taxonomy import ANSWER_BANDS, LANGUAGE_SELF_NAMES, N_, NEED_LABELS, PLACE_LABELS
+from bot.taxonomy import ANSWER_BANDS, N_, PLACE_LABELS, need_in_full
 from bot.ui.text import bold, escape, italic, paragraphs
 from bot.ui.view import MAX_MESSAGE, Button, View, fit_lines
 
@@ -83,8 +83,8 @@ async def report_for(
     return Shown(report.report(period, weeks), earlier=len(labels) > 1)
 
 
-def _line(label: str, value: object) -> str:
-    return escape(label) + ": " + bold(str(value))
+def _line(t: Texts, label: str, value: object) -> str:
+    return t.labelled(escape(label), bold(str(value)))
 
 
 def _heading(t: Texts, kind: Kind, report: Report) -> list[str]:
@@ -98,9 +98,9 @@ def _heading(t: Texts, kind: Kind, report: Report) -> list[str]:
         escape(f"{report['from']} – {report['to']} (UTC)"),
         italic(rule.format(n=report["min_count"], small=small)),
         "",
-        _line(_("Sessions"), totals["sessions"]),
-        _line(_("Different users, at most"), totals["unique_users_at_most"]),
-        _line(_("Erases"), totals["erases"]),
+        _line(t, _("Sessions"), totals["sessions"]),
+        _line(t, _("Different users, at most"), totals["unique_users_at_most"]),
+        _line(t, _("Erases"), totals["erases"]),
     ]
 
 
@@ -109,13 +109,13 @@ def _groups(t: Texts, report: Report) -> list[str]:
     return [
         "",
         bold(_("Languages")),
-        *(_line(LANGUAGE_SELF_NAMES[k], v) for k, v in report["by_language"].items()),
+        *(_line(t, self_name(k), v) for k, v in report["by_language"].items()),
         "",
         bold(_("Places")),
-        *(_line(_(PLACE_LABELS[k]), v) for k, v in report["by_place"].items()),
+        *(_line(t, _(PLACE_LABELS[k]), v) for k, v in report["by_place"].items()),
         "",
         bold(_("Needs")),
-        *(_line(_(NEED_LABELS[k]), v) for k, v in report["by_need"].items()),
+        *(_line(t, _(need_in_full(k)), v) for k, v in report["by_need"].items()),
     ]
 
 
@@ -125,11 +125,11 @@ def _entries(t: Texts, report: Report) -> list[str]:
         "",
         bold(_("Most opened contacts")),
         escape(_("Only contacts whose count can be shown are listed.")),
-        *(_line(item["id"], item["opened"]) for item in report["top_entries"][:TOP_ENTRIES]),
+        *(_line(t, item["id"], item["opened"]) for item in report["top_entries"][:TOP_ENTRIES]),
     ]
     if report["not_working"]:
         lines += ["", bold(_("Reported as not working"))]
-        lines += [_line(item["id"], item["reports"]) for item in report["not_working"]]
+        lines += [_line(t, item["id"], item["reports"]) for item in report["not_working"]]
     return lines
 
 
@@ -146,11 +146,11 @@ def _relay(t: Texts, report: Report) -> list[str]:
         "",
         bold(_("Talk to a person")),
         escape(_("Conversations opened")),
-        *(_line(LANGUAGE_SELF_NAMES[k], v) for k, v in opened.items()),
+        *(_line(t, self_name(k), v) for k, v in opened.items()),
         escape(_("Conversations answered")),
-        *(_line(LANGUAGE_SELF_NAMES[k], v) for k, v in answered.items()),
+        *(_line(t, self_name(k), v) for k, v in answered.items()),
         escape(_("First answer")),
-        *(_line(_(BAND_LABELS[k]), v) for k, v in bands.items()),
+        *(_line(t, _(BAND_LABELS[k]), v) for k, v in bands.items()),
     ]
 
 
@@ -163,8 +163,8 @@ def _grid(t: Texts, report: Report) -> list[str]:
     if not cells:
         lines.append(escape(_("Every count is below {n}.").format(n=report["min_count"])))
     for cell in cells:
-        label = f"{_(NEED_LABELS[cell['need']])} · {_(PLACE_LABELS[cell['place']])}"
-        lines.append(_line(label, cell["count"]))
+        label = f"{_(need_in_full(cell['need']))} · {_(PLACE_LABELS[cell['place']])}"
+        lines.append(_line(t, label, cell["count"]))
     if cells:
         lines.append(escape(_("Other cells: {small}").format(small=small)))
     return lines

@@ -58,7 +58,7 @@ def text_field(t: Texts, tap: Tap, proposal_id: int, field: str, data: draft.Dat
     texts: dict[str, str] = dict(data.get(field) or {})
     lines = [bold(_(FIELD_LABELS[field])), escape(_("Choose the language to write in.")), ""]
     for lang, text in texts.items():
-        lines.append(f"{bold(t.language_name(lang))}: {escape(text)}")
+        lines.append(t.labelled(bold(t.language_name(lang)), escape(text)))
     langs = [*USER_LANGUAGES, *(lang for lang in texts if lang not in USER_LANGUAGES)]
     rows = [
         [(t.language_name(lang), encode(tap.to(Act.TEXT, proposal_id, f"{field}-{lang}")))]
@@ -91,7 +91,7 @@ def contacts(t: Texts, tap: Tap, proposal_id: int, data: draft.Data) -> View:
     for index, item in enumerate(items):
         kind = str(item.get("type", ""))
         label = _(CONTACT_LABELS[kind]) if kind in CONTACT_LABELS else kind
-        lines.append(f"{index + 1}. {escape(label)}: {code(str(item.get('value', '')))}")
+        lines.append(f"{index + 1}. " + t.labelled(escape(label), code(str(item.get("value", "")))))
         remove = "🗑 " + _("Remove {number}").format(number=index + 1)
         rows.append([(remove, encode(tap.to(Act.CONTACT_DROP, proposal_id, str(index))))])
     if not items:

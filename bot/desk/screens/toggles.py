@@ -9,7 +9,7 @@ from bot.desk import draft
 from bot.desk.callback import Act, Tap, encode
 from bot.desk.screens import frame
 from bot.i18n import Texts
-from bot.taxonomy import N_, NEED_LABELS, NEEDS, PLACE_LABELS, REGION_CODES
+from bot.taxonomy import N_, NEEDS, PLACE_LABELS, REGION_CODES, need_in_full
 from bot.ui.text import bold
 from bot.ui.view import Button, View
 
@@ -38,7 +38,7 @@ def places(t: Texts, tap: Tap, proposal_id: int, data: draft.Data) -> View:
 def needs(t: Texts, tap: Tap, proposal_id: int, data: draft.Data) -> View:
     _ = t.gettext
     chosen = set(data.get("categories") or [])
-    choices = [(need.replace("_", "-"), _(NEED_LABELS[need]), need in chosen) for need in NEEDS]
+    choices = [(need.replace("_", "-"), _(need_in_full(need)), need in chosen) for need in NEEDS]
     rows = _rows(t, tap, proposal_id, Act.NEED, choices)
     return View(bold(_("Which needs does it meet? Tap to choose or unchoose.")), rows)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.desk.callback import Act, Tap, encode
 from bot.i18n import Texts
-from bot.taxonomy import NEED_LABELS, PLACE_LABELS
+from bot.taxonomy import PLACE_LABELS, need_in_full
 from bot.ui.text import bold, escape, paragraphs
 from bot.ui.view import View
 
@@ -22,7 +22,7 @@ def _about_her(t: Texts, place: str, need: str) -> str:
         (
             escape(_("Language: {language}").format(language=t.language_name(t.lang))),
             escape(_("Place: {place}").format(place=_(PLACE_LABELS[place]) if place else unknown)),
-            escape(_("Need: {need}").format(need=_(NEED_LABELS[need]) if need else unknown)),
+            escape(_("Need: {need}").format(need=_(need_in_full(need)) if need else unknown)),
         )
     )
 
