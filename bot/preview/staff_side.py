@@ -22,7 +22,7 @@ from bot.desk import proposals
 from bot.desk.callback import Act, Tap, encode
 from bot.directory import file_check, file_format, queries
 from bot.menus.callback import Nav, Screen
-from bot.preview.record import ARROW, Person, Recorder
+from bot.preview.record import ARROW, Person, Recorder, Shot
 from bot.preview.walk import Walker, desk_button, nav_of, tap_of
 from bot.relay import counts
 from bot.stats import counting
@@ -111,6 +111,13 @@ class StaffSide:
         await a.press(desk_button(Act.NEED, "shelter"), on=needs)
         langs = await a.press(desk_button(Act.LANGS), on=editor)
         await a.press(desk_button(Act.LANG, self.lang), on=langs)
+        await self._contacts_note_hours(editor)
+        checked = await a.press(desk_button(Act.PREVIEW), on=editor)
+        await a.press(desk_button(Act.SUBMIT), on=checked)
+        await self._more_drafts(desk)
+
+    async def _contacts_note_hours(self, editor: Shot) -> None:
+        a = self.admin
         contacts = await a.press(desk_button(Act.CONTACTS), on=editor)
         kinds = await a.press(desk_button(Act.CONTACT_ADD), on=contacts)
         await a.press(desk_button(Act.CONTACT_TYPE, "phone"), on=kinds)
@@ -134,9 +141,6 @@ class StaffSide:
         await a.press(desk_button(Act.OPENING_CLEAR), on=shown)
         await a.press(desk_button(Act.OPENING_TYPE), keep=False)
         await a.say(rule, "(she types them again)", keep=False)
-        checked = await a.press(desk_button(Act.PREVIEW), on=editor)
-        await a.press(desk_button(Act.SUBMIT), on=checked)
-        await self._more_drafts(desk)
 
     async def _more_drafts(self, desk: object) -> None:
         a = self.admin
