@@ -310,7 +310,9 @@ def test_every_imported_change_is_in_the_history(tmp_path: Path, standard_file: 
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
     heads = [line for line in lines if " UTC  " in line]
-    assert [h.split("  ")[1] for h in heads] == ["added", "updated"]
+    # The update is recorded field by field and language by language, as the desk does.
+    assert [h.split("  ")[1] for h in heads] == ["added", "updated", "updated"]
+    assert [h.split("  ")[-1] for h in heads[1:]] == ["(name en)", "(name ko)"]
     assert all("by cli" in h for h in heads)
     assert any(line.strip().startswith("+") and "Renamed Shelter" in line for line in lines)
     assert any(line.strip().startswith("-") and "Bravo Shelter" in line for line in lines)

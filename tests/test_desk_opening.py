@@ -74,6 +74,11 @@ async def test_weekly_hours_are_typed_checked_and_applied(desk: Desk) -> None:
     assert change.old == "" and change.new == (
         "rule: Mo-Fr 09:00-12:00,13:00-18:00; PH off\nzone: Asia/Seoul\nholidays: KR"
     )
+    # The desk's card of the entry says whether it is open now, as her card does.
+    await anna.send("/volunteer")
+    await anna.tap("Find by id")
+    await anna.send("cn-shelter-all")
+    assert "Open now" in shown(anna) or "Closed now" in shown(anna)
 
 
 async def test_weekly_hours_can_be_removed(desk: Desk) -> None:

@@ -459,3 +459,108 @@ def test_the_audit_trail_s_yaml_is_the_same_text_whichever_emitter_writes_it(
     written = file_format.entry_yaml(model)
     assert written == python
     assert yaml.safe_load(written) == data
+
+
+TRICKY_YAML = """\
+version: 1
+entries:
+- id: tricky
+  status: verified
+  verified_on: 2026-11-01
+  categories: [shelter, escape]
+  regions:
+  - CN
+  languages: [ko, zh, en]
+  name: {ko: "쉼터 🏠", zh: '庇护所', en: yes}
+  description:
+    en: |
+      Two lines,
+      kept apart.
+    ko: >
+      folded
+      into one
+    zh: "tab\\there, quote \\" and a \\u00e9"
+  hours: {en: '09:00-18:00', ko: 0x1F, zh: 1_000}
+  contacts:
+  - {type: phone, value: "+82 2 0000 0000"}
+  - type: telegram
+    value: '@tricky_handle'
+"""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        as_yaml(standard_entries()),
+        large_file(),
+        TRICKY_YAML,
+        file_format.dump([parse(as_yaml(standard_entries())).entries[0]]),
+    ],
+    ids=["standard", "large", "tricky", "dumped"],
+)
+def test_the_fast_reader_builds_what_the_careful_one_does(text: str) -> None:
+    """libyaml reads a plain file (the fast path), and builds exactly the data PyYAML's own
+    reader does: the same values, types, dates kept as text."""
+    assert file_format._plain_yaml(text)
+    fast = file_format._load(text)
+    careful = yaml.load(text, Loader=file_format._StrictLoader)
+    assert fast == careful
+    assert [type(v) for v in _leaves(fast)] == [type(v) for v in _leaves(careful)]
+
+
+def _leaves(data: Any) -> Iterator[Any]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield key
+            yield from _leaves(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _leaves(value)
+    else:
+        yield data
+
+
+@pytest.mark.parametrize("depth", [33, 200_000])
+def test_deep_nesting_is_refused_in_words_not_by_a_crash(depth: int) -> None:
+    """libyaml would build deep nesting by recursion in C: such a file goes to the careful
+    reader, which refuses it calmly however deep it goes."""
+    text = "version: 1\nentries: " + "[" * depth + "]" * depth + "\n"
+    assert not file_format._plain_yaml(text)
+    with pytest.raises(DirectoryFileInvalid) as caught:
+        parse(text)
+    assert caught.value.errors  # located and worded, whatever it found first
+
+
+def test_a_repeated_key_is_found_on_the_fast_path_too() -> None:
+    text = as_yaml([entry("one")]).replace(
+        "  status: verified\n", "  status: verified\n  status: draft\n"
+    )
+    assert file_format._plain_yaml(text)
+    with pytest.raises(DirectoryFileInvalid) as caught:
+        parse(text)
+    [error] = [str(e) for e in caught.value.errors]
+    assert "the key 'status' appears twice" in error and "line 5" in error
+
+
+_SCALARS = st.one_of(
+    st.text(max_size=20), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)
+)
+_DATA = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, derandomize=True)
+@given(data=_DATA, style=st.sampled_from([None, False, True]))
+def test_both_readers_agree_on_any_written_data(data: Any, style: bool | None) -> None:
+    """Whatever YAML PyYAML writes, in any style, both readers build the same data from it."""
+    text = yaml.safe_dump(
+        {"version": 1, "entries": [data]}, default_flow_style=style, allow_unicode=True
+    )
+    careful = yaml.load(text, Loader=file_format._StrictLoader)
+    assert file_format._plain_yaml(text)
+    assert file_format._load(text) == careful

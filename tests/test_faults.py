@@ -145,16 +145,32 @@ from sqlalchemy.engine import Engine
 STOP_AT = int(os.environ["WRITE_WATCH_STOP_AT"])
 writes = 0
 
-@event.listens_for(Engine, "after_cursor_execute")
-def after(connection, cursor, statement, parameters, context, executemany):
+def wrote():
     global writes
-    if statement.split(None, 1)[0].upper() not in ("INSERT", "UPDATE", "DELETE"):
-        return
     writes += 1
     print(f"write {writes}", flush=True)
     if writes == STOP_AT:
         print("stopped", flush=True)
         time.sleep(600)
+
+@event.listens_for(Engine, "after_cursor_execute")
+def after(connection, cursor, statement, parameters, context, executemany):
+    if statement.split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
+        wrote()
+
+try:  # on PostgreSQL an import loads its rows with COPY, past the statement events
+    from asyncpg.connection import Connection
+except ImportError:
+    pass
+else:
+    copy = Connection.copy_records_to_table
+
+    async def copy_and_count(self, *args, **kwargs):
+        done = await copy(self, *args, **kwargs)
+        wrote()
+        return done
+
+    Connection.copy_records_to_table = copy_and_count
 """
 
 

@@ -53,6 +53,17 @@ async def trail(sessions: Sessions) -> list[tuple[str, str, str, str, str]]:
         return [(r.actor, r.action, r.entry_id, r.old, r.new) for r in rows]
 
 
+async def fields_of(sessions: Sessions, entry_id: str) -> list[tuple[str, str, str, str]]:
+    """The updates recorded for an entry, field by field: (field, language, old, new)."""
+    async with sessions() as session:
+        query = (
+            select(AuditRecord)
+            .where(AuditRecord.entry_id == entry_id, AuditRecord.action == "updated")
+            .order_by(AuditRecord.id)
+        )
+        return [(r.field, r.lang, r.old, r.new) for r in await session.scalars(query)]
+
+
 async def note_of(sessions: Sessions, entry_id: str) -> str | None:
     async with sessions() as session:
         found = {e.id: e for e in await queries.all_entries(session)}
@@ -83,12 +94,16 @@ async def test_an_import_changes_only_what_differs_and_records_each_change(
     assert [(actor, action, entry_id) for actor, action, entry_id, _, _ in records] == [
         ("cli", "added", "new-clinic"),
         ("cli", "updated", "cn-shelter-ko"),
+        ("cli", "updated", "cn-shelter-ko"),
         ("cli", "removed", "cn-shelter-zh"),
     ]
-    added, updated, removed = records
+    added, *_, removed = records
     assert added[3] == "" and "id: new-clinic" in added[4] and "New Clinic" in added[4]
-    assert "Bravo Shelter" in updated[3] and "Renamed Shelter" in updated[4]
-    assert "Renamed Shelter" not in updated[3] and "Bravo Shelter" not in updated[4]
+    # An update is recorded as the desk records one: each field and language that changed.
+    assert await fields_of(sessions, "cn-shelter-ko") == [
+        ("name", "en", "Bravo Shelter", "Renamed Shelter"),
+        ("name", "ko", "나 쉼터", ""),
+    ]
     assert "id: cn-shelter-zh" in removed[3] and removed[4] == ""
     assert await note_of(sessions, "cn-shelter-all") == NOTE  # kept, though the file omits it
 
@@ -116,7 +131,7 @@ async def test_an_import_changes_only_what_differs_and_records_each_change(
     again = await import_file(sessions, entries)  # the same file once more: nothing to do
     assert (again.added, again.updated, again.removed) == ([], [], [])
     assert again.unchanged == len(entries)
-    assert len(await trail(sessions)) == len(before) + 3
+    assert len(await trail(sessions)) == len(before) + 4  # nothing more the second time
 
 
 async def test_an_empty_note_in_the_file_clears_the_note(sessions: Sessions) -> None:
@@ -126,4 +141,4 @@ async def test_an_empty_note_in_the_file_clears_the_note(sessions: Sessions) -> 
     assert not await note_of(sessions, "cn-shelter-all")
     (record,) = (await trail(sessions))[-1:]
     assert record[1:3] == ("updated", "cn-shelter-all")
-    assert "staff-only-note-7731" in record[3] and "staff-only-note-7731" not in record[4]
+    assert await fields_of(sessions, "cn-shelter-all") == [("internal_note", "", NOTE, "")]

@@ -124,3 +124,36 @@ async def test_elsewhere_open_now_comes_first_within_the_staff_language_order(
         await open_need(her, "shelter")
         names = [label.removeprefix("🟢 ") for label in her.labels()]
         assert [n for n in names if n in {"Alpha", "Beta", "Zhong"}] == ["Zhong", "Beta", "Alpha"]
+
+
+async def test_a_contact_open_now_moves_up_from_a_later_page(tmp_path: Path) -> None:
+    """Seven shelters, two pages: "Zulu", last by name and the only one open on Friday
+    evening, leads the first page; the order is of the whole list, not of each page."""
+
+    def shelter(entry_id: str, name: str, rule: str) -> dict[str, object]:
+        return entry(
+            entry_id,
+            categories=["shelter"],
+            regions=["CN"],
+            languages=["en"],
+            name={"en": name},
+            opening={"rule": rule, "zone": "Asia/Shanghai"},
+        )
+
+    closed = [shelter(f"closed-{c.lower()}", f"Closed {c}", "Mo-Fr 09:00-18:00") for c in "ABCDEF"]
+    shelters = [*closed, shelter("zulu", "Zulu", "Mo-Su 19:00-23:00")]
+    async with Harness(tmp_path, directory=as_yaml(shelters, version=2)) as harness:
+        harness.core.now = lambda: FRIDAY_EVENING
+        her = harness.person("en")
+        await her.send("/start")
+        await her.tap("In China")
+        await open_need(her, "shelter")
+        names = [label.removeprefix("🟢 ") for label in her.labels()]
+        first = [n for n in names if n == "Zulu" or n.startswith("Closed ")]
+        assert first == ["Zulu", "Closed A", "Closed B", "Closed C", "Closed D"]
+        await her.tap("Next")
+        names = [label.removeprefix("🟢 ") for label in her.labels()]
+        assert [n for n in names if n == "Zulu" or n.startswith("Closed ")] == [
+            "Closed E",
+            "Closed F",
+        ]

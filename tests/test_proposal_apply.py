@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
 from bot.db.models import Proposal
-from bot.desk import field_changes, proposals
-from bot.directory import audit, file_format, queries
+from bot.desk import proposals
+from bot.directory import audit, field_changes, file_format, queries
 from bot.directory.schema import EntryModel
 from tests import databases
 from tests.directory_data import RECENT, TODAY, as_yaml, entry

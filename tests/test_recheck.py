@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import database
 from bot.db.models import DailyCount, Entry
 from bot.desk import draft, proposals, recheck
-from bot.directory import audit
+from bot.directory import audit, queries
 from tests import databases
 from tests.directory_data import RECENT, STALE, TODAY, as_yaml, entry
 from tests.harness import load_directory
@@ -163,13 +163,56 @@ async def test_visibility_is_judged_on_the_day_of_the_tap(opened: Any) -> None:
     assert await checked_on(sessions, "edge-2") == last_day
 
 
-async def test_only_a_verified_entry_is_rechecked(opened: Any) -> None:
-    sessions = await opened(
-        [entry("draft", status="draft"), entry("gone", status="archived", verified_on=STALE)]
-    )
-    for entry_id in ("draft", "gone", "missing"):
+async def test_a_retired_or_missing_entry_is_not_rechecked(opened: Any) -> None:
+    sessions = await opened([entry("gone", status="archived", verified_on=STALE)])
+    for entry_id in ("gone", "missing"):
         done = await still_correct(sessions, entry_id, ANNA)
         assert done.outcome is recheck.Outcome.NOT_VERIFIED
+
+
+def never_checked(entry_id: str) -> dict[str, Any]:
+    """An entry as one read from another organisation's directory comes in: a draft, never
+    checked by anyone here (bot.desk.imports)."""
+    data = entry(entry_id, status="draft")
+    del data["verified_on"]
+    return data
+
+
+async def test_a_draft_in_the_directory_is_shown_only_after_a_check_and_a_second_review(
+    opened: Any,
+) -> None:
+    """A service read from another directory lands as a draft: the queue offers it for a
+    first check, and "still correct" then publishes it through another volunteer's review."""
+    sessions = await opened([never_checked("imported"), entry("fresh", verified_on=RECENT)])
+    async with sessions() as session:
+        assert [d.entry_id for d in await recheck.queue(session, RULES)] == ["imported"]
+        assert (
+            await queries.visible_entry(session, "imported", today=TODAY, max_age_days=180) is None
+        )
+
+    done = await still_correct(sessions, "imported", ANNA)
+    assert done.outcome is recheck.Outcome.PROPOSED
+    made = done.proposal
+    assert made is not None and (made.kind, made.state, made.author) == ("recheck", "open", ANNA)
+    changed = [line for line in draft.diff(made.base, made.proposed) if line[0] in "+-"]
+    assert changed == ["-status: draft", "+status: verified", f"+verified_on: {TODAY.isoformat()}"]
+
+    assert await approve(sessions, made.id, ANNA) is proposals.Outcome.OWN
+    assert await approve(sessions, made.id, BORA) is proposals.Outcome.APPLIED
+    async with sessions() as session:
+        shown = await queries.visible_entry(session, "imported", today=TODAY, max_age_days=180)
+        assert shown is not None and shown.verified_on == TODAY
+        assert await recheck.queue(session, RULES) == []
+
+
+async def test_without_a_second_review_a_draft_is_published_at_once(opened: Any) -> None:
+    sessions = await opened([never_checked("imported")])
+    done = await still_correct(sessions, "imported", ANNA, second=False)
+    assert done.outcome is recheck.Outcome.CHECKED
+    async with sessions() as session:
+        shown = await queries.visible_entry(session, "imported", today=TODAY, max_age_days=180)
+    assert shown is not None and shown.verified_on == TODAY
+    assert [action for action, *_ in await trail(sessions, "imported")] == ["rechecked"] * 2
 
 
 async def test_a_recheck_over_a_changed_entry_is_refused(opened: Any) -> None:

@@ -137,6 +137,7 @@ GOOD = "v.ap.en.1.-"
         # Not ASCII, however alike it looks.
         "v.ap.en.١.-",  # an Arabic-Indic one: a digit to a regular expression
         "v.ap.en.１.-",  # a full-width one
+        "v.ap.en.1١.-",  # after an ASCII first digit, where the pattern's \d would take it
         "v.ap.ен.1.-",  # Cyrillic
         "v.ap.en.1.한국",
         # The separator swapped.

@@ -341,6 +341,42 @@ async def test_a_recheck_of_a_hidden_entry_waits_for_a_second_review(
         ]
 
 
+async def test_a_draft_from_another_directory_is_published_by_a_check_and_a_review(
+    tmp_path: Path,
+) -> None:
+    """A service read from another organisation's directory enters as a draft that users
+    never see. The desk offers it for a first check; that check, approved by another
+    volunteer, is what shows it to users."""
+    imported = entry("imported-shelter", status="draft", name={"en": "Imported Shelter"})
+    del imported["verified_on"]
+    async with open_desk(tmp_path, entries=[*standard_entries(), imported]) as d:
+        anna, bora = d.anna, d.bora
+        assert "Imported Shelter" not in await user_sees(d.user, "In China", "A safe place to stay")
+        await anna.send("/volunteer")
+        await anna.press(encode(Tap(Act.QUEUE, "en", 0)))
+        assert "🆕 Imported Shelter" in [label for row in anna.screen.buttons() for label, _ in row]
+        await anna.tap("Imported Shelter")
+        assert "Not shown to users: the status is draft." in anna.screen.text
+        await anna.tap("Checked: show it to users")
+        sent = (
+            "Sent for review. Users see this entry once another volunteer approves its first check."
+        )
+        assert sent in anna.screen.text
+        assert "Imported Shelter" not in await user_sees(d.user, "In China", "A safe place to stay")
+        [made] = await d.proposals()
+        assert (made.kind, made.state, made.author) == ("recheck", "open", ANNA)
+
+        await bora.send("/volunteer")
+        await bora.tap("Review (1)")
+        await bora.tap("imported-shelter")
+        review = html.unescape(bora.screen.text)
+        assert "Checked for the first time here. Approving shows it to users." in review
+        assert "-status: draft" in review and "+status: verified" in review
+        assert f"+verified_on: {TODAY.isoformat()}" in review
+        await bora.tap("Approve")
+        assert "Imported Shelter" in await user_sees(d.user, "In China", "A safe place to stay")
+
+
 async def test_a_recheck_of_a_visible_entry_is_one_tap(desk: Desk) -> None:
     await desk.anna.send("/volunteer")
     await desk.anna.tap("Find by id")

@@ -98,7 +98,7 @@ async def _queue(session: AsyncSession, core: Core, tap: Tap, me: int, role: str
         queue.Listed(
             d.entry_id,
             names[d.entry_id],
-            queue.due_mark(reported=d.reported, stale=rules.stale(d.verified_on)),
+            queue.due_mark(reported=d.reported, stale=rules.stale(d.verified_on), draft=d.draft),
         )
         for d in shown
     ]
@@ -141,6 +141,7 @@ async def entry_view(session: AsyncSession, core: Core, tap: Tap, notice: str = 
         stale=rules.stale(model.verified_on),
         reported=reported,
         notice=notice,
+        now=core.now(),
     )
     return Result(view)
 
@@ -149,7 +150,13 @@ async def _entry(session: AsyncSession, core: Core, tap: Tap, me: int, role: str
     return await entry_view(session, core, tap)
 
 
-def _checked_message(t: Texts, outcome: recheck.Outcome) -> str:
+def _checked_message(t: Texts, outcome: recheck.Outcome, *, first: bool = False) -> str:
+    if first and outcome is recheck.Outcome.PROPOSED:
+        return t.gettext(
+            "Sent for review. Users see this entry once another volunteer approves its first check."
+        )
+    if first and outcome is recheck.Outcome.CHECKED:
+        return t.gettext("Marked as checked today: users see this entry now. Thank you.")
     messages = {
         recheck.Outcome.CHECKED: t.gettext("Marked as checked today. Thank you."),
         recheck.Outcome.PROPOSED: t.gettext(
@@ -176,7 +183,7 @@ async def _checked(session: AsyncSession, core: Core, tap: Tap, me: int, role: s
         shown = summarize.detail_of(done.proposal)
         view = review.proposal(t, tap.to(Act.REVIEW), shown, may_decide=may_decide)
         return Result(view, toast=message)
-    message = _checked_message(t, done.outcome)
+    message = _checked_message(t, done.outcome, first=done.first)
     result = await entry_view(session, core, tap.to(Act.ENTRY, 0, tap.arg), message)
     result.toast = message
     return result

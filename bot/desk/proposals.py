@@ -19,8 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import utc_now
 from bot.db.models import Entry, Proposal
 from bot.desk import draft
-from bot.desk.field_changes import changes
 from bot.directory import audit
+from bot.directory.field_changes import changes
 from bot.directory.file_format import FileError, entry_yaml
 from bot.directory.queries import to_model, to_row
 from bot.directory.schema import DirectoryFile, EntryModel
@@ -145,10 +145,11 @@ async def start_retire(session: AsyncSession, author: int, entry_id: str) -> Pro
 
 async def start_recheck(session: AsyncSession, author: int, entry: Entry, day: dt.date) -> Proposal:
     """ "Still correct" for an entry that users do not see: a proposal whose only change is the
-    check date, sent for review at once. One volunteer's word alone must not bring an entry
-    back to users; a second member of staff approves it like any other change."""
+    check date (and, for a draft, its status), sent for review at once. One volunteer's word
+    alone must not bring an entry to users; a second member of staff approves it like any
+    other change."""
     model = to_model(entry)
-    proposed = entry_yaml(model.model_copy(update={"verified_on": day}))
+    proposed = entry_yaml(model.model_copy(update={"verified_on": day, "status": "verified"}))
     proposal = _new(author, RECHECK, entry.id, entry_yaml(model), proposed)
     proposal.state = OPEN
     await _add(session, [proposal])

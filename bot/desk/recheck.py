@@ -59,6 +59,7 @@ class Due:
     entry_id: str
     verified_on: dt.date | None
     reported: bool  # by users, at least `threshold` times in the last 30 days
+    draft: bool = False  # in the directory, never shown: waits for its first check here
 
 
 async def reported(session: AsyncSession, rules: Rules, entry_id: str | None = None) -> set[str]:
@@ -88,15 +89,24 @@ async def _reports(
     return {key: int(total) for key, total in (await session.execute(query)).all()}
 
 
+# What "still correct" takes: a verified entry, and a draft in the directory, whose first check
+# here is what shows it to users.
+CHECKABLE = ("verified", "draft")
+
+
 async def queue(session: AsyncSession, rules: Rules) -> list[Due]:
-    """Reported entries first, then the rest; in each part the oldest check first."""
+    """Reported entries first, then the rest; in each part the oldest check first. A draft
+    never checked (as a service read from another organisation's directory comes in,
+    bot.desk.imports) waits here for its first check; one with a check date was set aside on
+    purpose, and is left alone."""
     pushed = await reported(session, rules)
-    query = select(Entry.id, Entry.verified_on).where(Entry.status == "verified")
+    query = select(Entry.id, Entry.verified_on, Entry.status).where(Entry.status.in_(CHECKABLE))
     rows = (await session.execute(query)).all()
     due = [
-        Due(entry_id, verified_on, entry_id in pushed)
-        for entry_id, verified_on in rows
-        if verified_on is None or verified_on < rules.due_before or entry_id in pushed
+        Due(entry_id, verified_on, entry_id in pushed, status == "draft")
+        for entry_id, verified_on, status in rows
+        if verified_on is None
+        or (status == "verified" and (verified_on < rules.due_before or entry_id in pushed))
     ]
 
     def order(item: Due) -> tuple[bool, dt.date, str]:
@@ -121,27 +131,35 @@ class Outcome(enum.Enum):
 class Checked:
     outcome: Outcome
     proposal: Proposal | None = None  # the re-check that waits, if one does
+    first: bool = False  # the first check of a draft: it shows the entry to users
 
 
 async def mark_checked(
     session: AsyncSession, entry_id: str, actor: int, rules: Rules, *, second_review: bool
 ) -> Checked:
     """ "Still correct", tapped by `actor` on `rules.today`. An entry users see is checked at
-    once. One they do not see (stale) would come back to them, so with `second_review` its
-    re-check becomes a proposal for another member of staff, or joins the one that waits.
-    Whether users see it is decided here, now, under the row's lock: not from the screen she
-    tapped on, which may be from before midnight."""
+    once. One they do not see (stale, or a draft never checked) would come to them, so with
+    `second_review` its check becomes a proposal for another member of staff, or joins the one
+    that waits. Whether users see it is decided here, now, under the row's lock: not from the
+    screen she tapped on, which may be from before midnight."""
     found = await session.scalar(
-        select(Entry).where(Entry.id == entry_id, Entry.status == "verified").with_for_update()
+        select(Entry).where(Entry.id == entry_id, Entry.status.in_(CHECKABLE)).with_for_update()
     )
     if found is None:
         return Checked(Outcome.NOT_VERIFIED)
-    if second_review and rules.stale(found.verified_on):
+    first = found.status == "draft"
+    if second_review and (first or rules.stale(found.verified_on)):
         waiting = await proposals.open_recheck(session, entry_id)
         if waiting is not None:
-            return Checked(Outcome.WAITING, waiting)
+            return Checked(Outcome.WAITING, waiting, first)
         made = await proposals.start_recheck(session, actor, found, rules.today)
-        return Checked(Outcome.PROPOSED, made)
+        return Checked(Outcome.PROPOSED, made, first)
+    if first:  # published as an approved first check is: its rows, listings and records
+        made = await proposals.start_recheck(session, actor, found, rules.today)
+        applied = await proposals.approve(session, made.id, actor, second_review=False)
+        if applied is not proposals.Outcome.APPLIED:
+            raise RuntimeError(f"a first check of {entry_id} was not applied: {applied}")
+        return Checked(Outcome.CHECKED, first=True)
     old = found.verified_on
     await mark_verified(session, found, rules.today)
     audit.record(

@@ -30,6 +30,11 @@ class ProposalDetail:
     def id(self) -> int:
         return self.title.id
 
+    @property
+    def first_check(self) -> bool:
+        """A re-check of a draft: approving it shows the entry to users for the first time."""
+        return self.title.kind == "recheck" and "-status: draft" in self.diff
+
 
 @dataclass(frozen=True)
 class Member:

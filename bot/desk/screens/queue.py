@@ -3,6 +3,7 @@ with what only staff see, and the question for an id to find or to create."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,10 +26,13 @@ class Listed:
     mark: str = ""
 
 
-def due_mark(*, reported: bool, stale: bool) -> str:
-    """Reported by users, hidden from users, or due soon: a sign, and no number."""
+def due_mark(*, reported: bool, stale: bool, draft: bool = False) -> str:
+    """Reported by users, new and never checked, hidden from users, or due soon: a sign, and
+    no number."""
     if reported:
         return "⚠"
+    if draft:
+        return "🆕"
     return "⏳" if stale else "⏰"
 
 
@@ -39,6 +43,7 @@ def recheck_queue(t: Texts, tap: Tap, items: Sequence[Listed], page: int, total:
     if total:
         lines += [
             "⚠ " + escape(_("Reported by users as not working: these come first.")),
+            "🆕 " + escape(_("New and never checked here: not shown to users yet.")),
             "⏳ " + escape(_("Not shown to users: the last check is too old.")),
             "⏰ " + escape(_("Due for a re-check soon.")),
             escape(_("Oldest check first.")),
@@ -81,17 +86,27 @@ def _staff_lines(t: Texts, model: EntryModel, *, stale: bool, reported: bool) ->
 
 
 def entry_card(
-    t: Texts, tap: Tap, model: EntryModel, *, stale: bool, reported: bool, notice: str = ""
+    t: Texts,
+    tap: Tap,
+    model: EntryModel,
+    *,
+    stale: bool,
+    reported: bool,
+    notice: str = "",
+    now: dt.datetime | None = None,
 ) -> View:
-    """The full card as users see it, then what only staff see."""
+    """The full card as users see it (open now or not, at `now`), then what only staff see."""
     _ = t.gettext
     head = [escape(notice), ""] if notice else []
     staff_lines = _staff_lines(t, model, stale=stale, reported=reported)
     top = "\n".join([*head, *staff_lines, "", "—", ""])
-    text = top + card_text(t, model, room=MAX_MESSAGE - visible_length(top))
+    text = top + card_text(t, model, room=MAX_MESSAGE - visible_length(top), now=now)
     rows: list[list[Button]] = []
     if model.status == "verified":
         rows.append([("✅ " + _("Still correct"), encode(tap.to(Act.CHECKED, 0, model.id)))])
+    elif model.status == "draft":  # its first check here is what shows it to users
+        label = "✅ " + _("Checked: show it to users")
+        rows.append([(label, encode(tap.to(Act.CHECKED, 0, model.id)))])
     rows.append([("✏️ " + _("Needs a change"), encode(tap.to(Act.CHANGE, 0, model.id)))])
     if model.status != "archived":
         rows.append([("🗄 " + _("Retire"), encode(tap.to(Act.RETIRE, 0, model.id)))])

@@ -43,7 +43,9 @@ def proposal(t: Texts, tap: Tap, shown: ProposalDetail, *, may_decide: bool, par
     block, part, parts = diff.block(t, shown.diff, part)
     created = shown.created_on.isoformat()
     lines = [diff.title_line(t, shown.title), escape(_("Proposed on {date}.").format(date=created))]
-    if shown.title.kind == "recheck":  # only the date changes; say what approving it does
+    if shown.first_check:  # a draft's status and date change; say what approving it does
+        lines.append(bold(_("Checked for the first time here. Approving shows it to users.")))
+    elif shown.title.kind == "recheck":  # only the date changes; say what approving it does
         lines.append(bold(_("Re-checked: still correct. Approving shows it to users again.")))
     lines += ["", block]
     rows: list[list[Button]] = []

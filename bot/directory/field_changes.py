@@ -1,5 +1,6 @@
 """What a change to an entry does, field by field, for the audit trail: one record per field
-and language that differs, so that the history shows the value that changed and who changed it.
+and language that differs, so that the history shows the value that changed and who changed it,
+whether the change came through the desk or in an imported file.
 """
 
 from __future__ import annotations
