@@ -1,4 +1,4 @@
-"""Which catalog strings the preview shows, and the few it cannot, each with the reason.
+"""Which catalog strings the preview shows, and any it cannot, each with the reason.
 
 A string is shown when its translation stands on a rendered screen (a message, a button, a
 notice) of the page in that language. Placeholders are filled in on screens, so a translation
@@ -17,35 +17,11 @@ from bot.i18n import read_catalog
 
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
-# Catalog strings that no screen of the preview shows, and why. Keep it short: a string that
-# a user or a member of staff can see belongs on a screen of the preview.
-NOT_ON_SCREENS: dict[str, str] = {
-    "Approved, but that check is too old by now: users still do not see the entry. Check it"
-    " again.": "shown only when a re-check is approved after the entry's age limit has passed"
-    " since it was proposed: months later, which the preview's one run cannot wait for",
-    "Not applied: it no longer passes the directory's checks. Reject it.": "shown only when"
-    " the directory's rules change between a proposal and its review (a new version of the"
-    " bot): one run of one version cannot show it",
-}
-
-
-# Screens the walk does not reach yet: a list to shorten, not to grow. Each is a real screen;
-# until the walk shows it, a translator reads it only in the catalog.
-NOT_YET_SHOWN: dict[str, str] = {
-    msgid: "a screen the preview does not reach yet"
-    for msgid in (
-        "Next part",
-        "Part {part} of {parts}",
-        "No change yet.",
-        "No complete period has been published yet.",
-        "Nothing is due. Thank you.",
-        "Other cells: {small}",
-        "not given",
-        "{count} entry in the file is the same as now and was left out.",
-        "{count} proposal waits for your review.",
-        "…and {count} more.",
-    )
-}
+# Catalog strings that no screen of the preview shows, and why: none today. A string that a
+# user or a member of staff can see belongs on a screen of the preview, however rare the state
+# that shows it (extras.py stages what one run cannot wait for); list one here only with the
+# reason no screen can show it.
+NOT_ON_SCREENS: dict[str, str] = {}
 
 
 def _forms(string: str | tuple[str, ...] | list[str] | None) -> list[str]:
@@ -62,7 +38,7 @@ def pattern(translation: str) -> re.Pattern[str]:
 
 def missing(lang: str, screens: Iterable[str]) -> list[str]:
     """The msgids whose translation in `lang` is on none of `screens` (plain texts) and is not
-    listed in NOT_ON_SCREENS or NOT_YET_SHOWN."""
+    listed in NOT_ON_SCREENS."""
     texts = list(screens)
     catalog: Catalog = read_catalog(lang)
     absent = []
@@ -70,7 +46,7 @@ def missing(lang: str, screens: Iterable[str]) -> list[str]:
         if not message.id:
             continue
         msgid = message.id if isinstance(message.id, str) else message.id[0]
-        if msgid in NOT_ON_SCREENS or msgid in NOT_YET_SHOWN:
+        if msgid in NOT_ON_SCREENS:
             continue
         found = [pattern(form) for form in _forms(message.string)]
         if not any(p.search(text) for p in found for text in texts):

@@ -1,6 +1,7 @@
 """The staff's side: the volunteer desk (re-check queue, entries, a proposal built a field at a
-time and from a file, review by a second member of staff), the admins' staff list and an
-entry's history, the daily digest, and the admins' statistics.
+time and from a file, review by a second member of staff), the daily digest while proposals
+wait, the admins' staff list and an entry's history, the admins' statistics, and a desk with
+nothing due.
 
 An admin and a volunteer take turns, as a second review needs. Files are sent as a member of
 staff sends them; a file past the checking process's limits is shown by lowering the limit
@@ -11,27 +12,27 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime as dt
-import functools
 from collections.abc import Callable, Iterator
 
 import yaml
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.desk import proposals
+from bot.desk import proposals, recheck
 from bot.desk.callback import Act, Tap, encode
-from bot.directory import file_check, file_format, queries
-from bot.menus.callback import Nav, Screen
+from bot.directory import file_check, file_format, queries, replace
+from bot.menus.callback import Screen
+from bot.preview import extras, usage
 from bot.preview.record import ARROW, Person, Recorder, Shot
-from bot.preview.walk import Walker, desk_button, nav_of, tap_of
-from bot.relay import counts
-from bot.stats import counting
+from bot.preview.walk import Walker, desk_button, find, nav_of, tap_of
 from bot.stats.periods import Kind
 from bot.stats.screen import page_of
-from bot.taxonomy import NEEDS, PLACES
 
 NEW_ID = "example-new-service"
 GROWN_ID = "example-discarded-draft"
+# The hours a file gives every entry: long enough that their changes need several screens.
+ALL_HOURS = (
+    "Day and night, every day of the year, public holidays too. Calls and messages are"
+    " answered within the hour."
+)
 
 
 @contextlib.contextmanager
@@ -55,35 +56,53 @@ class StaffSide:
         await self._desk()
         await self._proposals()
         await self._files()
+        await self._digest()
         await self._review()
         await self._staff()
-        await self._digest()
         await self._stats()
 
     async def _desk(self) -> None:
         self.recorder.section(
             "Volunteer desk",
-            "The desk, the re-check queue, all entries, one entry as staff see it, finding by id.",
+            "The desk, the re-check queue (a first check, a stale entry's check), all entries,"
+            " one entry as staff see it, finding by id.",
         )
         a = self.admin
         desk = await a.command("/volunteer")
         queue = await a.press(desk_button(Act.QUEUE), on=desk)
         first = await a.press(desk_button(Act.ENTRY), on=queue)
         await a.press(desk_button(Act.CHECKED), on=first)
+        new = await a.press(desk_button(Act.ENTRY, "example-draft-entry"), on=queue)
+        await a.press(desk_button(Act.CHECKED), on=new)
         stale = await a.press(desk_button(Act.ENTRY, "example-stale-entry"), on=queue)
         await a.press(desk_button(Act.CHECKED), on=stale)
         await a.press(desk_button(Act.CHECKED), on=stale)
+        await self._checked_at_once(queue)
         entries = await a.press(desk_button(Act.ENTRIES), on=desk)
         await a.press(desk_button(Act.ENTRIES), on=entries)
-        draft = await a.press(desk_button(Act.LISTED, "example-draft-entry"), on=entries)
-        old = encode(Tap(Act.CHECKED, self.lang, 0, "example-draft-entry"))
-        await a.tap(old, draft.title + ARROW + "(an old “Still correct” button: now a draft)")
-        find = await a.press(desk_button(Act.FIND), on=desk)
+        closed = await a.press(desk_button(Act.LISTED, "example-archived-entry"), on=entries)
+        old = encode(Tap(Act.CHECKED, self.lang, 0, "example-archived-entry"))
+        await a.tap(old, closed.title + ARROW + "(an old “Still correct” button: retired since)")
+        await a.press(desk_button(Act.FIND), on=desk)
         await a.say("Not an id!", "(she types “Not an id!”)")
         await a.say("no-such-entry", "(she types “no-such-entry”)")
         await a.press(desk_button(Act.FIND), on=desk)
         await a.say("example-safe-line", "(she types “example-safe-line”)")
-        del find
+        unchanged = await a.press(desk_button(Act.CHANGE))  # checked today: nothing differs
+        await a.press(desk_button(Act.DISCARD), on=unchanged)
+
+    async def _checked_at_once(self, queue: Shot) -> None:
+        """Where a second review is not required, a first check shows the entry at once."""
+        a = self.admin
+        core = self.recorder.bot.core
+        imported = await a.press(desk_button(Act.ENTRY, extras.IMPORTED_ID), on=queue)
+        label, data = find(imported, desk_button(Act.CHECKED))
+        kept = core.settings
+        core.settings = kept.model_copy(update={"require_second_review": False})
+        try:
+            await a.tap(data, imported.title + ARROW + label + " (REQUIRE_SECOND_REVIEW=false)")
+        finally:
+            core.settings = kept
 
     async def _proposals(self) -> None:
         self.recorder.section(
@@ -185,18 +204,18 @@ class StaffSide:
         await a.file("directory.yaml", same, "(she sends the directory as it is)")
         one = [e.model_copy(update={"internal_note": None}) for e in now]
         parsed = yaml.safe_load(file_format.dump(one))
-        for entry in parsed["entries"]:
-            entry["hours"] = {**entry.get("hours", {}), "en": "Day and night"}
+        for entry in parsed["entries"][1:]:  # the first is left as it is
+            entry["hours"] = {**entry.get("hours", {}), "en": ALL_HOURS}
         everywhere = yaml.safe_dump(parsed, allow_unicode=True, sort_keys=False).encode()
         shown = await a.file(
-            "directory.yaml", everywhere, "(she sends a file changing every entry)"
+            "directory.yaml", everywhere, "(she sends a file changing every entry but one)"
         )
-        with contextlib.suppress(LookupError):  # its next part, where it has several
-            await a.press(desk_button(Act.PREVIEW), on=shown)
+        await a.press(desk_button(Act.PREVIEW), on=shown)  # its next part
         await a.press(desk_button(Act.DISCARD), on=shown, keep=False)
         broken = copy.deepcopy(parsed)
-        for entry in broken["entries"]:
+        for entry in broken["entries"]:  # more errors than one screen lists
             entry["regions"] = ["NOWHERE"]
+            entry["categories"] = ["nothing"]
         bad = yaml.safe_dump(broken, allow_unicode=True).encode()
         await a.file("directory.yaml", bad, "(she sends a file with many errors)")
         await a.file("directory.yaml", b"\xff\xfe\x00", "(she sends a file that is not UTF-8)")
@@ -214,8 +233,10 @@ class StaffSide:
     async def _review(self) -> None:
         self.recorder.section(
             "Review by a second member of staff",
-            "The volunteer reviews the admin's proposals: approves, rejects with a reason, and"
-            " finds one already reviewed or overtaken by another change.",
+            "The volunteer reviews the admin's proposals: approves (a first check among them),"
+            " rejects with a reason, and finds one already reviewed, one overtaken by another"
+            " change, a re-check that waited past the maximum age, and a change made under"
+            " rules that no longer hold (these two staged for the preview).",
         )
         a, v = self.admin, self.volunteer
         desk = await a.command("/volunteer", keep=False)
@@ -251,6 +272,27 @@ class StaffSide:
         await v.press(desk_button(Act.CHECKED))
         await v.press(desk_button(Act.FIND), on=desk, keep=False)
         await v.say(NEW_ID, f"(she types “{NEW_ID}”)")
+        await self._late_and_outdated()
+
+    async def _late_and_outdated(self) -> None:
+        """Proposals whose state one run cannot reach by waiting, staged through the desk's
+        functions (bot/preview/extras.py): approved, the first is too old, and the second
+        fails the checks, so it is rejected."""
+        core = self.recorder.bot.core
+        author, today = self.admin.person.chat_id, core.today()
+        max_age = core.settings.verify_max_age_days
+        late = await extras.late_recheck(core.sessions, author, today, max_age)
+        outdated = await extras.outdated_change(core.sessions, author, today)
+        v = self.volunteer
+        desk = await v.command("/volunteer", keep=False)
+        waiting = await v.press(desk_button(Act.REVIEWS), on=desk)
+        shown = await v.press(desk_button_number(Act.REVIEW, late), on=waiting)
+        await v.press(desk_button(Act.APPROVE), on=shown)
+        shown = await v.press(desk_button_number(Act.REVIEW, outdated), on=waiting)
+        refused = await v.press(desk_button(Act.APPROVE), on=shown)
+        again = await v.press(desk_button(Act.REVIEW), on=refused, keep=False)
+        reasons = await v.press(desk_button(Act.REJECT), on=again, keep=False)
+        await v.press(desk_button(Act.REASON, "2"), on=reasons)  # check it, propose it again
 
     async def _proposal_numbers(self) -> list[int]:
         """The proposals that wait for review, oldest first."""
@@ -268,7 +310,7 @@ class StaffSide:
 
     async def _staff(self) -> None:
         self.recorder.section(
-            "Volunteers, history and the digest",
+            "Volunteers and history",
             "The admins' staff list, adding and removing a volunteer; an entry's history.",
         )
         a = self.admin
@@ -284,6 +326,11 @@ class StaffSide:
         await a.command("/history example-nothing")
 
     async def _digest(self) -> None:
+        self.recorder.section(
+            "The daily digest",
+            "Sent once a day to each member of staff with something waiting: re-checks due,"
+            " and the proposals she may review (here the admin's, waiting for the volunteer).",
+        )
         await self.recorder.run_job("digest", "(the daily digest, at DIGEST_HOUR)")
 
     async def _stats(self) -> None:
@@ -295,15 +342,31 @@ class StaffSide:
         a = self.admin
         await a.command("/stats")
         core = self.recorder.bot.core
-        await count_past_weeks(core.sessions, self.lang, core.today())
+        await usage.count_past_weeks(core.sessions, self.lang, core.today())
         week = await a.command("/stats")
         earlier = await a.press(_stats_button(Kind.WEEK, 1), on=week)
         await a.press(_stats_button(Kind.WEEK, 0), on=earlier)
         await a.press(_stats_button(Kind.MONTH, 0), on=week)
 
-
-def _at(moment: dt.datetime) -> dt.datetime:
-    return moment
+    async def nothing_due(self) -> None:
+        """An empty re-check queue: the directory replaced (as an import replaces it) by the
+        demo's entries that users see, checked today, without those users reported as not
+        working (they wait for a re-check however recent theirs)."""
+        self.recorder.section(
+            "A desk with nothing due",
+            "The demo directory's entries that users see, all checked today, none reported as"
+            " not working: the re-check queue is empty.",
+        )
+        core = self.recorder.bot.core
+        today = core.today()
+        rules = recheck.Rules.of(core.settings, today)
+        async with core.sessions() as session:
+            reported = await recheck.reported(session, rules)
+        async with core.sessions() as session, session.begin():
+            await replace.replace_all(session, extras.checked_today(today, reported))
+        a = self.admin
+        desk = await a.command("/volunteer")
+        await a.press(desk_button(Act.QUEUE), on=desk)
 
 
 def desk_button_number(act: Act, number: int) -> Callable[[str], bool]:
@@ -322,55 +385,3 @@ def _stats_button(kind: Kind, back: int) -> Callable[[str], bool]:
         return nav is not None and nav.screen is Screen.STATS and nav.page == wanted_page
 
     return wanted
-
-
-def _weeks_counted(today: dt.date) -> list[tuple[dt.date, int]]:
-    """Mondays of complete weeks before this one, with how many people came each day: a
-    busy week last week, a quiet one before it, and a busy one in a month that is over."""
-    monday = today - dt.timedelta(days=today.weekday())
-    return [
-        (monday - dt.timedelta(weeks=1), 30),
-        (monday - dt.timedelta(weeks=2), 4),
-        (monday - dt.timedelta(weeks=6), 30),
-    ]
-
-
-async def count_reports(
-    sessions: async_sessionmaker[AsyncSession], entry: str, people: int, today: dt.date
-) -> None:
-    """ "Did not work" reports from `people` different users yesterday (the re-check queue
-    counts only complete days), through the usage counter."""
-    noon = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(12), dt.UTC)
-    counter = counting.UsageCounter(clock=lambda: noon, min_users=1)
-    for who in range(people):
-        counter.add_once(20_000 + who, "not_working", entry)
-    await counting.flush(counter, sessions, everything=True)
-
-
-async def count_past_weeks(
-    sessions: async_sessionmaker[AsyncSession], lang: str, today: dt.date
-) -> None:
-    """Counts for complete weeks before this one, made by the usage counter as taps make
-    them, and written as its batches are."""
-    for monday, people in _weeks_counted(today):
-        for day in range(7):
-            noon = dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(12), dt.UTC)
-            counter = counting.UsageCounter(clock=functools.partial(_at, noon), min_users=1)
-            for n in range(people):
-                who = 10_000 + n
-                place, need = PLACES[n % len(PLACES)], NEEDS[n % len(NEEDS)]
-                counter.add("sessions", by=who)
-                counter.see_user(who)
-                counter.add("language", lang, by=who)
-                counter.count_choice(Nav(Screen.NEEDS, lang, place, origin=Screen.PLACES), by=who)
-                counter.count_choice(
-                    Nav(Screen.LIST, lang, place, need, origin=Screen.NEEDS), by=who
-                )
-                counter.add("entry_opened", "example-safe-line", by=who)
-                if n % 2 == 0:
-                    counter.add_once(who, "not_working", "example-bridge-shelter")
-                    counter.add("erases", by=who)
-                    counts.count_opened(counter, lang, by=who)
-                    waited = dt.timedelta(minutes=10 * n)
-                    counts.count_answered(counter, lang, waited, by=who)
-            await counting.flush(counter, sessions, everything=True)

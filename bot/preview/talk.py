@@ -39,6 +39,15 @@ class Talk:
         await self._on_duty()
         await self._answered_then_ended()
         await self._kept_and_blocked()
+        await self._by_command()
+
+    async def _by_command(self) -> None:
+        """/talk, before she has said where she is or what she needs: the volunteers' topic
+        says that neither was given."""
+        her = self.user.walker()
+        asked = await her.command("/talk")
+        started = await her.press(user_button(screen=Screen.TALK_START), on=asked)
+        await her.press(user_button(screen=Screen.TALK_END), on=started, keep=False)
 
     async def _to_talk(self) -> Walker:
         her = self.user.walker()

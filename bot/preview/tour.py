@@ -2,7 +2,9 @@
 
 The bot runs with the product's default settings (not this machine's .env), with Talk to a
 person on (a stand-in group and key, so that its screens exist), a public handle for the About
-screen, and two members of staff: an admin and a volunteer on duty.
+screen, and two members of staff: an admin and a volunteer on duty. Its directory is the demo
+directory and two entries only staff see (extras.py). A screen that shows only under another
+setting is taken with that setting for its one step, and its title says so.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pydantic import SecretStr
 
 from bot.desk import staff
 from bot.menus.flood import FloodGuard
-from bot.preview import hours, staff_side, talk
+from bot.preview import extras, hours, staff_side, talk, usage
 from bot.preview.record import Person, Recorder, Section, Shot
 from bot.preview.user_side import UserSide
 from bot.settings import Settings
@@ -74,6 +76,7 @@ async def take(lang: str) -> list[Section]:
     async with local_bot(preview_settings(), group_period=0.001) as bot:
         core = bot.core
         core.flood = paced()
+        await extras.load(core.sessions)
         for member, role in ((ADMIN_ID, "admin"), (VOLUNTEER_ID, "volunteer")):
             await staff.add(core.sessions, member, role, core.today())
         core.staff_ids.forget()
@@ -88,9 +91,11 @@ async def take(lang: str) -> list[Section]:
         await user.mistakes()
         await user.hours(hours.moments(core.now()), hours.ENTRY, hours.PLACE)
         reports = core.settings.reports_for_recheck
-        await staff_side.count_reports(core.sessions, "example-safe-line", reports, core.today())
+        await usage.count_reports(core.sessions, "example-safe-line", reports, core.today())
         await talk.Talk(recorder, user, volunteer, RELAY_CHAT_ID).all()
-        await staff_side.StaffSide(recorder, lang, admin, volunteer).all()
+        desk = staff_side.StaffSide(recorder, lang, admin, volunteer)
+        await desk.all()
         await user.other_directories()
+        await desk.nothing_due()
         commands(recorder, lang)
         return recorder.sections
