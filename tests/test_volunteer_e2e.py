@@ -573,6 +573,23 @@ async def test_a_file_with_an_error_is_refused_with_the_validators_words(desk: D
         assert await queries.all_entries(session) == before
 
 
+async def test_errors_a_screen_cannot_list_are_counted_under_those_it_lists(desk: Desk) -> None:
+    """The validator's words are long (every allowed value is named): where they fill the
+    screen, fewer are listed and the rest counted, rather than the message losing its end."""
+    wrong = {"regions": ["MARS"], "categories": ["nothing"]}
+    bad = as_yaml([entry(f"cn-bad-{n}", **wrong) for n in range(20)])  # two errors each
+    await desk.anna.harness.deliver(
+        desk.anna.api.user_sends_file(desk.anna.user, "bad.yaml", bad.encode())
+    )
+    text = desk.anna.screen.text
+    parsed = telegram_html.parse(text)
+    listed = [line for line in parsed.lines if line.startswith("entry ")]
+    assert "pre" in parsed.tags and listed
+    assert all(line.endswith(("'ANY'", "'testimony'")) for line in listed)
+    assert parsed.lines[-1] == f"…and {40 - len(listed)} more."
+    assert telegram_length(text) <= 4096
+
+
 async def test_a_file_becomes_a_batch_of_proposals_shown_as_a_diff(desk: Desk) -> None:
     entries = standard_entries()
     changed = [

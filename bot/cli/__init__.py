@@ -1,4 +1,4 @@
-"""The `helpline` command line: run, demo, db upgrade, directory, staff, stats.
+"""The `helpline` command line: run, demo, screens, db upgrade, directory, staff, stats.
 
 `main` is the console script (and `python -m bot`): it reads the settings, sets up logging and
 the redaction of secrets, and hands the command to the module of its group. What the commands
@@ -68,6 +68,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return run.run_bot(settings, args.settings_file, webhook=args.webhook)
         case "demo":
             return run.run_demo(settings, args.lang)
+        case "screens":
+            return run.write_screens(args.lang, args.out)
         case "db":
             return db.upgrade(settings)
         case "directory":

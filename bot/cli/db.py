@@ -28,10 +28,11 @@ def upgrade(settings: Settings) -> int:
 
 
 def uses_database(args: argparse.Namespace) -> bool:
-    """Every command but the demo (a throwaway SQLite file) and `directory validate`."""
+    """Every command but the demo and the screens (a throwaway SQLite file each) and
+    `directory validate`."""
     if args.command == "directory":
         return bool(args.directory_command != "validate")
-    return bool(args.command != "demo")
+    return bool(args.command not in ("demo", "screens"))
 
 
 def require_driver(url: str) -> None:

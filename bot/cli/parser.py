@@ -10,8 +10,11 @@ from typing import Any, TypeAlias
 
 from bot.desk import staff
 from bot.stats.periods import Kind
+from bot.taxonomy import USER_LANGUAGES
 
-DESCRIPTION = "The `helpline` command line: run, demo, db upgrade, directory, staff, stats."
+DESCRIPTION = (
+    "The `helpline` command line: run, demo, screens, db upgrade, directory, staff, stats."
+)
 ENV_FILE_HELP = (
     "read the settings from this file (default: the file named by HELPLINE_ENV_FILE, else"
     " ./.env if there is one); variables set in the environment win over it"
@@ -64,6 +67,13 @@ def _run_and_demo(commands: Group, command: Command) -> None:
     )
     demo = command(commands, "demo", help="chat with the bot in the terminal, offline")
     demo.add_argument("--lang", default="en", help="the simulated user's Telegram language code")
+    screens = command(
+        commands,
+        "screens",
+        help="every screen of the bot in one language, as one HTML page (offline)",
+    )
+    screens.add_argument("--lang", choices=USER_LANGUAGES, required=True)
+    screens.add_argument("--out", metavar="FILE", help="write the page here (default: stdout)")
 
 
 def _directory(commands: Group, command: Command) -> None:

@@ -4,6 +4,8 @@ module only checks, logs and turns what went wrong into one line and an exit cod
 from __future__ import annotations
 
 import logging
+import sys
+from pathlib import Path
 
 from bot.cli.db import reaching, which_database
 from bot.cli.failures import CommandError, DatabaseUnavailable, StartupFailed
@@ -31,6 +33,19 @@ def run_bot(settings: Settings, env_file: EnvFile, *, webhook: bool = False) -> 
         raise CommandError(str(exc)) from None
     except (startup.BotApiUnreachable, DatabaseUnavailable) as exc:
         raise StartupFailed(str(exc)) from None
+
+
+def write_screens(lang: str, out: str | None) -> int:
+    """`helpline screens`: the preview page, on stdout or in `out`. It ignores the settings:
+    it shows the product with its defaults (bot/preview/tour.py)."""
+    from bot.preview import main
+
+    page = main.page(lang)
+    if out is None:
+        sys.stdout.write(page)
+    else:
+        Path(out).write_text(page, encoding="utf-8")
+    return 0
 
 
 def run_demo(settings: Settings, lang: str) -> int:

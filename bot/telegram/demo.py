@@ -68,7 +68,11 @@ class LocalRequest(BaseRequest):
             content = self.api.files.get(path)
             return (200, content) if content is not None else (404, b"")
         api_method = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
+        params: dict[str, Any] = dict(request_data.parameters) if request_data else {}
+        if request_data is not None:  # an uploaded file (the statistics' chart): its bytes
+            for name, part in request_data.multipart_data.items():
+                if isinstance(part[1], bytes):
+                    params[name] = part[1]
         try:
             result = self.api.call(api_method, params)
         except ApiError as exc:

@@ -32,6 +32,10 @@ BOT_USER = {
 }
 
 
+# The methods that put something into a chat.
+_WRITES = frozenset({"sendmessage", "sendphoto", "copymessage", "createforumtopic"})
+
+
 class ApiError(Exception):
     def __init__(self, code: int, description: str) -> None:
         super().__init__(description)
@@ -78,6 +82,9 @@ class LocalBotApi:
     deleted_topics: list[tuple[int, int]] = field(default_factory=list)  # (chat, thread)
     # Every copyMessage: the call's parameters, and the new message's (chat, id).
     copies: list[tuple[dict[str, Any], tuple[int, int]]] = field(default_factory=list)
+    # Chats the bot may no longer write to (she blocked it, the group is gone): every message
+    # to one is refused, as Telegram refuses it.
+    blocked: set[int] = field(default_factory=set)
     _next_message: dict[int, int] = field(default_factory=dict)
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _query_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -86,6 +93,8 @@ class LocalBotApi:
 
     def call(self, method: str, params: dict[str, Any]) -> Any:
         self.calls.append((method, params))
+        if method.lower() in _WRITES and int(params.get("chat_id", 0)) in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         handler = getattr(self, f"_m_{method.lower()}", None)
         if handler is None:
             raise ApiError(404, f"Not Found: method {method} is not supported here")

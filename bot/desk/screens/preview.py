@@ -11,21 +11,34 @@ from bot.desk.summaries import ProposalDetail, ProposalTitle
 from bot.directory.file_format import FileError
 from bot.i18n import Texts
 from bot.ui.text import bold, escape, paragraphs
-from bot.ui.view import Button, View, fit_text
+from bot.ui.view import MAX_MESSAGE, Button, View, fit_text, visible_length
 
-MAX_ERRORS = 30  # shown on one screen; the rest are counted
+MAX_ERRORS = 30  # listed on one screen at most; the rest are counted
 
 
-def invalid(t: Texts, errors: Sequence[FileError], *, then: str = "") -> str:
-    """The validator's own messages, as `helpline directory validate` prints them."""
+def invalid(
+    t: Texts, errors: Sequence[FileError], *, then: str = "", room: int = MAX_MESSAGE
+) -> str:
+    """The validator's own messages, as `helpline directory validate` prints them. Its words
+    are long (they name every allowed value), so only as many are listed as fit in `room`
+    with the count of the rest: cut at the message's end, the count would be lost."""
+    listed = min(len(errors), MAX_ERRORS)
+    text = _invalid(t, errors, listed, then)
+    while listed > 1 and visible_length(text) > room:
+        listed -= 1
+        text = _invalid(t, errors, listed, then)
+    return fit_text(text, room)
+
+
+def _invalid(t: Texts, errors: Sequence[FileError], listed: int, then: str) -> str:
     _ = t.gettext
     lines = ["⚠ " + escape(_("This does not pass the directory's checks:"))]
-    lines.append("<pre>" + escape("\n".join(str(e) for e in errors[:MAX_ERRORS])) + "</pre>")
-    if len(errors) > MAX_ERRORS:
-        lines.append(escape(_("…and {count} more.").format(count=len(errors) - MAX_ERRORS)))
+    lines.append("<pre>" + escape("\n".join(str(e) for e in errors[:listed])) + "</pre>")
+    if len(errors) > listed:
+        lines.append(escape(_("…and {count} more.").format(count=len(errors) - listed)))
     if then:
         lines += ["", escape(then)]
-    return fit_text("\n".join(lines))
+    return "\n".join(lines)
 
 
 def _left_out(t: Texts, unchanged: int) -> list[str]:
@@ -71,14 +84,15 @@ def batch_preview(
         lines += ["", diff.title_text(t, proposal.title), *proposal.diff]
     shown, part, parts = diff.block(t, lines[1:], part)
     last = part + 1 == parts
-    if errors:
-        verdict = invalid(t, errors)
+    above = paragraphs(*_left_out(t, unchanged), shown)
+    if errors:  # in the room the diff leaves, beyond the empty line between them
+        verdict = invalid(t, errors, room=MAX_MESSAGE - visible_length(above) - 2)
     else:
         verdict = escape(t.gettext("Submit this for review by another volunteer?")) if last else ""
     batch_id = batch[0].batch if batch else 0
     paging = diff.part_row(t, tap, Act.PREVIEW, batch_id, part, parts)
     rows = _rows(t, tap, batch, paging, submit=not errors and bool(batch) and last)
-    return View(paragraphs(*_left_out(t, unchanged), shown, verdict), rows)
+    return View(paragraphs(above, verdict), rows)
 
 
 def drafts(t: Texts, tap: Tap, items: Sequence[ProposalTitle]) -> View:
