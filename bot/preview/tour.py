@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import secrets
 
 from pydantic import SecretStr
 
@@ -25,8 +26,6 @@ from bot.telegram.local_bot import local_bot
 
 PUBLIC_HANDLE = "@" + str(BOT_USER["username"])
 RELAY_CHAT_ID = -1009000000001  # a stand-in for the volunteers' group
-# The preview's own relay key: it seals nothing real and is thrown away with the run.
-RELAY_KEY = "cHJldmlldy1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMDEyMzQ1Njc4OQ"  # nosec B105
 ADMIN_ID = 800001
 VOLUNTEER_ID = 800002
 FIRST_USER_ID = 900000
@@ -36,7 +35,8 @@ def preview_settings() -> Settings:
     """Defaults only, whatever the environment says: the preview shows the product."""
     return Settings.model_construct(
         relay_chat_id=RELAY_CHAT_ID,
-        relay_key=SecretStr(RELAY_KEY),
+        # A key of its own, drawn for each run and thrown away with it: none to copy.
+        relay_key=SecretStr(secrets.token_urlsafe(32)),
         bot_public_handle=PUBLIC_HANDLE,
     )
 
