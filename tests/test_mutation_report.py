@@ -3,7 +3,9 @@ equivalent counts as such, in full or as a short `_N` after a full name."""
 
 from __future__ import annotations
 
-from tests.mutation import EQUIVALENT_HEADING, equivalent_mutants
+import tomllib
+
+from tests.mutation import EQUIVALENT_HEADING, PROJECT, equivalent_mutants
 
 SECTION = f"""{EQUIVALENT_HEADING}
 
@@ -35,3 +37,24 @@ def test_every_named_mutant_is_read_short_names_included() -> None:
 def test_the_reason_may_name_no_mutant() -> None:
     text = f"{EQUIVALENT_HEADING}\n\n- `bot.a.x_f__mutmut_1`: unlike `x_f__mutmut_2`, it is.\n"
     assert equivalent_mutants(text) == {"bot.a.x_f__mutmut_1"}
+
+
+def test_every_data_file_of_the_mutated_tree_is_copied_again_each_run() -> None:
+    """mutmut copies a source tree's other files once and never again (`copy_src_dir` skips a
+    file that exists), so a data file changed since would be stale in `mutants/`, and every
+    test reading it would fail or pass for that reason alone. `also_copy` is copied each run."""
+    config = tomllib.loads((PROJECT / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]
+    again = [PROJECT / path for path in config["also_copy"]]
+    data = [
+        path
+        for root in config["source_paths"]
+        for path in (PROJECT / root).rglob("*")
+        if path.is_file() and path.suffix not in {".py", ".pyc"}
+    ]
+    assert data, "the demo directory at least"
+    stale = [
+        str(path.relative_to(PROJECT))
+        for path in data
+        if not any(path == kept or kept in path.parents for kept in again)
+    ]
+    assert stale == []
