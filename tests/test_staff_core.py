@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, event, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
-from bot.db.models import Proposal
+from bot.db.models import Proposal, Staff
 from bot.desk import draft, proposals, staff
 from bot.directory import file_format, replace
 from bot.directory.file_format import FileError
@@ -312,3 +314,56 @@ async def test_a_batch_with_an_invalid_draft_is_sent_not_at_all_and_every_error_
     assert said == [("cn-shelter", "name"), ("kr-clinic", "contacts")]
     left = await states(sessions)
     assert {left[p.id][1] for p in (shelter, clinic, legal)} == {proposals.DRAFT}  # none sent
+
+
+async def test_adding_staff_says_whether_anything_changed(sessions: Sessions) -> None:
+    """`helpline staff add` reports "added", "changed" or "already so" from this answer."""
+    dara = 5_000_104
+    assert await staff.add(sessions, dara, "volunteer", TODAY) is True  # new
+    assert await staff.add(sessions, dara, "volunteer", TODAY) is False  # already so
+    assert await staff.add(sessions, dara, "admin", TODAY) is True  # promoted
+    assert await staff.add(sessions, dara, "admin", TODAY) is False
+    with pytest.raises(ValueError, match="volunteer"):
+        await staff.add(sessions, dara, "owner", TODAY)
+    assert (dara, "admin") in [(m.user_id, m.role) for m in await staff.members(sessions)]
+
+
+def clash_on_insert(sessions: Sessions, times: int) -> list[int]:
+    """Make the next `times` inserts into staff clash with a row written just before them, in
+    their own transaction, as when a second process seeds ADMIN_IDS at the same moment. The
+    clashing row goes with the failed transaction, as the other process's would be found by
+    a second try. Returns the list of clashes so far."""
+    engine = sessions.kw["bind"]
+    clashes: list[int] = []
+
+    def before(conn: Connection, _cursor: object, statement: str, params: Any, *_: object) -> None:
+        if not statement.lstrip().upper().startswith("INSERT INTO STAFF"):
+            return
+        if conn.info.pop("clashing", False) or len(clashes) == times:
+            return  # the clashing row itself, or no more clashes wanted
+        clashes.append(1)
+        conn.info["clashing"] = True
+        conn.execute(insert(Staff).values(user_id=EVE, role="volunteer", added_on=TODAY))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", before)
+    return clashes
+
+
+EVE = 5_000_105
+
+
+async def test_a_clash_with_another_process_adding_the_same_member_is_tried_once_again(
+    sessions: Sessions,
+) -> None:
+    clashes = clash_on_insert(sessions, times=1)
+    assert await staff.add(sessions, EVE, "volunteer", TODAY) is True
+    assert clashes == [1]
+    assert [m.user_id for m in await staff.members(sessions)].count(EVE) == 1
+
+
+async def test_a_second_clash_is_not_hidden(sessions: Sessions) -> None:
+    clashes = clash_on_insert(sessions, times=5)
+    with pytest.raises(IntegrityError):
+        await staff.add(sessions, EVE, "volunteer", TODAY)
+    assert clashes == [1, 1]  # two tries, no third
+    assert EVE not in [m.user_id for m in await staff.members(sessions)]
