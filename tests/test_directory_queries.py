@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from bot.db import database
 from bot.directory import queries
@@ -135,3 +136,65 @@ async def test_each_language_has_its_own_order_and_the_anywhere_list_every_need(
         assert ids[0] == first, lang  # staff who speak her language first
         assert sorted(ids) == ["a-korean", "b-chinese", "c-english"]
         assert (page.total, page.pages) == (3, 1)
+
+
+async def test_a_need_s_list_puts_staff_who_speak_her_language_first(tmp_path: Path) -> None:
+    entries = [
+        entry("a-english", languages=["en"], name={"en": "A"}),
+        entry("b-korean", languages=["ko"], name={"en": "B"}),
+        entry("c-chinese", languages=["zh"], name={"en": "C"}),
+    ]
+    for lang, first in (("ko", "b-korean"), ("zh", "c-chinese"), ("en", "a-english")):
+        (tmp_path / lang).mkdir()
+        got = await listing(tmp_path / lang, entries, lang, need="shelter", place="CN")
+        assert got[0] == first, lang
+        assert sorted(got) == ["a-english", "b-korean", "c-chinese"]
+
+
+async def test_a_middle_page_is_that_page_and_one_past_the_end_from_page_one_the_last(
+    tmp_path: Path,
+) -> None:
+    entries = [entry(f"legal-{i:02}", name={"en": "Same"}) for i in range(12)]
+    middle, last = await pages(tmp_path, entries, "en", (1, 2), need="shelter", place="CN")
+    assert [e.id for e in middle.entries] == [f"legal-{i:02}" for i in range(5, 10)]
+    assert (middle.page, middle.pages, middle.total) == (1, 3, 12)
+    assert [e.id for e in last.entries] == ["legal-10", "legal-11"]
+
+    (tmp_path / "short").mkdir()
+    short = [entry(f"legal-{i}") for i in range(3)]
+    (past,) = await pages(tmp_path / "short", short, "en", (1,), need="shelter", place="CN")
+    assert ([e.id for e in past.entries], past.page, past.pages) == (
+        sorted(e["id"] for e in short),
+        0,
+        1,
+    )
+
+
+async def test_an_empty_list_costs_one_query(tmp_path: Path) -> None:
+    """The total alone is asked only for a page past the end of a list that has one."""
+    url = databases.url_for(tmp_path, "q")
+    await load_directory(url, as_yaml([entry("kr-only", regions=["KR"])]))
+    engine = database.make_engine(url)
+    selects: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    try:
+        async with database.make_sessionmaker(engine)() as session:
+            event.listen(engine.sync_engine, "before_cursor_execute", count)
+            page = await queries.list_for_need(
+                session,
+                need="shelter",
+                place="CN",
+                lang="en",
+                page=0,
+                today=TODAY,
+                max_age_days=180,
+            )
+    finally:
+        await engine.dispose()
+    assert (page.entries, page.page, page.pages, page.total) == ([], 0, 1, 0)
+    assert len(selects) == 1
+

@@ -115,7 +115,7 @@ async def _page(
     """One page and the total in one query: the page is read in order from the listing's
     index and only its rows are joined to their documents; the total is one count over the
     same index range. A page past the end (an old or forged button) costs a second query."""
-    query = _PAGE_OF.get(lang, _PAGE_OF["en"])
+    query = _PAGE_OF[lang]  # a language with no order is a programmer's error
     where = {"need": need, "place": place, "oldest": oldest}
 
     async def fetch(number: int) -> list[Any]:
@@ -125,9 +125,9 @@ async def _page(
     page = max(page, 0)
     rows = await fetch(page)
     if not rows and page > 0:
-        total = int(await session.scalar(_TOTAL_OF, where) or 0)
-        if total:
-            page = -(-total // PAGE_SIZE) - 1
+        everything = await session.scalar(_TOTAL_OF, where)  # a count: never None
+        if everything:
+            page = -(-everything // PAGE_SIZE) - 1
             rows = await fetch(page)
     total = int(rows[0][1]) if rows else 0
     pages = max(1, -(-total // PAGE_SIZE))
@@ -177,7 +177,7 @@ async def list_open_first(
         return asked
     entries = asked.entries
     if asked.pages > 1:  # the whole list, to order it
-        query = _PAGE_OF.get(lang, _PAGE_OF["en"])
+        query = _PAGE_OF[lang]
         where = {"need": need, "place": place, "oldest": oldest}
         rows = await session.execute(query, {**where, "skip": 0, "size": OPEN_FIRST_LIMIT})
         entries = [from_document(document) for document, _total in rows]
