@@ -33,3 +33,27 @@ def test_reports_alone_count_the_people_who_made_them() -> None:
         counter.add_once(person, "not_working", "cn-shelter")  # once a day each
     batch = counter.take()  # ten different people: written
     assert dict(batch.daily) == {(NOON.date(), "not_working", "cn-shelter"): 10}
+
+
+def test_needs_alone_count_the_people_who_chose_them_the_day_s_first_included() -> None:
+    """The day's first count draws the day's key, which empties the set of people: the first
+    person must land in the new set, not in the old one thrown away."""
+    counter = UsageCounter(clock=lambda: NOON, min_users=10)
+    for person in range(9):
+        counter.add_need_in_place("shelter", "CN", by=person)
+    assert counter.people() == 9 and not counter.take()  # nine people: it waits
+    counter.add_need_in_place("legal", "KR", by=9)
+    batch = counter.take()  # ten different people: written
+    day = NOON.date()
+    assert dict(batch.daily) == {(day, "need", "shelter"): 9, (day, "need", "legal"): 1}
+    assert dict(batch.need_place) == {(day, "shelter", "CN"): 9, (day, "legal", "KR"): 1}
+
+
+def test_after_midnight_the_new_day_s_first_person_is_counted() -> None:
+    now = [NOON]
+    counter = UsageCounter(clock=lambda: now[0], min_users=10)
+    for person in range(3):
+        counter.add("sessions", by=person)
+    now[0] = NOON + dt.timedelta(hours=12)  # midnight: a new key, yesterday's people gone
+    counter.add("sessions", by=0)
+    assert counter.people() == 1

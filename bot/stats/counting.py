@@ -114,7 +114,9 @@ class UsageCounter:
 
     def _by(self, user_id: int | None) -> None:
         if user_id is not None:
-            self._batch.people.add(self._hash(f"person\x00{user_id}"))
+            # Hashed first: the day's first hash starts a new day's key and a new set of people.
+            person = self._hash(f"person\x00{user_id}")
+            self._batch.people.add(person)
 
     def _first_today(self, text: str) -> bool:
         digest = self._hash(text)
