@@ -113,6 +113,19 @@ def test_an_id_is_kept_at_most_48_hours_after_it_was_sent() -> None:
     assert flatten(memory.batches(9, newest=7000))[-1] == 7000 - WALK_BACK + 1
 
 
+def test_an_id_goes_at_exactly_48_hours_as_an_id_that_old_is_never_taken() -> None:
+    """Telegram's limit is 48 hours: at that second an id is as useless as one never kept."""
+    clock = Clock()
+    memory = EraseMemory(clock)
+    memory.saw(9, 5000)
+    clock.now += ERASABLE_SECONDS - 1
+    assert memory.highest(9) == 5000
+    clock.now += 1
+    assert memory.highest(9) is None and len(memory) == 0
+    memory.saw(9, 5001, sent_at=clock.now - ERASABLE_SECONDS)  # the same age, refused
+    assert memory.highest(9) is None
+
+
 def test_a_message_sent_over_48_hours_ago_is_not_kept_at_all() -> None:
     clock = Clock()
     memory = EraseMemory(clock)

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db import database
 from bot.db.models import AuditRecord, DailyCount, Entry, Proposal
 from bot.desk import proposals
-from bot.directory import audit, file_format, queries
+from bot.directory import audit, file_format, queries, replace
 from bot.stats import publish
 from bot.stats.periods import Kind, month, weeks_of
 from tests import databases
@@ -130,7 +130,10 @@ async def test_an_entry_s_history_is_in_the_order_it_was_written(sessions: Sessi
     async with sessions() as session, session.begin():
         await by_table_order(session)
         records = await audit.history(session, "cn-shelter")
+        every = await audit.everything(session)  # as `directory export --format hsds` reads it
     assert [(r.id, r.new) for r in records if r.id > 2000] == [(2001, "first"), (2002, "second")]
+    assert [r.id for r in every] == sorted(r.id for r in every)
+    assert [r.new for r in every if r.id > 2000] == ["first", "second"]
 
 
 async def test_statistics_are_published_on_postgresql_and_read_oldest_first(
@@ -180,3 +183,30 @@ async def test_entries_of_the_same_name_are_paged_by_id_each_once(
     finally:
         await engine.dispose()
     assert listed == [[f"cn-twin-{letter}" for letter in part] for part in ("abcde", "fg")]
+
+
+async def test_a_directory_of_one_entry_is_copied_in(postgres: str) -> None:
+    """An import writes each table with COPY; a table of one row is a COPY of one record."""
+    url = databases.database_on(postgres, "single")
+    await load_directory(url, as_yaml([entry("cn-only-one")]))
+    engine = database.make_engine(url)
+    try:
+        async with database.make_sessionmaker(engine)() as session:
+            found = await queries.visible_entry(
+                session, "cn-only-one", today=TODAY, max_age_days=180
+            )
+            rows = (await session.execute(select(Entry.id))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert found is not None and found.id == "cn-only-one"
+    assert rows == ["cn-only-one"]
+
+
+async def test_copy_outside_a_transaction_fails_loudly(sessions: Sessions) -> None:
+    """COPY on a connection with no transaction open would be committed row by row as it
+    went: an import cut short would leave half a directory. The import's one transaction is
+    the promise, so COPY refuses to run without it."""
+    engine = sessions.kw["bind"]
+    async with engine.connect() as connection:
+        with pytest.raises(AssertionError, match="COPY outside the transaction"):
+            await replace._copy(connection, Entry, [{"id": "x"}])

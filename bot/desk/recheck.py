@@ -168,6 +168,7 @@ async def mark_checked(
         entry_id=entry_id,
         action="rechecked",
         field="verified_on",
+        lang="",
         old=old.isoformat() if old else "",
         new=rules.today.isoformat(),
     )

@@ -49,14 +49,15 @@ def record(
     actor: str,
     entry_id: str,
     action: str,
-    field: str = "",
-    lang: str = "",
-    old: str = "",
-    new: str = "",
+    field: str,
+    lang: str,
+    old: str,
+    new: str,
     approved_by: str = "",
     at: dt.datetime | None = None,
 ) -> None:
-    """Add a record to the caller's transaction, so it lands with the change or not at all."""
+    """Add a record to the caller's transaction, so it lands with the change or not at all.
+    Each change is of one field in one language ("" for a field that has none)."""
     session.add(
         AuditRecord(
             **values(
