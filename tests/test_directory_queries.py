@@ -197,4 +197,3 @@ async def test_an_empty_list_costs_one_query(tmp_path: Path) -> None:
         await engine.dispose()
     assert (page.entries, page.page, page.pages, page.total) == ([], 0, 1, 0)
     assert len(selects) == 1
-
