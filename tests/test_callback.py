@@ -15,6 +15,7 @@ from bot.menus.callback import (
     Screen,
     decode,
     encode,
+    is_topic,
 )
 from bot.taxonomy import NEEDS, PLACES, USER_LANGUAGES
 
@@ -110,6 +111,15 @@ def test_round_trip_and_size() -> None:
 def test_encode_refuses_what_it_could_not_decode(nav: Nav) -> None:
     with pytest.raises((ValueError, KeyError)):
         encode(nav)
+
+
+@pytest.mark.parametrize(
+    "nav", [Nav(Screen.TOPIC, "en", None, "shelter"), Nav(Screen.TOPIC, "en", "CN")]
+)
+def test_whether_a_position_is_a_topic_is_asked_only_with_its_place_and_need(nav: Nav) -> None:
+    """`decode` refuses a topic without them before it asks; any other caller is wrong."""
+    with pytest.raises(AssertionError):
+        is_topic(nav)
 
 
 @pytest.mark.parametrize(
