@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.menus.callback import Nav, Screen
 from bot.stats.counting import UsageCounter
 
 NOON = dt.datetime(2026, 11, 30, 12, tzinfo=dt.UTC)
@@ -57,3 +58,35 @@ def test_after_midnight_the_new_day_s_first_person_is_counted() -> None:
     now[0] = NOON + dt.timedelta(hours=12)  # midnight: a new key, yesterday's people gone
     counter.add("sessions", by=0)
     assert counter.people() == 1
+
+
+def test_choices_are_counted_and_moving_back_and_forth_is_not() -> None:
+    """A language set, a place chosen from the places, a need chosen from the needs: each is
+    one count, by whoever chose it. Back, Home and pages are not choices."""
+    counter = UsageCounter(clock=lambda: NOON, min_users=3)
+    chosen = [
+        Nav(Screen.SET_LANGUAGE, "zh"),
+        Nav(Screen.NEEDS, "ko", "CN", origin=Screen.PLACES),
+        Nav(Screen.LIST, "ko", "CN", "legal", origin=Screen.NEEDS),
+    ]
+    moved = [
+        Nav(Screen.LANGUAGES, "zh"),  # the list of languages, nothing set yet
+        Nav(Screen.NEEDS, "ko", "CN"),  # Home, or Back to the needs
+        Nav(Screen.NEEDS, "ko", "CN", origin=Screen.LIST),
+        Nav(Screen.LIST, "ko", "CN", "legal", page=1),  # the next page
+        Nav(Screen.LIST, "ko", "CN", "legal", origin=Screen.CARD),  # Back from a card
+        Nav(Screen.PLACES, "ko"),
+    ]
+    for person, nav in enumerate(chosen):
+        counter.count_choice(nav, by=person)
+    for nav in moved:
+        counter.count_choice(nav, by=99)
+    assert counter.people() == 3
+    day = NOON.date()
+    batch = counter.take()
+    assert dict(batch.daily) == {
+        (day, "language", "zh"): 1,
+        (day, "place", "CN"): 1,
+        (day, "need", "legal"): 1,
+    }
+    assert dict(batch.need_place) == {(day, "legal", "CN"): 1}
