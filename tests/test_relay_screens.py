@@ -14,7 +14,7 @@ from bot.directory.queries import Page
 from bot.i18n import Texts
 from bot.menus import screens as menu_screens
 from bot.menus import topics
-from bot.menus.callback import Nav, Screen, decode
+from bot.menus.callback import Nav, Screen, decode, encode
 from bot.relay import screens
 from bot.taxonomy import USER_LANGUAGES
 from bot.ui.view import View, plain
@@ -57,6 +57,44 @@ def test_her_screens_are_in_her_language_with_menu_buttons_only(lang: str) -> No
         if lang in SCRIPT:
             assert SCRIPT[lang].search(plain(view.text)), view.text
             assert all(SCRIPT[lang].search(label) for label, _ in navs(view))
+
+
+@pytest.mark.parametrize("lang", USER_LANGUAGES)
+def test_every_screen_of_hers_has_erase_and_no_comes_back_to_a_screen_that_does_nothing(
+    lang: str,
+) -> None:
+    """PRODUCT.md: an Erase button on every screen. Its No shows the screen it names again,
+    so that screen must do nothing by being shown: never Start, which opens a conversation
+    when someone is on duty. Only the screens of an open conversation come back to it (it
+    shows the conversation again there)."""
+    t, nav = Texts(lang), replace(FROM_LIST, lang=lang)
+    outside = {
+        "consent": screens.consent(t, nav, idle_hours=24),
+        "nobody on duty": screens.nobody_on_duty(
+            t, replace(nav, screen=Screen.TALK_START), idle_hours=24
+        ),
+        "not possible": screens.not_possible(t, replace(nav, screen=Screen.TALK_START)),
+        "ended": screens.ended(t, replace(nav, screen=Screen.TALK_END), kept=False),
+        "ended, kept": screens.ended(t, replace(nav, screen=Screen.TALK_KEEP), kept=True),
+    }
+    inside = {
+        "during": screens.during(t, nav, waiting=False),
+        "not passed on": screens.not_passed_on(t, nav, "location"),
+        "too fast": screens.too_fast(t, nav),
+        "not delivered": screens.not_delivered(t, nav),
+        "under an answer": View("", screens.end_rows(t, nav)),
+    }
+    label = "🗑 " + t.gettext("Erase")
+    for name, view in {**outside, **inside}.items():
+        erase = [nav for shown, nav in navs(view) if shown == label]
+        assert len(erase) == 1, name
+        assert erase[0].screen is Screen.ERASE, name
+        assert view.rows[-1] == [(label, encode(erase[0]))], name  # alone, on the last row
+        if name in outside:
+            assert erase[0].origin is not Screen.TALK_START, name
+    for name in ("consent", "nobody on duty", "not possible"):
+        labels = [shown for shown, _ in navs(outside[name])]
+        assert "◀ " + t.gettext("Back") in labels and "🏠 " + t.gettext("Home") in labels, name
 
 
 def test_consent_says_who_reads_who_does_not_see_and_when_it_goes() -> None:

@@ -9,9 +9,11 @@ conversation is hers is read from her chat, never from a button.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.i18n import Texts
 from bot.menus.callback import Nav, Screen, encode
-from bot.menus.rows import home_of
+from bot.menus.rows import home_of, nav_rows
 from bot.ui.text import bold, escape, paragraphs
 from bot.ui.view import Button, View
 
@@ -28,6 +30,20 @@ def back_of(nav: Nav) -> Nav:
             return nav.to(Screen.LIST, entry=None)
         return nav.fresh(Screen.NEEDS, nav.place)
     return home_of(nav)
+
+
+def _leave_rows(t: Texts, nav: Nav) -> list[list[Button]]:
+    """Back, Home and More, then Erase, as on every screen, for her screens before a
+    conversation. Erase and More come back to the Talk screen, which does nothing by being
+    shown: never to Start, which opens a conversation when someone is on duty."""
+    return nav_rows(t, replace(nav, screen=Screen.TALK), back_of(nav))
+
+
+def _erase_row(t: Texts, nav: Nav) -> list[Button]:
+    """Erase, alone on the last row, under her conversation: No shows the conversation again
+    (Start finds it open), and erasing ends it too."""
+    here = nav.fresh(Screen.ERASE, nav.place, nav.need, origin=Screen.TALK_START)
+    return [("🗑 " + t.gettext("Erase"), encode(here))]
 
 
 def _ends_after(t: Texts, hours: int) -> str:
@@ -62,7 +78,7 @@ def consent(t: Texts, nav: Nav, *, idle_hours: int) -> View:
     )
     rows: list[list[Button]] = [
         [("✅ " + _("Start"), encode(nav.to(Screen.TALK_START, origin=nav.origin)))],
-        [("◀ " + _("Back"), encode(back_of(nav)))],
+        *_leave_rows(t, nav),
     ]
     return View(text, rows)
 
@@ -98,16 +114,20 @@ def nobody_on_duty(t: Texts, nav: Nav, *, idle_hours: int) -> View:
     rows: list[list[Button]] = [
         [("✉️ " + _("Leave a message"), encode(nav.to(Screen.TALK_LEAVE, origin=None)))],
         [_contacts(t, nav)],
-        [("◀ " + _("Back"), encode(back_of(nav)))],
+        *_leave_rows(t, nav),
     ]
     return View(text, rows)
 
 
-def end_rows(t: Texts, nav: Nav) -> list[list[Button]]:
-    """End conversation, one tap away: under the conversation's screen and every answer."""
-    _ = t.gettext
+def _end_row(t: Texts, nav: Nav) -> list[Button]:
     here = nav.fresh(Screen.TALK_END, nav.place, nav.need)
-    return [[("🛑 " + _("End conversation"), encode(here))]]
+    return [("🛑 " + t.gettext("End conversation"), encode(here))]
+
+
+def end_rows(t: Texts, nav: Nav) -> list[list[Button]]:
+    """End conversation one tap away, and Erase: under every answer and every notice of her
+    conversation."""
+    return [_end_row(t, nav), _erase_row(t, nav)]
 
 
 def during(t: Texts, nav: Nav, *, waiting: bool) -> View:
@@ -130,14 +150,9 @@ def during(t: Texts, nav: Nav, *, waiting: bool) -> View:
     )
     keep = nav.fresh(Screen.TALK_KEEP, nav.place, nav.need)
     rows = [
-        *end_rows(t, nav),
+        _end_row(t, nav),
         [("📌 " + _("End, and keep the messages here"), encode(keep))],
-        [
-            (
-                "🗑 " + _("Erase"),
-                encode(nav.fresh(Screen.ERASE, nav.place, nav.need, origin=Screen.TALK_START)),
-            )
-        ],
+        _erase_row(t, nav),
     ]
     return View(text, rows)
 
@@ -190,7 +205,8 @@ def ended(t: Texts, nav: Nav, *, kept: bool) -> View:
         else _("Its messages have been deleted.")
     )
     text = paragraphs(bold(_("The conversation has ended.")) + "\n" + escape(gone))
-    return View(text, [[("🏠 " + _("Home"), encode(home_of(nav)))]])
+    home = home_of(nav)  # Erase's No comes back there: this screen ended something
+    return View(text, [[("🏠 " + _("Home"), encode(home))], *nav_rows(t, home, None)])
 
 
 def not_possible(t: Texts, nav: Nav) -> View:
@@ -201,7 +217,7 @@ def not_possible(t: Texts, nav: Nav) -> View:
         escape(_("It is not possible to talk to a person now.")),
         escape(_("You can still contact a service for your need.")),
     )
-    return View(text, [[_contacts(t, nav)], [("◀ " + _("Back"), encode(back_of(nav)))]])
+    return View(text, [[_contacts(t, nav)], *_leave_rows(t, nav)])
 
 
 def kind_of(content_keys: set[str]) -> str:
