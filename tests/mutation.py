@@ -1,7 +1,7 @@
 """`python -m tests.mutation`: mutation testing of the modules that keep the product's promises.
 
     python -m tests.mutation            # a fresh run of every mutant, then the table
-    python -m tests.mutation --again    # test again only the mutants that survived last time
+    python -m tests.mutation --again    # test again the mutants not killed last time (or not run)
     python -m tests.mutation --report   # only the table of the last run
 
 mutmut (configured in pyproject.toml, `[tool.mutmut]`) changes one small thing at a time in
@@ -30,9 +30,11 @@ TESTING = PROJECT / "docs" / "TESTING.md"
 MIN_SCORE = 95.0
 EQUIVALENT_HEADING = "### Equivalent mutants"
 
-# mutmut's exit codes per mutant (mutmut/stats.py): a test failed, or the mutant ran out of
-# time (an endless loop is noticed too).
-KILLED = {1, 3, -24, 24, 152, 255, 36}
+# mutmut's exit codes per mutant (mutmut/stats.py): a test failed; or the mutant ran out of
+# time (an endless loop is caught so), which a machine busy with something else can cause
+# too, so `--again` tests a timed-out mutant again.
+KILLED = {1, 3}
+TIMED_OUT = {-24, 24, 152, 255, 36}
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 
@@ -79,13 +81,15 @@ def table(codes: dict[str, int | None], equivalent: set[str]) -> tuple[str, floa
             counts["equivalent"] += 1
         elif code in KILLED:
             counts["killed"] += 1
+        elif code in TIMED_OUT:
+            counts["timeout"] += 1
         elif code in SURVIVED:
             counts["survived"] += 1
         elif code in NO_TESTS:
             counts["no tests"] += 1
         else:
             counts["other"] += 1
-    columns = ("mutants", "killed", "survived", "no tests", "other", "equivalent")
+    columns = ("mutants", "killed", "timeout", "survived", "no tests", "other", "equivalent")
     lines = [f"{'module':<22}" + "".join(f"{c:>11}" for c in columns) + f"{'score':>8}"]
     total: Counter[str] = Counter()
     for module, counts in sorted(rows.items()):
@@ -97,7 +101,7 @@ def table(codes: dict[str, int | None], equivalent: set[str]) -> tuple[str, floa
 
 def _score(counts: Counter[str]) -> float:
     judged = counts["mutants"] - counts["equivalent"]
-    return 100.0 * counts["killed"] / judged if judged else 100.0
+    return 100.0 * (counts["killed"] + counts["timeout"]) / judged if judged else 100.0
 
 
 def _row(name: str, counts: Counter[str], columns: tuple[str, ...]) -> str:
@@ -106,13 +110,22 @@ def _row(name: str, counts: Counter[str], columns: tuple[str, ...]) -> str:
 
 
 def survivors(codes: dict[str, int | None], equivalent: set[str]) -> list[str]:
-    return sorted(m for m, c in codes.items() if c not in KILLED and m not in equivalent)
+    """Mutants not caught (not run yet included), but for the equivalent ones."""
+    caught = KILLED | TIMED_OUT
+    return sorted(m for m, c in codes.items() if c not in caught and m not in equivalent)
+
+
+def to_test_again(codes: dict[str, int | None]) -> list[str]:
+    """What `--again` runs: every mutant not killed by a failing test, the equivalent ones
+    and the timed-out ones included (the tests may have changed since, or the machine was
+    busy)."""
+    return sorted(m for m, c in codes.items() if c not in KILLED)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__)
     choice = parser.add_mutually_exclusive_group()
-    choice.add_argument("--again", action="store_true", help="test the survivors again")
+    choice.add_argument("--again", action="store_true", help="test again the mutants not killed, timeouts too")
     choice.add_argument("--report", action="store_true", help="print the last run's table")
     args = parser.parse_args(argv)
     mutmut = shutil.which("mutmut") or str(Path(sys.executable).parent / "mutmut")
@@ -120,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report:
         names: list[str] = []
         if args.again:
-            names = survivors(results(), set())
+            names = to_test_again(results())
             if not names:
                 print("no survivors to test again")
         else:

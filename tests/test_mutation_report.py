@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import tomllib
 
-from tests.mutation import EQUIVALENT_HEADING, PROJECT, equivalent_mutants
+from tests.mutation import (
+    EQUIVALENT_HEADING,
+    PROJECT,
+    equivalent_mutants,
+    survivors,
+    table,
+    to_test_again,
+)
 
 SECTION = f"""{EQUIVALENT_HEADING}
 
@@ -58,3 +65,26 @@ def test_every_data_file_of_the_mutated_tree_is_copied_again_each_run() -> None:
         if not any(path == kept or kept in path.parents for kept in again)
     ]
     assert stale == []
+
+
+def test_a_timeout_is_caught_but_tested_again_and_the_table_says_which() -> None:
+    """A mutant that ran out of time may be an endless loop, or a busy machine."""
+    codes: dict[str, int | None] = {
+        "bot.a.x_f__mutmut_1": 1,
+        "bot.a.x_f__mutmut_2": 36,
+        "bot.a.x_f__mutmut_3": 0,
+        "bot.a.x_f__mutmut_4": None,
+        "bot.a.x_f__mutmut_5": -24,
+    }
+    assert to_test_again(codes) == [
+        "bot.a.x_f__mutmut_2",
+        "bot.a.x_f__mutmut_3",
+        "bot.a.x_f__mutmut_4",
+        "bot.a.x_f__mutmut_5",
+    ]
+    assert survivors(codes, set()) == ["bot.a.x_f__mutmut_3", "bot.a.x_f__mutmut_4"]
+    text, score = table(codes, set())
+    header, row = text.splitlines()[:2]
+    cells = dict(zip(header.split()[1:], row.split()[1:], strict=False))
+    assert (cells["killed"], cells["timeout"], cells["survived"]) == ("1", "2", "1")
+    assert score == 60.0
