@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.db import database
+from bot.db.models import Entry
 from bot.directory import queries
 from tests import databases
-from tests.directory_data import TODAY, as_yaml, entry
+from tests.directory_data import RECENT, TODAY, as_yaml, entry
 from tests.harness import load_directory
 
 
@@ -197,3 +198,40 @@ async def test_an_empty_list_costs_one_query(tmp_path: Path) -> None:
         await engine.dispose()
     assert (page.entries, page.page, page.pages, page.total) == ([], 0, 1, 0)
     assert len(selects) == 1
+
+
+async def test_the_entry_s_columns_say_what_its_document_says(tmp_path: Path) -> None:
+    """Screens read the document; the columns beside it are there for whoever reads the
+    table itself (a query of the staff notes, a check of the hours), so they must agree."""
+    seoul = {"rule": "Mo-Fr 09:00-18:00; PH off", "zone": "Asia/Seoul", "holidays": "KR"}
+    entries = [
+        entry("noted", internal_note="Ask Min-ji; checked by phone", opening=seoul),
+        entry("plain"),
+    ]
+    url = databases.url_for(tmp_path, "q")
+    await load_directory(url, as_yaml(entries, version=2))
+    engine = database.make_engine(url)
+    try:
+        async with database.make_sessionmaker(engine)() as session:
+            rows = list(await session.scalars(select(Entry).order_by(Entry.id)))
+            found = [
+                (
+                    row.id,
+                    row.status,
+                    row.verified_on,
+                    row.internal_note,
+                    (row.opening_rule, row.opening_zone, row.opening_holidays),
+                )
+                for row in rows
+            ]
+            documents = [queries.from_document(row.document) for row in rows]
+    finally:
+        await engine.dispose()
+    assert found == [
+        ("noted", "verified", RECENT, "Ask Min-ji; checked by phone", tuple(seoul.values())),
+        ("plain", "verified", RECENT, None, (None, None, None)),
+    ]
+    assert [(d.id, d.internal_note) for d in documents] == [
+        ("noted", "Ask Min-ji; checked by phone"),
+        ("plain", None),
+    ]
