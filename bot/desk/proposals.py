@@ -46,11 +46,15 @@ class Made:
     unchanged: list[str]
 
 
-async def current(session: AsyncSession, entry_id: str, *, lock: bool = False) -> Entry | None:
-    query = select(Entry).where(Entry.id == entry_id)
-    if lock:
-        query = query.with_for_update()
-    return await session.scalar(query)
+async def current(session: AsyncSession, entry_id: str) -> Entry | None:
+    return await session.scalar(select(Entry).where(Entry.id == entry_id))
+
+
+async def locked(session: AsyncSession, entry_id: str) -> Entry | None:
+    """The entry, locked until this transaction ends: an approval compares it with what the
+    proposal was made from and replaces it, with no other change landing in between (on
+    PostgreSQL; SQLite lets one writer in at a time anyway)."""
+    return await session.scalar(select(Entry).where(Entry.id == entry_id).with_for_update())
 
 
 def _new(author: int, kind: str, entry_id: str, base: str, proposed: str) -> Proposal:
@@ -310,7 +314,7 @@ async def approve(
     found = draft.check(draft.load(proposal.proposed))
     if not isinstance(found, EntryModel):
         return Outcome.INVALID
-    entry = await current(session, proposal.entry_id, lock=True)
+    entry = await locked(session, proposal.entry_id)
     before = to_model(entry) if entry is not None else None
     if _content(entry_yaml(before) if before is not None else "") != _content(proposal.base):
         return Outcome.CONFLICT

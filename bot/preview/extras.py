@@ -82,7 +82,7 @@ async def late_recheck(
     age, still waiting today: approving it dates the check to that day, too old by now."""
     day = oldest_fresh_date(today, max_age_days) - dt.timedelta(days=30)
     async with sessions() as session, session.begin():
-        entry = await proposals.current(session, LATE_ID, lock=True)
+        entry = await proposals.current(session, LATE_ID)
         assert entry is not None, f"{LATE_ID} is not in the preview's directory"
         made = await proposals.start_recheck(session, author, entry, day)
         made.created_at = dt.datetime.combine(day, dt.time(12), dt.UTC)
