@@ -125,7 +125,9 @@ def to_test_again(codes: dict[str, int | None]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__)
     choice = parser.add_mutually_exclusive_group()
-    choice.add_argument("--again", action="store_true", help="test again the mutants not killed, timeouts too")
+    choice.add_argument(
+        "--again", action="store_true", help="test again what was not killed, timeouts too"
+    )
     choice.add_argument("--report", action="store_true", help="print the last run's table")
     args = parser.parse_args(argv)
     mutmut = shutil.which("mutmut") or str(Path(sys.executable).parent / "mutmut")

@@ -210,3 +210,22 @@ async def test_copy_outside_a_transaction_fails_loudly(sessions: Sessions) -> No
     async with engine.connect() as connection:
         with pytest.raises(AssertionError, match="COPY outside the transaction"):
             await replace._copy(connection, Entry, [{"id": "x"}])
+
+
+async def test_her_drafts_and_a_batch_are_in_the_order_they_were_made(sessions: Sessions) -> None:
+    """A draft edited since is a new row version, last in the table: lists are by id."""
+    uploaded = [entry("cn-shelter", name={"en": "One"}), entry("new-one"), entry("new-two")]
+    async with sessions() as session, session.begin():
+        made = await proposals.from_file(session, ANNA, file_format.parse(as_yaml(uploaded)))
+    ids = [p.id for p in made.proposals]
+    async with sessions() as session, session.begin():
+        first = await session.get(Proposal, ids[0])
+        assert first is not None
+        first.proposed += "\n"  # edited in the editor
+    async with sessions() as session, session.begin():
+        await by_table_order(session)
+        in_table = list(await session.scalars(select(Proposal.id)))
+        drafts = [p.id for p in await proposals.drafts_of(session, ANNA)]
+        batch = [p.id for p in await proposals.batch(session, ANNA, ids[0])]
+    assert in_table != ids  # the table's own order differs, or this proves nothing
+    assert drafts == ids and batch == ids

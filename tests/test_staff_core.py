@@ -367,3 +367,33 @@ async def test_a_second_clash_is_not_hidden(sessions: Sessions) -> None:
         await staff.add(sessions, EVE, "volunteer", TODAY)
     assert clashes == [1, 1]  # two tries, no third
     assert EVE not in [m.user_id for m in await staff.members(sessions)]
+
+
+async def test_a_batch_is_hers_and_holds_only_drafts(sessions: Sessions) -> None:
+    """The desk's buttons carry a batch's number: one forged to name another's batch finds
+    nothing to send, and a batch that was sent has nothing left to send again."""
+    anna = await change(sessions, ANNA, "cn-shelter", submit=False)
+    bora = await change(sessions, BORA, "kr-clinic", submit=False)
+    async with sessions() as session, session.begin():
+        assert [p.id for p in await proposals.batch(session, ANNA, anna)] == [anna]
+        assert await proposals.batch(session, ANNA, bora) == []
+        assert await proposals.submit(session, ANNA, bora) == []
+    assert (await states(sessions))[bora] == (BORA, proposals.DRAFT, "kr-clinic")
+    async with sessions() as session, session.begin():
+        sent = await proposals.submit(session, ANNA, anna)
+        assert [p.id for p in sent if isinstance(p, Proposal)] == [anna]
+    async with sessions() as session:
+        assert await proposals.batch(session, ANNA, anna) == []
+        assert await proposals.drafts_of(session, ANNA) == []  # sent: no longer a draft
+
+
+async def test_of_two_drafts_of_one_entry_the_newest_is_taken_up(sessions: Sessions) -> None:
+    """A file she uploads makes a draft of an entry she had begun to change in the editor:
+    the change she takes up again is the newer one, the file's."""
+    older = await change(sessions, ANNA, "cn-shelter", submit=False)
+    uploaded = file_format.parse(as_yaml([entry("cn-shelter", name={"en": "From the file"})]))
+    async with sessions() as session, session.begin():
+        (newer,) = (await proposals.from_file(session, ANNA, uploaded)).proposals
+    async with sessions() as session, session.begin():
+        again = await proposals.start_change(session, ANNA, "cn-shelter", TODAY)
+    assert again is not None and again.id == newer.id and again.id != older

@@ -67,7 +67,6 @@ def _new(author: int, kind: str, entry_id: str, base: str, proposed: str) -> Pro
         base=base,
         proposed=proposed,
         created_at=utc_now(),
-        reason="",
     )
 
 
