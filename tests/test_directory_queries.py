@@ -235,3 +235,86 @@ async def test_the_entry_s_columns_say_what_its_document_says(tmp_path: Path) ->
         ("noted", "Ask Min-ji; checked by phone"),
         ("plain", None),
     ]
+
+
+async def open_first(
+    tmp_path: Path,
+    entries: list[dict],  # type: ignore[type-arg]
+    *,
+    lang: str = "ko",
+    urgent: bool = False,
+    open_ids: frozenset[str] = frozenset(),
+    numbers: tuple[int, ...] = (0,),
+    selects: list[str] | None = None,
+) -> list[queries.Page]:
+    """Pages of `list_open_first`, with `open_ids` open now; each SELECT said to `selects`."""
+    tmp_path.mkdir(exist_ok=True)
+    url = databases.url_for(tmp_path, "open")
+    await load_directory(url, as_yaml(entries))
+    engine = database.make_engine(url)
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if selects is not None and statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    found = []
+    try:
+        async with database.make_sessionmaker(engine)() as session:
+            event.listen(engine.sync_engine, "before_cursor_execute", count)
+            for number in numbers:
+                found.append(
+                    await queries.list_open_first(
+                        session,
+                        need="shelter",
+                        place="CN",
+                        lang=lang,
+                        page=number,
+                        today=TODAY,
+                        max_age_days=180,
+                        open_now=lambda e: e.id in open_ids,
+                        urgent=urgent,
+                    )
+                )
+    finally:
+        await engine.dispose()
+    return found
+
+
+async def test_urgent_help_puts_open_first_even_before_her_language(tmp_path: Path) -> None:
+    entries = [
+        entry("a-korean-closed", languages=["ko"], name={"en": "A"}),
+        entry("b-english-open", languages=["en"], name={"en": "B"}),
+    ]
+    opened = frozenset({"b-english-open"})
+    (urgent,) = await open_first(tmp_path / "u", entries, urgent=True, open_ids=opened)
+    (other,) = await open_first(tmp_path / "o", entries, urgent=False, open_ids=opened)
+    assert [e.id for e in urgent.entries] == ["b-english-open", "a-korean-closed"]
+    assert [e.id for e in other.entries] == ["a-korean-closed", "b-english-open"]
+
+
+async def test_open_first_pages_a_short_list_once_and_a_page_past_the_end_is_the_last(
+    tmp_path: Path,
+) -> None:
+    three = [entry(f"s-{i}", name={"en": f"S {i}"}) for i in range(3)]
+    selects: list[str] = []
+    (short,) = await open_first(tmp_path / "short", three, selects=selects)
+    assert (short.page, short.pages, short.total, len(selects)) == (0, 1, 3, 1)
+
+    seven = [entry(f"s-{i}", name={"en": f"S {i}"}) for i in range(7)]
+    opened = frozenset({"s-6"})
+    first, past = await open_first(tmp_path / "seven", seven, open_ids=opened, numbers=(0, 4))
+    assert [e.id for e in first.entries] == ["s-6", "s-0", "s-1", "s-2", "s-3"]
+    assert (past.page, past.pages, [e.id for e in past.entries]) == (1, 2, ["s-4", "s-5"])
+
+
+@pytest.mark.parametrize(
+    ("size", "ordered"), [(queries.OPEN_FIRST_LIMIT, True), (queries.OPEN_FIRST_LIMIT + 1, False)]
+)
+async def test_a_list_is_ordered_by_who_is_open_up_to_its_limit(
+    tmp_path: Path, size: int, ordered: bool
+) -> None:
+    many = [entry(f"s-{i:03}", name={"en": f"S {i:03}"}) for i in range(size)]
+    last = many[-1]["id"]
+    (page,) = await open_first(tmp_path, many, open_ids=frozenset({last}))
+    assert (page.entries[0].id == last) is ordered
+    assert page.total == size

@@ -182,9 +182,9 @@ async def list_open_first(
         rows = await session.execute(query, {**where, "skip": 0, "size": OPEN_FIRST_LIMIT})
         entries = [from_document(document) for document, _total in rows]
 
-    def rank(entry: EntryModel) -> tuple[bool, bool]:
+    def rank(entry: EntryModel) -> tuple[bool, ...]:
         closed = not open_now(entry)
-        return (closed, False) if urgent else (lang not in entry.languages, closed)
+        return (closed,) if urgent else (lang not in entry.languages, closed)
 
     found = sorted(entries, key=rank)  # a stable sort: by name within each part, as before
     pages = max(1, -(-len(found) // PAGE_SIZE))
