@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import database
 from bot.db.models import Entry
@@ -25,28 +26,44 @@ def built_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(queries, "_TOTAL_OF", total)
 
 
+def count_selects(engine: AsyncEngine, selects: list[str] | None) -> None:
+    """Say each SELECT the engine runs to `selects` (if given)."""
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if selects is not None and statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", count)
+
+
 async def pages(
     tmp_path: Path,
     entries: list[dict],  # type: ignore[type-arg]
     lang: str,
     numbers: tuple[int, ...] = (0,),
-    **query: object,
+    *,
+    need: str | None = None,
+    place: str | None = None,
+    selects: list[str] | None = None,
 ) -> list[queries.Page]:
+    """Pages of a need's list in a place, or of the list of contacts reachable anywhere."""
     url = databases.url_for(tmp_path, "q")
     await load_directory(url, as_yaml(entries))
     engine = database.make_engine(url)
+    count_selects(engine, selects)
     found = []
     try:
         async with database.make_sessionmaker(engine)() as session:
             for number in numbers:
-                if query:
+                if need is not None and place is not None:
                     page = await queries.list_for_need(
                         session,
+                        need=need,
+                        place=place,
                         lang=lang,
                         page=number,
                         today=TODAY,
                         max_age_days=180,
-                        **query,  # type: ignore[arg-type]
                     )
                 else:
                     page = await queries.list_anywhere(
@@ -58,8 +75,15 @@ async def pages(
     return found
 
 
-async def listing(tmp_path: Path, entries: list[dict], lang: str, **query: object) -> list[str]:  # type: ignore[type-arg]
-    (page,) = await pages(tmp_path, entries, lang, **query)
+async def listing(
+    tmp_path: Path,
+    entries: list[dict],  # type: ignore[type-arg]
+    lang: str,
+    *,
+    need: str,
+    place: str,
+) -> list[str]:
+    (page,) = await pages(tmp_path, entries, lang, need=need, place=place)
     return [e.id for e in page.entries]
 
 
@@ -173,29 +197,9 @@ async def test_a_middle_page_is_that_page_and_one_past_the_end_from_page_one_the
 
 async def test_an_empty_list_costs_one_query(tmp_path: Path) -> None:
     """The total alone is asked only for a page past the end of a list that has one."""
-    url = databases.url_for(tmp_path, "q")
-    await load_directory(url, as_yaml([entry("kr-only", regions=["KR"])]))
-    engine = database.make_engine(url)
     selects: list[str] = []
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            selects.append(statement)
-
-    try:
-        async with database.make_sessionmaker(engine)() as session:
-            event.listen(engine.sync_engine, "before_cursor_execute", count)
-            page = await queries.list_for_need(
-                session,
-                need="shelter",
-                place="CN",
-                lang="en",
-                page=0,
-                today=TODAY,
-                max_age_days=180,
-            )
-    finally:
-        await engine.dispose()
+    elsewhere = [entry("kr-only", regions=["KR"])]
+    (page,) = await pages(tmp_path, elsewhere, "en", selects=selects, need="shelter", place="CN")
     assert (page.entries, page.page, page.pages, page.total) == ([], 0, 1, 0)
     assert len(selects) == 1
 
@@ -252,15 +256,10 @@ async def open_first(
     url = databases.url_for(tmp_path, "open")
     await load_directory(url, as_yaml(entries))
     engine = database.make_engine(url)
-
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        if selects is not None and statement.lstrip().upper().startswith("SELECT"):
-            selects.append(statement)
-
+    count_selects(engine, selects)
     found = []
     try:
         async with database.make_sessionmaker(engine)() as session:
-            event.listen(engine.sync_engine, "before_cursor_execute", count)
             for number in numbers:
                 found.append(
                     await queries.list_open_first(
