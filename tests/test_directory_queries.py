@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event, select
@@ -44,9 +45,13 @@ async def pages(
     *,
     need: str | None = None,
     place: str | None = None,
+    open_ids: frozenset[str] | None = None,
+    urgent: bool = False,
     selects: list[str] | None = None,
 ) -> list[queries.Page]:
-    """Pages of a need's list in a place, or of the list of contacts reachable anywhere."""
+    """Pages of the list of contacts reachable anywhere, or of a need's list in a place:
+    in the plain order, or open first (`open_ids` open now). Each SELECT said to `selects`."""
+    tmp_path.mkdir(exist_ok=True)
     url = databases.url_for(tmp_path, "q")
     await load_directory(url, as_yaml(entries))
     engine = database.make_engine(url)
@@ -55,19 +60,20 @@ async def pages(
     try:
         async with database.make_sessionmaker(engine)() as session:
             for number in numbers:
-                if need is not None and place is not None:
-                    page = await queries.list_for_need(
+                where: dict[str, Any] = {"lang": lang, "page": number, "today": TODAY}
+                where["max_age_days"] = 180
+                if need is None or place is None:
+                    page = await queries.list_anywhere(session, **where)
+                elif open_ids is None:
+                    page = await queries.list_for_need(session, need=need, place=place, **where)
+                else:
+                    page = await queries.list_open_first(
                         session,
                         need=need,
                         place=place,
-                        lang=lang,
-                        page=number,
-                        today=TODAY,
-                        max_age_days=180,
-                    )
-                else:
-                    page = await queries.list_anywhere(
-                        session, lang=lang, page=number, today=TODAY, max_age_days=180
+                        open_now=lambda e: e.id in open_ids,
+                        urgent=urgent,
+                        **where,
                     )
                 found.append(page)
     finally:
@@ -245,38 +251,23 @@ async def open_first(
     tmp_path: Path,
     entries: list[dict],  # type: ignore[type-arg]
     *,
-    lang: str = "ko",
     urgent: bool = False,
     open_ids: frozenset[str] = frozenset(),
     numbers: tuple[int, ...] = (0,),
     selects: list[str] | None = None,
 ) -> list[queries.Page]:
-    """Pages of `list_open_first`, with `open_ids` open now; each SELECT said to `selects`."""
-    tmp_path.mkdir(exist_ok=True)
-    url = databases.url_for(tmp_path, "open")
-    await load_directory(url, as_yaml(entries))
-    engine = database.make_engine(url)
-    count_selects(engine, selects)
-    found = []
-    try:
-        async with database.make_sessionmaker(engine)() as session:
-            for number in numbers:
-                found.append(
-                    await queries.list_open_first(
-                        session,
-                        need="shelter",
-                        place="CN",
-                        lang=lang,
-                        page=number,
-                        today=TODAY,
-                        max_age_days=180,
-                        open_now=lambda e: e.id in open_ids,
-                        urgent=urgent,
-                    )
-                )
-    finally:
-        await engine.dispose()
-    return found
+    """Pages of the shelters in China, open first, for a Korean reader."""
+    return await pages(
+        tmp_path,
+        entries,
+        "ko",
+        numbers,
+        need="shelter",
+        place="CN",
+        open_ids=open_ids,
+        urgent=urgent,
+        selects=selects,
+    )
 
 
 async def test_urgent_help_puts_open_first_even_before_her_language(tmp_path: Path) -> None:
