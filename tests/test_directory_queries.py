@@ -210,6 +210,13 @@ async def test_an_empty_list_costs_one_query(tmp_path: Path) -> None:
     assert len(selects) == 1
 
 
+async def test_any_page_of_an_empty_list_is_its_one_empty_page(tmp_path: Path) -> None:
+    """An old or forged button may ask for page 3 of a list that has emptied since."""
+    elsewhere = [entry("kr-only", regions=["KR"])]
+    (page,) = await pages(tmp_path, elsewhere, "en", (3,), need="shelter", place="CN")
+    assert (page.entries, page.page, page.pages, page.total) == ([], 0, 1, 0)
+
+
 async def test_the_entry_s_columns_say_what_its_document_says(tmp_path: Path) -> None:
     """Screens read the document; the columns beside it are there for whoever reads the
     table itself (a query of the staff notes, a check of the hours), so they must agree."""

@@ -125,12 +125,11 @@ class Nav:
         place: str | None = None,
         need: str | None = None,
         page: int = 0,
-        entry: str | None = None,
         origin: Screen | None = None,
     ) -> Nav:
         """A new position that keeps only what she chose for the whole chat: the language
-        and the auto-erase delay."""
-        return Nav(screen, self.lang, place, need, page, entry, self.auto, origin)
+        and the auto-erase delay (no entry: a card is opened from a list, with `to`)."""
+        return Nav(screen, self.lang, place, need, page, None, self.auto, origin)
 
     def back_from_erase(self) -> Nav:
         """The screen the erase question was asked from."""
