@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import database
 from bot.db.models import Entry
-from bot.directory import queries
+from bot.directory import file_format, queries
 from tests import databases
 from tests.directory_data import RECENT, TODAY, as_yaml, entry
 from tests.harness import load_directory
@@ -315,3 +315,33 @@ async def test_a_list_is_ordered_by_who_is_open_up_to_its_limit(
     (page,) = await open_first(tmp_path, many, open_ids=frozenset({last}))
     assert (page.entries[0].id == last) is ordered
     assert page.total == size
+
+
+def test_an_entry_read_back_from_its_document_is_the_entry() -> None:
+    """Screens read the document alone, so everything a file can say comes back from it: the
+    optional fields absent or present, hours with and without a holiday country, a draft."""
+    seoul = {"rule": "Mo-Fr 09:00-18:00; PH off", "zone": "Asia/Seoul", "holidays": "KR"}
+    entries = [
+        entry("minimal"),
+        entry(
+            "everything",
+            languages=["zh", "ko"],
+            categories=["legal", "shelter"],
+            regions=["KR", "ANY"],
+            name={"ko": "이름", "zh": "名字", "en": "Name"},
+            description={"en": "What they do."},
+            expect={"ko": "전화하면 받습니다."},
+            hours={"zh": "周一到周五"},
+            internal_note="Ask Min-ji",
+            opening=seoul,
+            contacts=[
+                {"type": "phone", "value": "+82 2 0000 0000"},
+                {"type": "wechat", "value": "example_id"},
+            ],
+        ),
+        entry("no-holidays", opening={"rule": "24/7", "zone": "Asia/Shanghai"}),
+        entry("a-draft", status="draft", verified_on=None),
+    ]
+    for model in file_format.parse(as_yaml(entries, version=2)).entries:
+        back = queries.from_document(queries.document_of(model))
+        assert back.model_dump() == model.model_dump(), model.id

@@ -232,8 +232,6 @@ def from_document(text: str) -> EntryModel:
     data = json.loads(text)
     day = data.get("verified_on")
     opening = data.get("opening")
-    if opening:
-        opening.setdefault("holidays", None)
     return EntryModel.model_construct(
         id=data["id"],
         status=data["status"],
@@ -242,7 +240,7 @@ def from_document(text: str) -> EntryModel:
         categories=data["categories"],
         regions=data["regions"],
         languages=data["languages"],
-        name=data.get("name", {}),
+        name=data["name"],  # at least one language, always
         description=data.get("description", {}),
         expect=data.get("expect", {}),
         hours=data.get("hours", {}),
