@@ -9,8 +9,6 @@ conversation is hers is read from her chat, never from a button.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.i18n import Texts
 from bot.menus.callback import Nav, Screen, encode
 from bot.menus.rows import home_of, nav_rows
@@ -36,7 +34,7 @@ def _leave_rows(t: Texts, nav: Nav) -> list[list[Button]]:
     """Back, Home and More, then Erase, as on every screen, for her screens before a
     conversation. Erase and More come back to the Talk screen, which does nothing by being
     shown: never to Start, which opens a conversation when someone is on duty."""
-    return nav_rows(t, replace(nav, screen=Screen.TALK), back_of(nav))
+    return nav_rows(t, nav.to(Screen.TALK), back_of(nav))
 
 
 def _erase_row(t: Texts, nav: Nav) -> list[Button]:
