@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.db import database
 from bot.db.models import Entry
@@ -25,6 +27,30 @@ def built_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
     pages, total = queries._page_queries()
     monkeypatch.setattr(queries, "_PAGE_OF", pages)
     monkeypatch.setattr(queries, "_TOTAL_OF", total)
+
+
+SEOUL = {"rule": "Mo-Fr 09:00-18:00; PH off", "zone": "Asia/Seoul", "holidays": "KR"}
+
+
+@asynccontextmanager
+async def directory(
+    tmp_path: Path,
+    entries: list[dict],  # type: ignore[type-arg]
+    *,
+    version: int = 1,
+    selects: list[str] | None = None,
+) -> AsyncIterator[AsyncSession]:
+    """A session on a new SQLite file holding `entries`; each SELECT said to `selects`."""
+    tmp_path.mkdir(exist_ok=True)
+    url = databases.url_for(tmp_path, "q")
+    await load_directory(url, as_yaml(entries, version=version))
+    engine = database.make_engine(url)
+    count_selects(engine, selects)
+    try:
+        async with database.make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        await engine.dispose()
 
 
 def count_selects(engine: AsyncEngine, selects: list[str] | None) -> None:
@@ -51,33 +77,29 @@ async def pages(
 ) -> list[queries.Page]:
     """Pages of the list of contacts reachable anywhere, or of a need's list in a place:
     in the plain order, or open first (`open_ids` open now). Each SELECT said to `selects`."""
-    tmp_path.mkdir(exist_ok=True)
-    url = databases.url_for(tmp_path, "q")
-    await load_directory(url, as_yaml(entries))
-    engine = database.make_engine(url)
-    count_selects(engine, selects)
     found = []
-    try:
-        async with database.make_sessionmaker(engine)() as session:
-            for number in numbers:
-                where: dict[str, Any] = {"lang": lang, "page": number, "today": TODAY}
-                where["max_age_days"] = 180
-                if need is None or place is None:
-                    page = await queries.list_anywhere(session, **where)
-                elif open_ids is None:
-                    page = await queries.list_for_need(session, need=need, place=place, **where)
-                else:
-                    page = await queries.list_open_first(
-                        session,
-                        need=need,
-                        place=place,
-                        open_now=lambda e: e.id in open_ids,
-                        urgent=urgent,
-                        **where,
-                    )
-                found.append(page)
-    finally:
-        await engine.dispose()
+    async with directory(tmp_path, entries, selects=selects) as session:
+        for number in numbers:
+            where: dict[str, Any] = {
+                "lang": lang,
+                "page": number,
+                "today": TODAY,
+                "max_age_days": 180,
+            }
+            if need is None or place is None:
+                page = await queries.list_anywhere(session, **where)
+            elif open_ids is None:
+                page = await queries.list_for_need(session, need=need, place=place, **where)
+            else:
+                page = await queries.list_open_first(
+                    session,
+                    need=need,
+                    place=place,
+                    open_now=lambda e: e.id in open_ids,
+                    urgent=urgent,
+                    **where,
+                )
+            found.append(page)
     return found
 
 
@@ -176,7 +198,6 @@ async def test_a_need_s_list_puts_staff_who_speak_her_language_first(tmp_path: P
         entry("c-chinese", languages=["zh"], name={"en": "C"}),
     ]
     for lang, first in (("ko", "b-korean"), ("zh", "c-chinese"), ("en", "a-english")):
-        (tmp_path / lang).mkdir()
         got = await listing(tmp_path / lang, entries, lang, need="shelter", place="CN")
         assert got[0] == first, lang
         assert sorted(got) == ["a-english", "b-korean", "c-chinese"]
@@ -191,7 +212,6 @@ async def test_a_middle_page_is_that_page_and_one_past_the_end_from_page_one_the
     assert (middle.page, middle.pages, middle.total) == (1, 3, 12)
     assert [e.id for e in last.entries] == ["legal-10", "legal-11"]
 
-    (tmp_path / "short").mkdir()
     short = [entry(f"legal-{i}") for i in range(3)]
     (past,) = await pages(tmp_path / "short", short, "en", (1,), need="shelter", place="CN")
     assert ([e.id for e in past.entries], past.page, past.pages) == (
@@ -220,32 +240,25 @@ async def test_any_page_of_an_empty_list_is_its_one_empty_page(tmp_path: Path) -
 async def test_the_entry_s_columns_say_what_its_document_says(tmp_path: Path) -> None:
     """Screens read the document; the columns beside it are there for whoever reads the
     table itself (a query of the staff notes, a check of the hours), so they must agree."""
-    seoul = {"rule": "Mo-Fr 09:00-18:00; PH off", "zone": "Asia/Seoul", "holidays": "KR"}
     entries = [
-        entry("noted", internal_note="Ask Min-ji; checked by phone", opening=seoul),
+        entry("noted", internal_note="Ask Min-ji; checked by phone", opening=SEOUL),
         entry("plain"),
     ]
-    url = databases.url_for(tmp_path, "q")
-    await load_directory(url, as_yaml(entries, version=2))
-    engine = database.make_engine(url)
-    try:
-        async with database.make_sessionmaker(engine)() as session:
-            rows = list(await session.scalars(select(Entry).order_by(Entry.id)))
-            found = [
-                (
-                    row.id,
-                    row.status,
-                    row.verified_on,
-                    row.internal_note,
-                    (row.opening_rule, row.opening_zone, row.opening_holidays),
-                )
-                for row in rows
-            ]
-            documents = [queries.from_document(row.document) for row in rows]
-    finally:
-        await engine.dispose()
+    async with directory(tmp_path, entries, version=2) as session:
+        rows = list(await session.scalars(select(Entry).order_by(Entry.id)))
+        found = [
+            (
+                row.id,
+                row.status,
+                row.verified_on,
+                row.internal_note,
+                (row.opening_rule, row.opening_zone, row.opening_holidays),
+            )
+            for row in rows
+        ]
+        documents = [queries.from_document(row.document) for row in rows]
     assert found == [
-        ("noted", "verified", RECENT, "Ask Min-ji; checked by phone", tuple(seoul.values())),
+        ("noted", "verified", RECENT, "Ask Min-ji; checked by phone", tuple(SEOUL.values())),
         ("plain", "verified", RECENT, None, (None, None, None)),
     ]
     assert [(d.id, d.internal_note) for d in documents] == [
@@ -320,7 +333,6 @@ async def test_a_list_is_ordered_by_who_is_open_up_to_its_limit(
 def test_an_entry_read_back_from_its_document_is_the_entry() -> None:
     """Screens read the document alone, so everything a file can say comes back from it: the
     optional fields absent or present, hours with and without a holiday country, a draft."""
-    seoul = {"rule": "Mo-Fr 09:00-18:00; PH off", "zone": "Asia/Seoul", "holidays": "KR"}
     entries = [
         entry("minimal"),
         entry(
@@ -333,7 +345,7 @@ def test_an_entry_read_back_from_its_document_is_the_entry() -> None:
             expect={"ko": "전화하면 받습니다."},
             hours={"zh": "周一到周五"},
             internal_note="Ask Min-ji",
-            opening=seoul,
+            opening=SEOUL,
             contacts=[
                 {"type": "phone", "value": "+82 2 0000 0000"},
                 {"type": "wechat", "value": "example_id"},
