@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import Connection, event, insert, select
@@ -328,6 +327,9 @@ async def test_adding_staff_says_whether_anything_changed(sessions: Sessions) ->
     assert (dara, "admin") in [(m.user_id, m.role) for m in await staff.members(sessions)]
 
 
+EVE = 5_000_105
+
+
 def clash_on_insert(sessions: Sessions, times: int) -> list[int]:
     """Make the next `times` inserts into staff clash with a row written just before them, in
     their own transaction, as when a second process seeds ADMIN_IDS at the same moment. The
@@ -336,7 +338,7 @@ def clash_on_insert(sessions: Sessions, times: int) -> list[int]:
     engine = sessions.kw["bind"]
     clashes: list[int] = []
 
-    def before(conn: Connection, _cursor: object, statement: str, params: Any, *_: object) -> None:
+    def before(conn: Connection, _cursor: object, statement: str, *_: object) -> None:
         if not statement.lstrip().upper().startswith("INSERT INTO STAFF"):
             return
         if conn.info.pop("clashing", False) or len(clashes) == times:
@@ -347,9 +349,6 @@ def clash_on_insert(sessions: Sessions, times: int) -> list[int]:
 
     event.listen(engine.sync_engine, "before_cursor_execute", before)
     return clashes
-
-
-EVE = 5_000_105
 
 
 async def test_a_clash_with_another_process_adding_the_same_member_is_tried_once_again(
