@@ -167,6 +167,7 @@ def test_whether_a_position_is_a_topic_is_asked_only_with_its_place_and_need(nav
         " 2.p.en.-.-.0.0.-.-",
         "2.p.en.-.-.0.0.-.-" + "a" * 50,
         "2.p.ен.-.-.0.0.-.-",
+        "2.l.en.CN.1.1\u0663.0.-.-",  # an Arabic-Indic three, which `\d` and int() both take
         "2,p,en,-,-,0,0,-,-",
     ],
 )

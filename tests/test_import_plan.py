@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
 from bot.db.models import AuditRecord
 from bot.directory import file_format, queries, replace
+from bot.directory.file_format import entry_yaml
 from tests import databases
 from tests.directory_data import TODAY, as_yaml, entry, standard_entries
 from tests.harness import load_directory
@@ -142,3 +143,43 @@ async def test_an_empty_note_in_the_file_clears_the_note(sessions: Sessions) -> 
     (record,) = (await trail(sessions))[-1:]
     assert record[1:3] == ("updated", "cn-shelter-all")
     assert await fields_of(sessions, "cn-shelter-all") == [("internal_note", "", NOTE, "")]
+
+
+async def test_an_import_goes_in_batches_and_leaves_exactly_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """10,000 entries are deleted and inserted a batch of rows at a time (one statement each).
+    With batches of two, five stale entries take three deletions; each row lands once, and the
+    directory is then exactly the file."""
+    monkeypatch.setattr(replace, "_BATCH", 2)
+    url = databases.url_for(tmp_path)
+    await load_directory(url, as_yaml(standard_entries()))
+    engine = database.make_engine(url)
+    statements: list[str] = []
+
+    def said(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()).upper())
+
+    event.listen(engine.sync_engine, "before_cursor_execute", said)
+    old = standard_entries()
+    removed, renamed = [e["id"] for e in old[:3]], [e["id"] for e in old[3:5]]
+    entries = [e for e in old if e["id"] not in removed]
+    for entry_id in renamed:
+        entries = changed(entries, entry_id, name={"en": f"Renamed {entry_id}"})
+    entries += [entry(f"new-{n}", name={"en": f"New {n}"}) for n in range(3)]
+    try:
+        plan = await import_file(database.make_sessionmaker(engine), entries)
+        async with database.make_sessionmaker(engine)() as session:
+            stored = {e.id: entry_yaml(e) for e in await queries.all_entries(session)}
+        postgres = engine.dialect.name == "postgresql"
+    finally:
+        await engine.dispose()
+
+    assert (plan.removed, plan.updated) == (sorted(removed), sorted(renamed))
+    wanted = replace.keep_notes([], file_format.parse(as_yaml(entries)))
+    assert stored == {e.id: entry_yaml(e) for e in wanted.entries}
+    deletions = [s for s in statements if s.startswith("DELETE FROM ENTRIES")]
+    assert len(deletions) == 3  # 2 + 2 + 1 of the five stale entries
+    if not postgres:  # PostgreSQL takes the rows in one COPY per table instead
+        inserts = [s for s in statements if s.startswith("INSERT INTO ENTRIES ")]
+        assert len(inserts) == 3  # 2 + 2 + 1 of the five new and renamed entries

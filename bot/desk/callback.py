@@ -110,10 +110,10 @@ def encode(tap: Tap) -> str:
 def decode(data: str | None) -> Tap:
     """Parse untrusted data; anything `encode` did not make raises BadCallback."""
     if not isinstance(data, str) or not data.isascii() or len(data) > MAX_BYTES:
-        raise BadCallback("not staff callback data")
+        raise BadCallback
     match = _PATTERN.fullmatch(data)
     if match is None:
-        raise BadCallback("not staff callback data")
+        raise BadCallback
     arg = match["arg"]
     return Tap(Act(match["act"]), match["lang"], int(match["number"]), "" if arg == "-" else arg)
 

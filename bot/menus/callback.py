@@ -94,7 +94,8 @@ _NO_RETURN = (
 
 
 class BadCallback(ValueError):
-    """Callback data that this version of the bot did not make."""
+    """Callback data that this version of the bot did not make. It carries no words: any is
+    answered with the same calm notice, and nothing of it is logged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,16 +160,16 @@ def encode(nav: Nav) -> str:
 def decode(data: str | None) -> Nav:
     """Parse untrusted callback data; anything not made by `encode` raises BadCallback."""
     if not isinstance(data, str) or not data.isascii() or len(data) > MAX_BYTES:
-        raise BadCallback("not version-2 callback data")
+        raise BadCallback  # not text, or longer than Telegram allows
     match = _PATTERN.fullmatch(data)
     if match is None:
-        raise BadCallback("not version-2 callback data")
+        raise BadCallback  # not made by this version
     fields = match.groupdict()
     need: str | None = None
     if fields["need"] != ABSENT:
         index = int(fields["need"])
         if index >= len(NEEDS) or fields["need"] != str(index):
-            raise BadCallback("unknown need")
+            raise BadCallback  # no such need
         need = NEEDS[index]
     nav = Nav(
         screen=Screen(fields["screen"]),
@@ -184,11 +185,11 @@ def decode(data: str | None) -> Nav:
         if screen is None:
             continue
         if any(getattr(nav, name) is None for name in _REQUIRED.get(screen, ())):
-            raise BadCallback("a required field is absent")
+            raise BadCallback  # a screen without what it is shown with
     if nav.origin in _NO_RETURN:
-        raise BadCallback("cannot return to that screen")
+        raise BadCallback  # Back would lead to a screen that is not one to go back to
     if Screen.TOPIC in (nav.screen, nav.origin) and not is_topic(nav):
-        raise BadCallback("not a topic of that place")
+        raise BadCallback  # a topic that is not one in that place
     return nav
 
 
