@@ -27,7 +27,7 @@ import re
 import sys
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TextIO
 
@@ -138,6 +138,13 @@ class JsonLines(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+# LOG_FORMAT's values, each with its formatter.
+FORMATS: dict[str, Callable[[], logging.Formatter]] = {
+    "text": lambda: logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"),
+    "json": JsonLines,
+}
+
+
 class _OurHandler(logging.StreamHandler[TextIO]):
     """Marks the handler this module installed, so configuring again replaces only it."""
 
@@ -147,10 +154,7 @@ def configure(
 ) -> None:
     """Install one stderr handler with both filters and quiet third parties."""
     handler = _OurHandler(stream or sys.stderr)
-    if fmt == "json":
-        handler.setFormatter(JsonLines())
-    else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(FORMATS[fmt]())  # the settings accept no other name
     handler.addFilter(ScrubForeign())
     handler.addFilter(RedactTokens(secrets))
     root = logging.getLogger()

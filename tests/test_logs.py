@@ -28,9 +28,10 @@ def test_tokens_are_redacted_everywhere() -> None:
         raise RuntimeError(f"url /bot{TOKEN}/sendMessage")
     except RuntimeError:
         log.exception("failed")
+    log.error("failed too", exc_info=RuntimeError(f"url /bot{TOKEN}/getMe"))  # never raised
     out = stream.getvalue()
     assert TOKEN not in out
-    assert out.count(logs.REDACTED) == 3
+    assert out.count(logs.REDACTED) == 4
 
 
 def test_third_party_loggers_stay_quiet_at_debug() -> None:
@@ -61,6 +62,7 @@ def test_foreign_errors_keep_only_their_template() -> None:
     assert "7390218465" not in out and "zq_leak" not in out and "Yanji" not in out
     assert "Error while parsing updates! Received %r" in out
     assert "Error while building context [ValueError]" in out
+    assert "ERROR telegram.ext.Updater: dict\n" in out  # an object logged: its type, never it
     assert "update 12 failed" in out
 
 
@@ -101,8 +103,32 @@ def test_asyncio_records_keep_only_their_level_logger_and_exception_type() -> No
     out = stream.getvalue()
     assert canary not in out, out
     lines = out.strip().splitlines()
-    assert len(lines) == 3 and all(" ERROR asyncio: " in line for line in lines), out
-    assert "[ValueError]" in lines[0] and "[KeyError]" in lines[2]
+    assert [line.split(" ", 2)[2] for line in lines] == [
+        "ERROR asyncio: message withheld [ValueError]",
+        "ERROR asyncio: message withheld",
+        "ERROR asyncio: message withheld [KeyError]",
+    ], out
+
+
+def test_a_foreign_error_never_raised_still_names_its_type() -> None:
+    """An exception handed to a log call without having been raised has no traceback; its
+    type is still all that is written of it."""
+    stream = io.StringIO()
+    logs.configure("INFO", stream)
+    error = ValueError("she wrote Yanji-canary-7731")
+    assert error.__traceback__ is None
+    logging.getLogger("telegram.ext.Application").error("Error while handling", exc_info=error)
+    assert stream.getvalue().split(" ", 2)[2] == (
+        "ERROR telegram.ext.Application: Error while handling [ValueError]\n"
+    )
+
+
+def test_a_secret_that_holds_another_is_blanked_whole() -> None:
+    """Secrets are blanked longest first: blanking the shorter one inside the longer first would
+    leave the rest of the longer one in the clear."""
+    shorter, longer = "secret-b77", "a-secret-b77-c"  # the shorter also sorts after the longer
+    clean = logs.Redactor([shorter, longer])
+    assert clean(f"url /{longer}/ and /{shorter}/") == "url /[redacted]/ and /[redacted]/"
 
 
 SECRET = "webhook-secret-9f3a1c77"
