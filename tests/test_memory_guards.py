@@ -123,6 +123,7 @@ def test_an_id_goes_at_exactly_48_hours_as_an_id_that_old_is_never_taken() -> No
     clock.now += 1
     assert memory.highest(9) is None and len(memory) == 0
     memory.saw(9, 5001, sent_at=clock.now - ERASABLE_SECONDS)  # the same age, refused
+    assert len(memory) == 0  # not kept even until the next tidy-up, a second later
     assert memory.highest(9) is None
 
 

@@ -471,7 +471,9 @@ async def test_reports_put_an_entry_on_top_of_the_queue(desk: Desk) -> None:
     """Three reports yesterday (today's count is not used: it moves by the minute); shown as
     a mark, never as a number."""
     clock = [dt.datetime.combine(TODAY - dt.timedelta(days=1), dt.time(12), dt.UTC)]
-    desk.core.counter = counting.UsageCounter(clock=lambda: clock[0])
+    desk.core.counter = counting.UsageCounter(
+        clock=lambda: clock[0], min_users=desk.core.counter.min_users
+    )
     for _n in range(3):
         someone = desk.harness.person("en")
         await user_sees(someone, "In China", "A safe place to stay")

@@ -75,13 +75,15 @@ class UsageCounter:
     Every count names who caused it (`by`, a user id, or None for the bot's own timers), so
     that a write can wait until it mixes enough people; the id itself is only hashed."""
 
-    def __init__(self, clock: Callable[[], dt.datetime] = utc_now, min_users: int = 10) -> None:
+    _key_day: dt.date  # the day of the key: counting on a later day draws a new one
+    _key: bytes
+    _seen: set[bytes]
+
+    def __init__(self, clock: Callable[[], dt.datetime] = utc_now, *, min_users: int) -> None:
         self._clock = clock
-        self.min_users = min_users
+        self.min_users = min_users  # STATS_MIN_COUNT: its default is the settings' alone
         self._batch = Batch()
-        self._key_day: dt.date | None = None
-        self._key = b""
-        self._seen: set[bytes] = set()
+        self.rotate_key()
 
     def today(self) -> dt.date:
         return self._clock().date()
