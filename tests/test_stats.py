@@ -37,7 +37,9 @@ def backdate(harness: Harness) -> None:
     assert harness.app is not None
     noon = dt.datetime.combine(TODAY, dt.time(12), tzinfo=dt.UTC)
     core = harness.core
-    core.counter = counting.UsageCounter(clock=lambda: noon)
+    core.counter = counting.UsageCounter(
+        clock=lambda: noon, min_users=core.settings.stats_min_count
+    )
     core.now = lambda: AFTER
 
 
@@ -462,7 +464,7 @@ async def test_to_everyone_else_stats_does_not_exist(tmp_path: Path) -> None:
 
 def test_unique_users_once_a_day_with_a_new_key_each_day() -> None:
     now = [dt.datetime(2026, 11, 29, 23, 59, tzinfo=dt.UTC)]
-    counter = counting.UsageCounter(clock=lambda: now[0])
+    counter = counting.UsageCounter(clock=lambda: now[0], min_users=10)
     counter.see_user(7001)
     counter.see_user(7001)
     counter.see_user(7002)
@@ -486,7 +488,9 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
     sessions = database.make_sessionmaker(engine)
     today = dt.date(2026, 11, 29)
     old, recent = today - dt.timedelta(days=731), today - dt.timedelta(days=729)
-    counter = counting.UsageCounter(clock=lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC))
+    counter = counting.UsageCounter(
+        clock=lambda: dt.datetime(2026, 11, 29, tzinfo=dt.UTC), min_users=10
+    )
     batch = counter.take()
     batch.daily[(old, "sessions", "")] = 12
     batch.daily[(recent, "sessions", "")] = 13
@@ -537,7 +541,7 @@ async def test_this_week_is_never_reported(tmp_path: Path) -> None:
 
     engine = database.make_engine(url)
     now = dt.datetime.now(dt.UTC)
-    counter = counting.UsageCounter(clock=lambda: now)
+    counter = counting.UsageCounter(clock=lambda: now, min_users=10)
     for person in range(12):
         counter.add("sessions", by=person)
     await counting.flush(counter, database.make_sessionmaker(engine))
@@ -550,7 +554,9 @@ async def test_this_week_is_never_reported(tmp_path: Path) -> None:
 
 
 def test_a_report_counts_once_per_person_and_day() -> None:
-    counter = counting.UsageCounter(clock=lambda: dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC))
+    counter = counting.UsageCounter(
+        clock=lambda: dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC), min_users=10
+    )
     for _ in range(10):
         counter.add_once(7001, "not_working", "some-entry")
     counter.add_once(7002, "not_working", "some-entry")

@@ -83,7 +83,7 @@ async def test_a_published_week_never_changes(tmp_path: Path) -> None:
 
     async def count(day: dt.date, people: int) -> None:
         noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
-        counter = counting.UsageCounter(clock=lambda: noon)
+        counter = counting.UsageCounter(clock=lambda: noon, min_users=10)
         for person in range(people):
             counter.add("sessions", by=person)
             counter.add_need_in_place("shelter", "CN", by=person)
@@ -137,7 +137,7 @@ async def test_published_periods_are_read_by_kind_and_dates_and_go_with_their_re
     try:
         for week in weeks:
             noon = dt.datetime.combine(week.first, dt.time(12), tzinfo=dt.UTC)
-            counter = counting.UsageCounter(clock=lambda noon=noon: noon)  # type: ignore[misc]
+            counter = counting.UsageCounter(clock=lambda noon=noon: noon, min_users=10)  # type: ignore[misc]
             for person in range(12):
                 counter.add("sessions", by=person)
                 counter.add_need_in_place("shelter", "CN", by=person)
@@ -210,7 +210,7 @@ async def test_a_week_is_published_with_every_number_it_has_named_once(tmp_path:
     week = week_of(dt.date(2026, 11, 18))
     wednesday = dt.datetime.combine(dt.date(2026, 11, 18), dt.time(12), tzinfo=dt.UTC)
     try:
-        counter = counting.UsageCounter(clock=lambda: wednesday)
+        counter = counting.UsageCounter(clock=lambda: wednesday, min_users=10)
         for person in range(12):
             counter.add("sessions", by=person)
             counter.add_need_in_place("shelter", "CN", by=person)

@@ -29,8 +29,7 @@ def at(harness: Harness, counted: dt.datetime, viewing: dt.datetime | None = Non
     assert harness.app is not None
     core = harness.core
     clock = [counted]
-    counter = counting.UsageCounter(clock=lambda: clock[0])
-    counter.min_users = 10
+    counter = counting.UsageCounter(clock=lambda: clock[0], min_users=10)
     core.counter = counter
     seen = viewing or counted
     core.today = lambda: seen.date()
