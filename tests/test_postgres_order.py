@@ -19,10 +19,10 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
-from bot.db.models import AuditRecord, DailyCount, Entry, Proposal
+from bot.db.models import AuditRecord, DailyCount, Entry, Proposal, WeeklyNeedPlace
 from bot.desk import proposals
 from bot.directory import audit, file_format, queries, replace
-from bot.stats import publish
+from bot.stats import counting, publish
 from bot.stats.periods import Kind, month, weeks_of
 from tests import databases
 from tests.directory_data import RECENT, TODAY, as_yaml, entry
@@ -229,3 +229,21 @@ async def test_her_drafts_and_a_batch_are_in_the_order_they_were_made(sessions: 
         batch = [p.id for p in await proposals.batch(session, ANNA, ids[0])]
     assert in_table != ids  # the table's own order differs, or this proves nothing
     assert drafts == ids and batch == ids
+
+
+async def test_usage_counts_written_twice_add_up_on_postgresql(sessions: Sessions) -> None:
+    """A write adds to the counts already there (INSERT ... ON CONFLICT on the table's key);
+    PostgreSQL, unlike SQLite, takes that only with the key named and the column as it is."""
+    noon = dt.datetime(2026, 11, 18, 12, tzinfo=dt.UTC)
+    counter = counting.UsageCounter(clock=lambda: noon, min_users=1)
+    for visits in (2, 3):
+        for person in range(visits):
+            counter.add_need_in_place("shelter", "CN", by=person)
+        await counting.flush(counter, sessions)
+    async with sessions() as session:
+        daily = (await session.scalars(select(DailyCount))).all()
+        weekly = (await session.scalars(select(WeeklyNeedPlace))).all()
+        assert [(d.metric, d.key, d.count) for d in daily] == [("need", "shelter", 5)]
+        assert [(w.week, w.need, w.place, w.count) for w in weekly] == [
+            ("2026-W47", "shelter", "CN", 5)
+        ]

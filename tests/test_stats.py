@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.db.models import DailyCount
 from bot.menus.callback import Screen, decode
@@ -505,6 +505,37 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
     await engine.dispose()
     assert days == {recent: 13}
     assert weeks == {iso_week(recent)}
+
+
+async def test_a_large_write_goes_in_statements_of_200_rows_each_row_once(tmp_path: Path) -> None:
+    """Each statement stays well under the bound parameters a database takes (SQLite's limit
+    is the smallest); every row lands once, and the next write adds to it."""
+    from bot.db import database
+
+    url = databases.url_for(tmp_path, "c")
+    engine = database.make_engine(url)
+    await database.upgrade(engine)
+    inserts: list[str] = []
+
+    def said(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO DAILY_COUNTS"):
+            inserts.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", said)
+    sessions = database.make_sessionmaker(engine)
+    noon = dt.datetime(2026, 11, 29, 12, tzinfo=dt.UTC)
+    counter = counting.UsageCounter(clock=lambda: noon, min_users=10)
+    entries = [f"entry-{n:03d}" for n in range(401)]
+    for _ in range(2):
+        for person, entry_id in enumerate(entries):
+            counter.add("entry_opened", entry_id, by=person)
+        assert await counting.flush(counter, sessions) == len(entries)
+    async with sessions() as session:
+        rows = (await session.scalars(select(DailyCount))).all()
+        stored = {(r.day, r.metric, r.key, r.count) for r in rows}
+    await engine.dispose()
+    assert stored == {(noon.date(), "entry_opened", e, 2) for e in entries}
+    assert len(inserts) == 2 * 3  # 200, 200 and 1 rows, at each of the two writes
 
 
 async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: Path) -> None:
