@@ -36,9 +36,16 @@ def test_reports_alone_count_the_people_who_made_them() -> None:
     assert dict(batch.daily) == {(NOON.date(), "not_working", "cn-shelter"): 10}
 
 
+def test_people_seen_alone_count_toward_the_mix() -> None:
+    counter = UsageCounter(clock=lambda: NOON, min_users=10)
+    for person in range(10):
+        counter.see_user(person)
+        counter.see_user(person)  # once a day each
+    batch = counter.take()  # ten different people: written
+    assert dict(batch.daily) == {(NOON.date(), "unique_users", ""): 10}
+
+
 def test_needs_alone_count_the_people_who_chose_them_the_day_s_first_included() -> None:
-    """The day's first count draws the day's key, which empties the set of people: the first
-    person must land in the new set, not in the old one thrown away."""
     counter = UsageCounter(clock=lambda: NOON, min_users=10)
     for person in range(9):
         counter.add_need_in_place("shelter", "CN", by=person)
