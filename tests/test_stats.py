@@ -538,6 +538,25 @@ async def test_a_large_write_goes_in_statements_of_200_rows_each_row_once(tmp_pa
     assert len(inserts) == 2 * 3  # 200, 200 and 1 rows, at each of the two writes
 
 
+async def test_a_write_waits_for_enough_people_but_the_last_one_takes_all(tmp_path: Path) -> None:
+    from bot.db import database
+
+    url = databases.url_for(tmp_path, "w")
+    engine = database.make_engine(url)
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    counter = counting.UsageCounter(min_users=10)
+    for person in range(3):
+        counter.add("sessions", by=person)
+    assert await counting.flush(counter, sessions) == 0  # three people: it waits
+    async with sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(DailyCount)) == 0
+    assert await counting.flush(counter, sessions, everything=True) == 1  # at shutdown
+    async with sessions() as session:
+        assert await session.scalar(select(func.sum(DailyCount.count))) == 3
+    await engine.dispose()
+
+
 async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: Path) -> None:
     from bot.db import database
 
