@@ -557,6 +557,35 @@ async def test_a_write_waits_for_enough_people_but_the_last_one_takes_all(tmp_pa
     await engine.dispose()
 
 
+async def test_days_of_one_week_are_added_into_the_week_s_need_and_place(tmp_path: Path) -> None:
+    """Need x place is kept per week only: the days a write holds (the day's and those over,
+    waiting) are added up into their weeks."""
+    from bot.db import database
+    from bot.db.models import WeeklyNeedPlace
+
+    url = databases.url_for(tmp_path, "k")
+    engine = database.make_engine(url)
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+    monday, tuesday, next_monday = (
+        dt.date(2026, 11, 16),
+        dt.date(2026, 11, 17),
+        dt.date(2026, 11, 23),
+    )
+    counter = counting.UsageCounter(min_users=10)
+    batch = counter.take()
+    batch.need_place[(monday, "shelter", "CN")] = 4
+    batch.need_place[(tuesday, "shelter", "CN")] = 7
+    batch.need_place[(next_monday, "shelter", "CN")] = 2
+    counter.put_back(batch)
+    await counting.flush(counter, sessions, everything=True)
+    async with sessions() as session:
+        rows = (await session.scalars(select(WeeklyNeedPlace))).all()
+        weeks = {(w.week, w.need, w.place): w.count for w in rows}
+    await engine.dispose()
+    assert weeks == {("2026-W47", "shelter", "CN"): 11, ("2026-W48", "shelter", "CN"): 2}
+
+
 async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: Path) -> None:
     from bot.db import database
 
