@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import DailyCount
 from bot.menus.callback import Screen, decode
@@ -609,6 +612,33 @@ async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: 
         total = await session.scalar(select(func.sum(DailyCount.count)))
     await engine.dispose()
     assert total == 7
+
+
+async def test_counts_committed_before_a_failure_are_never_added_twice(tmp_path: Path) -> None:
+    """The connection can fail as the session closes, after the counts were committed: they
+    are in, and are not kept to be written again."""
+    from bot.db import database
+
+    url = databases.url_for(tmp_path, "t")
+    engine = database.make_engine(url)
+    await database.upgrade(engine)
+    sessions = database.make_sessionmaker(engine)
+
+    @contextlib.asynccontextmanager
+    async def closing_fails() -> AsyncIterator[AsyncSession]:
+        async with sessions() as session:
+            yield session
+        raise OSError("the connection dropped as the session closed")
+
+    counter = counting.UsageCounter(min_users=3)
+    for person in range(3):
+        counter.add("sessions", by=person)
+    with pytest.raises(OSError):
+        await counting.flush(counter, closing_fails)  # type: ignore[arg-type]
+    assert not counter.take(everything=True)  # nothing held to be written again
+    async with sessions() as session:
+        assert await session.scalar(select(func.sum(DailyCount.count))) == 3
+    await engine.dispose()
 
 
 async def test_this_week_is_never_reported(tmp_path: Path) -> None:
