@@ -50,7 +50,7 @@ def test_memory_is_dropped_after_48_hours() -> None:
 
 def test_flood_guard_warns_once_then_ignores_for_a_while() -> None:
     clock = Clock()
-    guard = FloodGuard(limit=20, window=10, pause=30, clock=clock)
+    guard = FloodGuard(clock=clock)  # as the bot has it: 20 updates in 10 seconds, then 30 quiet
     verdicts = []
     for _ in range(25):
         verdicts.append(guard.check(1))
@@ -68,14 +68,32 @@ def test_what_she_writes_may_come_faster_than_taps_but_not_without_end() -> None
     pass, where twenty-one taps would pause the chat; the forty-first is a flood all the same,
     and taps after her words are still held to their own limit."""
     clock = Clock()
-    guard = FloodGuard(limit=20, words_limit=40, window=10, pause=30, clock=clock)
+    guard = FloodGuard(clock=clock)
     verdicts = [guard.check(1, words=True) for _ in range(41)]
     assert verdicts[:40] == [Verdict.ALLOW] * 40
     assert verdicts[40] is Verdict.WARN
-    other = FloodGuard(limit=20, words_limit=40, window=10, pause=30, clock=clock)
+    other = FloodGuard(clock=clock)
     for _ in range(15):
         assert other.check(2, words=True) is Verdict.ALLOW
     assert [other.check(2) for _ in range(6)][-1] is Verdict.WARN  # 21 updates, the last a tap
+
+
+def test_a_tap_leaves_the_window_and_a_pause_ends_at_their_second() -> None:
+    """A tap counts for ten seconds, to the second; thirty seconds after the warning the chat
+    is heard again."""
+    clock = Clock()
+    guard = FloodGuard(clock=clock)
+    assert {guard.check(1) for _ in range(19)} == {Verdict.ALLOW}
+    clock.now += 5
+    assert guard.check(1) is Verdict.ALLOW  # the twentieth
+    clock.now += 5
+    assert guard.check(1) is Verdict.ALLOW  # the nineteen are ten seconds old: gone
+    assert {guard.check(1) for _ in range(18)} == {Verdict.ALLOW}
+    assert guard.check(1) is Verdict.WARN  # twenty-one within the window
+    clock.now += 29.5
+    assert guard.check(1) is Verdict.IGNORE
+    clock.now += 0.5
+    assert guard.check(1) is Verdict.ALLOW
 
 
 def test_flood_guard_allows_a_steady_person_and_forgets_quiet_chats() -> None:
