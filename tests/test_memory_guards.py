@@ -98,7 +98,7 @@ def test_a_tap_leaves_the_window_and_a_pause_ends_at_their_second() -> None:
 
 def test_flood_guard_allows_a_steady_person_and_forgets_quiet_chats() -> None:
     clock = Clock()
-    guard = FloodGuard(limit=20, window=10, pause=30, clock=clock)
+    guard = FloodGuard(clock=clock)
     for _ in range(200):
         assert guard.check(1) is Verdict.ALLOW
         clock.now += 0.6
