@@ -250,6 +250,15 @@ async def test_a_chat_runs_in_order_sheds_the_excess_and_leaves_nothing_behind()
     assert len(processor) == 0
 
 
+async def test_what_is_not_an_update_runs_at_once_in_no_chat_s_line() -> None:
+    """python-telegram-bot lets anything be put on its update queue; what has no chat waits
+    for nobody's turn."""
+    processor = OneChatAtATime(1)
+    record = Recorder()
+    await asyncio.wait_for(processor.process_update("not an update", record.work(1)), 10)
+    assert record.ran == [(1, False)] and len(processor) == 0
+
+
 async def test_waiting_updates_hold_no_slot() -> None:
     processor = OneChatAtATime(2, max_waiting=100)
     record = Recorder()
