@@ -12,6 +12,7 @@ starts the bot (with that directory loaded) and stops it however the block ends.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import itertools
 from html.parser import HTMLParser
@@ -35,6 +36,7 @@ from tests.directory_data import TODAY, as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 _user_ids = itertools.count(5_000_001)
+IDLE_WITHIN = 60.0  # seconds: far more than any test's updates take, even on a busy machine
 
 
 class _Visible(HTMLParser):
@@ -131,14 +133,17 @@ class Harness:
     async def stop(self) -> None:
         app = self.app
         await self.fake.release_polls()
-        if app is not None:
-            assert app.updater is not None
-            await app.updater.stop()
-            await app.stop()
-            if app.post_shutdown is not None:
-                await app.post_shutdown(app)
-            await app.shutdown()
-        await self.fake.close()
+        try:
+            if app is not None:
+                assert app.updater is not None
+                await app.updater.stop()
+                # Bounded: an update stuck for good would otherwise hang the suite here.
+                await asyncio.wait_for(app.stop(), IDLE_WITHIN)
+                if app.post_shutdown is not None:
+                    await app.post_shutdown(app)
+                await app.shutdown()
+        finally:
+            await self.fake.close()
 
     @property
     def core(self) -> Core:
@@ -162,8 +167,10 @@ class Harness:
         """Until every update the bot has taken is handled, and what it put in line for the
         volunteers' group is posted."""
         assert self.app is not None
-        await self.app.update_queue.join()
-        await self.core.group_posts.join()
+        # Bounded, so that updates stuck for good (a chat's line that never moves on) fail the
+        # test within a minute instead of hanging the suite.
+        await asyncio.wait_for(self.app.update_queue.join(), IDLE_WITHIN)
+        await asyncio.wait_for(self.core.group_posts.join(), IDLE_WITHIN)
 
     async def run_jobs(self, *names: str, repeating: bool = False) -> None:
         """Run the pending jobs of these names now, once, as their timers would later; a
