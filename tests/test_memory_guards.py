@@ -96,6 +96,21 @@ def test_a_tap_leaves_the_window_and_a_pause_ends_at_their_second() -> None:
     assert guard.check(1) is Verdict.ALLOW
 
 
+def test_the_flood_memory_is_tidied_once_a_second_as_soon_as_it_is_due() -> None:
+    """Tidying up passes over every chat: at most once a second, and not a moment later."""
+    clock = Clock()
+    guard = FloodGuard(clock=clock)
+    guard.check(2)  # tidied at 1000: the next tidy-up is due at 1001
+    clock.now = 1009.5
+    guard.check(3)  # tidied, nothing quiet for long enough yet: the next is due at 1010.5
+    clock.now = 1010.2  # chat 2 has been quiet for ten seconds...
+    guard.check(3)
+    assert len(guard) == 2  # ...but the next tidy-up is not due
+    clock.now = 1010.5
+    guard.check(3)
+    assert len(guard) == 1  # due this very moment: chat 2 goes
+
+
 def test_flood_guard_allows_a_steady_person_and_forgets_quiet_chats() -> None:
     clock = Clock()
     guard = FloodGuard(clock=clock)

@@ -581,7 +581,7 @@ async def test_days_of_one_week_are_added_into_the_week_s_need_and_place(tmp_pat
     batch.need_place[(tuesday, "shelter", "CN")] = 7
     batch.need_place[(next_monday, "shelter", "CN")] = 2
     counter.put_back(batch)
-    await counting.flush(counter, sessions, everything=True)
+    assert await counting.flush(counter, sessions, everything=True) == 2  # rows: two weeks'
     async with sessions() as session:
         rows = (await session.scalars(select(WeeklyNeedPlace))).all()
         weeks = {(w.week, w.need, w.place): w.count for w in rows}
