@@ -111,6 +111,21 @@ def test_the_flood_memory_is_tidied_once_a_second_as_soon_as_it_is_due() -> None
     assert len(guard) == 1  # due this very moment: chat 2 goes
 
 
+def test_a_chat_is_forgotten_when_its_window_or_its_pause_is_over_to_the_moment() -> None:
+    clock = Clock()
+    guard = FloodGuard(clock=clock)
+    guard.check(9)  # tidied at 1000: the next tidy-up is due at 1001
+    clock.now = 1000.5
+    guard.check(2)  # her last tap: kept until 1010.5
+    assert [guard.check(5) for _ in range(21)][-1] is Verdict.WARN  # paused until 1030.5
+    clock.now = 1010.5
+    guard.check(9)
+    assert len(guard) == 2  # chat 2 is gone; the paused chat 5 and chat 9 are kept
+    clock.now = 1030.5
+    guard.check(9)
+    assert len(guard) == 1  # chat 5's pause is over
+
+
 def test_flood_guard_allows_a_steady_person_and_forgets_quiet_chats() -> None:
     clock = Clock()
     guard = FloodGuard(clock=clock)

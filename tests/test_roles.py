@@ -55,3 +55,27 @@ async def test_an_update_with_no_chat_or_no_sender_is_nobody_s(context: Any) -> 
     unsigned = message_from_anna(Chat(ANNA, Chat.PRIVATE), signed=False)  # as a channel post
     assert await role_of(unsigned, context) is None
     assert await role_of(Update(2), context) is None  # nothing in it at all
+
+
+async def test_nobody_without_an_id_may_be_staff_and_no_query_asks() -> None:
+    def no_session() -> Any:
+        raise AssertionError("a query made for nobody")
+
+    assert await StaffIds(no_session).may_be(None) is False  # type: ignore[arg-type]
+
+
+async def test_who_may_be_staff_is_read_again_once_its_time_is_up(context: Any) -> None:
+    """A member added outside the bot (`helpline staff add`) is seen at the next reading,
+    REFRESH_SECONDS after the last, and not before; `forget` reads again at once."""
+    bora = ANNA + 1
+    clock = [100.0]
+    ids = StaffIds(context.core.sessions, clock=lambda: clock[0])
+    assert await ids.may_be(ANNA) and not await ids.may_be(bora)
+    await staff.add(context.core.sessions, bora, "volunteer", TODAY)
+    clock[0] += staff.REFRESH_SECONDS - 0.5
+    assert not await ids.may_be(bora)  # read at 100: not yet again
+    clock[0] += 0.5
+    assert await ids.may_be(bora)  # read again, this very moment
+    await staff.remove(context.core.sessions, bora)
+    ids.forget()
+    assert not await ids.may_be(bora)

@@ -30,6 +30,8 @@ class StaffIds:
     made in the bot).
     """
 
+    _ids: frozenset[int]  # read at the first question (`_read_at` is None until then)
+
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -39,7 +41,6 @@ class StaffIds:
         self._sessions = sessions
         self._refresh = refresh
         self._clock = clock
-        self._ids: frozenset[int] = frozenset()
         self._read_at: float | None = None
 
     async def may_be(self, user_id: int | None) -> bool:
