@@ -259,6 +259,31 @@ async def test_what_is_not_an_update_runs_at_once_in_no_chat_s_line() -> None:
     assert record.ran == [(1, False)] and len(processor) == 0
 
 
+async def test_updates_cancelled_in_line_leave_it_moving() -> None:
+    """An update cancelled while it waits (the bot stopping, say) leaves the line; one
+    cancelled at the very moment its turn came hands the turn on. Either way the chat's next
+    update runs, and nothing of the chat is left behind."""
+    processor = OneChatAtATime(4)
+    record = Recorder()
+    works = [record.work(2), record.work(3)]
+    async with processor.chat(7):  # a timer's turn holds the chat
+        second = asyncio.create_task(processor.process_update(an_update(2, 7), works[0]))
+        third = asyncio.create_task(processor.process_update(an_update(3, 7), works[1]))
+        for _ in range(3):
+            await asyncio.sleep(0)  # both are waiting in line now
+        third.cancel()  # cancelled while it waits
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert record.ran == []
+    second.cancel()  # its turn came as the timer's ended: cancelled before it could go
+    for task, work in zip((second, third), works, strict=True):
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        work.close()  # its handling never started
+    await asyncio.wait_for(processor.process_update(an_update(4, 7), record.work(4)), 10)
+    assert record.ran == [(4, False)] and len(processor) == 0
+
+
 async def test_waiting_updates_hold_no_slot() -> None:
     processor = OneChatAtATime(2, max_waiting=100)
     record = Recorder()
