@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, ClassVar
 
+import pytest
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
@@ -20,7 +21,7 @@ from bot.menus.callback import Nav, Screen, encode
 from bot.menus.flood import FloodGuard
 from bot.telegram.processing import OneChatAtATime
 from handlers.erase import MARKER
-from handlers.steps import shed
+from handlers.steps import Step, erase_step, shed
 from tests.harness import Harness, Person, standard_directory
 
 FORGED_ERASE = encode(Nav(Screen.ERASE_NOW, "en"))
@@ -215,6 +216,38 @@ def an_update(update_id: int, chat_id: int, data: str | None = None) -> Update:
         return Update.de_json({"update_id": update_id, "message": {**message, "from": user}}, None)
     query = {"id": str(update_id), "from": user, "chat_instance": "1", "message": message}
     return Update.de_json({"update_id": update_id, "callback_query": {**query, "data": data}}, None)
+
+
+def a_message(text: str | None, *, edited: bool = False) -> Update:
+    chat = {"id": 7, "type": "private", "first_name": "Test"}
+    user = {"id": 7, "is_bot": False, "first_name": "Test"}
+    message = {"message_id": 1, "date": 0, "chat": chat, "from": user}
+    if text is not None:
+        message["text"] = text
+    kind = "edited_message" if edited else "message"
+    return Update.de_json({"update_id": 1, kind: message}, None)
+
+
+@pytest.mark.parametrize(
+    ("update", "step"),
+    [
+        ("not an update", Step.PLAIN),
+        (an_update(1, 7, encode(Nav(Screen.ERASE_NOW, "en"))), Step.ERASE_NOW),
+        (an_update(1, 7, encode(Nav(Screen.ERASE, "en", origin=Screen.PLACES))), Step.ERASE_ASK),
+        (an_update(1, 7, encode(Nav(Screen.PLACES, "en"))), Step.PLAIN),
+        (an_update(1, 7, "forged"), Step.PLAIN),
+        (a_message("/erase"), Step.ERASE_ASK),
+        (a_message("/erase@helpline_bot"), Step.ERASE_ASK),
+        (a_message("/erase now please"), Step.ERASE_ASK),
+        (a_message("/start"), Step.PLAIN),
+        (a_message("please /erase"), Step.WORDS),
+        (a_message("I need help"), Step.WORDS),
+        (a_message(None), Step.WORDS),  # a photo, a voice message: something she sent
+        (a_message("/erase", edited=True), Step.PLAIN),  # an edit is no new message
+    ],
+)
+def test_what_an_update_asks_of_erasing(update: object, step: Step) -> None:
+    assert erase_step(update) is step
 
 
 class Recorder:
