@@ -36,7 +36,7 @@ from tests.directory_data import TODAY, as_yaml, standard_entries
 from tests.fake_telegram import TOKEN, FakeTelegram
 
 _user_ids = itertools.count(5_000_001)
-IDLE_WITHIN = 60.0  # seconds: far more than any test's updates take, even on a busy machine
+IDLE_WITHIN = 30.0  # seconds: far more than any test's updates take, even on a busy machine
 
 
 class _Visible(HTMLParser):
@@ -168,7 +168,7 @@ class Harness:
         volunteers' group is posted."""
         assert self.app is not None
         # Bounded, so that updates stuck for good (a chat's line that never moves on) fail the
-        # test within a minute instead of hanging the suite.
+        # test within half a minute instead of hanging the suite.
         await asyncio.wait_for(self.app.update_queue.join(), IDLE_WITHIN)
         await asyncio.wait_for(self.core.group_posts.join(), IDLE_WITHIN)
 

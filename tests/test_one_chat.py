@@ -271,14 +271,14 @@ async def test_a_chat_runs_in_order_sheds_the_excess_and_leaves_nothing_behind()
     tasks = [
         asyncio.create_task(processor.process_update(an_update(1, 7), record.work(1, block=True)))
     ]
-    await record.running.wait()
+    await asyncio.wait_for(record.running.wait(), 10)
     for n in range(2, 8):  # three wait, three are shed
         tasks.append(asyncio.create_task(processor.process_update(an_update(n, 7), record.work(n))))
     # The shed ones pass at once, while the first is still running.
     await asyncio.wait_for(asyncio.gather(*tasks[4:]), 10)
     assert record.ran == [(1, False), (5, True), (6, True), (7, True)]
     record.opened.set()
-    await asyncio.gather(*tasks)
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
     assert record.ran[4:] == [(2, False), (3, False), (4, False)]
     assert len(processor) == 0
 
@@ -323,7 +323,7 @@ async def test_waiting_updates_hold_no_slot() -> None:
     tasks = [
         asyncio.create_task(processor.process_update(an_update(1, 7), record.work(1, block=True)))
     ]
-    await record.running.wait()
+    await asyncio.wait_for(record.running.wait(), 10)
     tasks += [
         asyncio.create_task(processor.process_update(an_update(n, 7), record.work(n)))
         for n in range(2, 50)
@@ -331,7 +331,7 @@ async def test_waiting_updates_hold_no_slot() -> None:
     await asyncio.wait_for(processor.process_update(an_update(99, 8), record.work(99)), 10)
     assert (99, False) in record.ran and (2, False) not in record.ran
     record.opened.set()
-    await asyncio.gather(*tasks)
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
     assert [n for n, _ in record.ran if n not in (1, 99)] == list(range(2, 50))
 
 
@@ -342,7 +342,7 @@ async def test_erase_taps_collapse_to_the_last_and_timers_keep_their_place() -> 
     tasks = [
         asyncio.create_task(processor.process_update(an_update(1, 7), record.work(1, block=True)))
     ]
-    await record.running.wait()
+    await asyncio.wait_for(record.running.wait(), 10)
 
     async def timer() -> None:
         async with processor.chat(7):
@@ -359,7 +359,7 @@ async def test_erase_taps_collapse_to_the_last_and_timers_keep_their_place() -> 
     # Erase tap 2 was replaced by 4, then 4 by 6: both pass shed while 1 is still running.
     await asyncio.wait_for(asyncio.gather(tasks[1], tasks[3]), 10)
     record.opened.set()
-    await asyncio.gather(*tasks)
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
     handled = [n for n, was_shed in record.ran if not was_shed]
     assert handled == [1, 3, 5, 100, 6]
     assert sorted(n for n, was_shed in record.ran if was_shed) == [2, 4]
@@ -373,7 +373,7 @@ async def test_her_messages_may_wait_longer_than_her_taps() -> None:
     record = Recorder()
     first = processor.process_update(an_update(1, 7), record.work(1, block=True))
     tasks = [asyncio.create_task(first)]
-    await record.running.wait()
+    await asyncio.wait_for(record.running.wait(), 10)
     tap = encode(Nav(Screen.NEEDS, "en", place="CN"))
     for n in range(2, 14):
         tasks.append(asyncio.create_task(processor.process_update(an_update(n, 7), record.work(n))))
@@ -382,7 +382,7 @@ async def test_her_messages_may_wait_longer_than_her_taps() -> None:
         tasks.append(asyncio.create_task(processor.process_update(update, record.work(n))))
     await asyncio.sleep(0)
     record.opened.set()
-    await asyncio.gather(*tasks)
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
     shed = sorted(n for n, was_shed in record.ran if was_shed)
     assert shed == list(range(17, 26))
     assert [n for n, was_shed in record.ran if not was_shed][1:] == [*range(2, 14), 14, 15, 16]
