@@ -50,17 +50,24 @@ def _heavy(copies: int = 3) -> str:
     )
 
 
+# Limits that no check in these tests comes near, so that each test meets only its own.
+OUT_OF_REACH = {"CPU_SECONDS": 600, "MEMORY_BYTES": 4 * 1024**3, "WALL_SECONDS": 600.0}
+
+
 @pytest.mark.parametrize(
     ("limit", "value", "copies"),
-    # Nine copies for the CPU limit: the smallest RLIMIT_CPU is a second, and three copies
-    # parse in about that long through libyaml.
-    [("CPU_SECONDS", 1, 9), ("MEMORY_BYTES", 4_000_000, 3), ("WALL_SECONDS", 0.5, 3)],
+    # The CPU limit counts whole seconds from the end of the imports, rounded up, so a check
+    # may use up to two seconds of CPU before it is stopped: thirty copies take several (5.6 s
+    # on the machine that set these, three copies 0.44 s). Nine take 1.5 s: past 0.2 s of wall
+    # time on any machine.
+    [("CPU_SECONDS", 1, 30), ("MEMORY_BYTES", 4_000_000, 3), ("WALL_SECONDS", 0.2, 9)],
 )
 async def test_a_check_past_a_limit_is_stopped(
     monkeypatch: pytest.MonkeyPatch, limit: str, value: float, copies: int
 ) -> None:
     heavy = _heavy(copies)
-    monkeypatch.setattr(file_check, limit, value)
+    for name, out_of_reach in OUT_OF_REACH.items():
+        monkeypatch.setattr(file_check, name, value if name == limit else out_of_reach)
     started = time.monotonic()
     with pytest.raises(file_check.CheckStopped):
         await file_check.parse(heavy, "file", max_entries=10_000)
