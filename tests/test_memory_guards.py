@@ -48,6 +48,19 @@ def test_memory_is_dropped_after_48_hours() -> None:
     assert memory.highest(9) is None and len(memory) == 0
 
 
+def test_the_erase_memory_is_tidied_once_a_second_as_soon_as_it_is_due() -> None:
+    """Tidying up passes over every chat: at most once a second, and not a moment later."""
+    clock = Clock()
+    memory = EraseMemory(clock)
+    memory.saw(1, 10)  # tidied at 1000
+    clock.now = 1000 + ERASABLE_SECONDS - 0.5
+    memory.saw(2, 5)  # tidied, nothing old enough yet: the next is due half a second past 48 h
+    clock.now = 1000 + ERASABLE_SECONDS + 0.2  # chat 1's id is 48 hours old...
+    assert len(memory) == 2  # ...but the next tidy-up is not due
+    clock.now = 1000 + ERASABLE_SECONDS + 0.5
+    assert len(memory) == 1  # due this very moment: chat 1 goes
+
+
 def test_flood_guard_warns_once_then_ignores_for_a_while() -> None:
     clock = Clock()
     guard = FloodGuard(clock=clock)  # as the bot has it: 20 updates in 10 seconds, then 30 quiet
