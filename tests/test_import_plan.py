@@ -106,13 +106,13 @@ async def test_an_import_changes_only_what_differs_and_records_each_change(
         ("name", "ko", "나 쉼터", ""),
     ]
     assert "id: cn-shelter-zh" in removed[3] and removed[4] == ""
-    async with sessions() as session:  # added and removed whole: of no one field or language
+    async with sessions() as session:  # added and removed whole, and approved by no one
         whole = await session.execute(
-            select(AuditRecord.field, AuditRecord.lang).where(
+            select(AuditRecord.field, AuditRecord.lang, AuditRecord.approved_by).where(
                 AuditRecord.action.in_(("added", "removed"))
             )
         )
-        assert {tuple(row) for row in whole} == {("", "")}
+        assert {tuple(row) for row in whole} == {("", "", "")}
     assert await note_of(sessions, "cn-shelter-all") == NOTE  # kept, though the file omits it
 
     async with sessions() as session:
