@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.db.models import DailyCount
 from bot.menus.callback import Screen, decode
@@ -481,13 +481,23 @@ def test_unique_users_once_a_day_with_a_new_key_each_day() -> None:
     assert dict(today.daily) == {(dt.date(2026, 11, 30), "unique_users", ""): 1}
 
 
-async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """A database of its own, migrated, for the tests that write counts."""
+    from bot.db import database
+
+    engine = database.make_engine(databases.url_for(tmp_path, "counts"))
+    await database.upgrade(engine)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+async def test_retention_deletes_old_counts(engine: AsyncEngine) -> None:
     from bot.db import database
     from bot.db.models import DailyCount, WeeklyNeedPlace
 
-    url = databases.url_for(tmp_path, "r")
-    engine = database.make_engine(url)
-    await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
     today = dt.date(2026, 11, 29)
     old, recent = today - dt.timedelta(days=731), today - dt.timedelta(days=729)
@@ -505,19 +515,17 @@ async def test_retention_deletes_old_counts(tmp_path: Path) -> None:
     async with sessions() as session:
         days = {d.day: d.count for d in (await session.scalars(select(DailyCount))).all()}
         weeks = {w.week for w in (await session.scalars(select(WeeklyNeedPlace))).all()}
-    await engine.dispose()
     assert days == {recent: 13}
     assert weeks == {iso_week(recent)}
 
 
-async def test_a_large_write_goes_in_statements_of_200_rows_each_row_once(tmp_path: Path) -> None:
+async def test_a_large_write_goes_in_statements_of_200_rows_each_row_once(
+    engine: AsyncEngine,
+) -> None:
     """Each statement stays well under the bound parameters a database takes (SQLite's limit
     is the smallest); every row lands once, and the next write adds to it."""
     from bot.db import database
 
-    url = databases.url_for(tmp_path, "c")
-    engine = database.make_engine(url)
-    await database.upgrade(engine)
     inserts: list[str] = []
 
     def said(_conn: object, _cursor: object, statement: str, *_: object) -> None:
@@ -536,17 +544,15 @@ async def test_a_large_write_goes_in_statements_of_200_rows_each_row_once(tmp_pa
     async with sessions() as session:
         rows = (await session.scalars(select(DailyCount))).all()
         stored = {(r.day, r.metric, r.key, r.count) for r in rows}
-    await engine.dispose()
     assert stored == {(noon.date(), "entry_opened", e, 2) for e in entries}
     assert len(inserts) == 2 * 3  # 200, 200 and 1 rows, at each of the two writes
 
 
-async def test_a_write_waits_for_enough_people_but_the_last_one_takes_all(tmp_path: Path) -> None:
+async def test_a_write_waits_for_enough_people_but_the_last_one_takes_all(
+    engine: AsyncEngine,
+) -> None:
     from bot.db import database
 
-    url = databases.url_for(tmp_path, "w")
-    engine = database.make_engine(url)
-    await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
     counter = counting.UsageCounter(min_users=10)
     for person in range(3):
@@ -557,18 +563,16 @@ async def test_a_write_waits_for_enough_people_but_the_last_one_takes_all(tmp_pa
     assert await counting.flush(counter, sessions, everything=True) == 1  # at shutdown
     async with sessions() as session:
         assert await session.scalar(select(func.sum(DailyCount.count))) == 3
-    await engine.dispose()
 
 
-async def test_days_of_one_week_are_added_into_the_week_s_need_and_place(tmp_path: Path) -> None:
+async def test_days_of_one_week_are_added_into_the_week_s_need_and_place(
+    engine: AsyncEngine,
+) -> None:
     """Need x place is kept per week only: the days a write holds (the day's and those over,
     waiting) are added up into their weeks."""
     from bot.db import database
     from bot.db.models import WeeklyNeedPlace
 
-    url = databases.url_for(tmp_path, "k")
-    engine = database.make_engine(url)
-    await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
     monday, tuesday, next_monday = (
         dt.date(2026, 11, 16),
@@ -585,16 +589,14 @@ async def test_days_of_one_week_are_added_into_the_week_s_need_and_place(tmp_pat
     async with sessions() as session:
         rows = (await session.scalars(select(WeeklyNeedPlace))).all()
         weeks = {(w.week, w.need, w.place): w.count for w in rows}
-    await engine.dispose()
     assert weeks == {("2026-W47", "shelter", "CN"): 11, ("2026-W48", "shelter", "CN"): 2}
 
 
-async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: Path) -> None:
+async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
     from bot.db import database
 
-    url = databases.url_for(tmp_path, "f")
-    engine = database.make_engine(url)
-    await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
     counter = counting.UsageCounter(min_users=3)
     for person in range(3):
@@ -610,18 +612,14 @@ async def test_flush_adds_up_and_keeps_counts_when_the_database_fails(tmp_path: 
     await counting.flush(counter, sessions)  # the four were kept and arrive now
     async with sessions() as session:
         total = await session.scalar(select(func.sum(DailyCount.count)))
-    await engine.dispose()
     assert total == 7
 
 
-async def test_counts_committed_before_a_failure_are_never_added_twice(tmp_path: Path) -> None:
+async def test_counts_committed_before_a_failure_are_never_added_twice(engine: AsyncEngine) -> None:
     """The connection can fail as the session closes, after the counts were committed: they
     are in, and are not kept to be written again."""
     from bot.db import database
 
-    url = databases.url_for(tmp_path, "t")
-    engine = database.make_engine(url)
-    await database.upgrade(engine)
     sessions = database.make_sessionmaker(engine)
 
     @contextlib.asynccontextmanager
@@ -638,7 +636,6 @@ async def test_counts_committed_before_a_failure_are_never_added_twice(tmp_path:
     assert not counter.take(everything=True)  # nothing held to be written again
     async with sessions() as session:
         assert await session.scalar(select(func.sum(DailyCount.count))) == 3
-    await engine.dispose()
 
 
 async def test_this_week_is_never_reported(tmp_path: Path) -> None:
