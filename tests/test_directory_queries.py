@@ -136,6 +136,21 @@ async def test_sorted_by_the_name_she_sees(tmp_path: Path) -> None:
     assert got == ["b-english", "m-only-ko", "z-first-code"]
 
 
+async def test_the_whole_directory_is_read_by_id_whatever_the_order_it_was_written_in(
+    tmp_path: Path,
+) -> None:
+    """Every entry, hidden ones too, by id: the order an import wrote them in (the file's) is
+    not the order they are read in."""
+    entries = [
+        entry("z-last"),
+        entry("a-first", status="draft"),
+        entry("m-stale", verified_on=TODAY - dt.timedelta(days=400)),
+    ]
+    async with directory(tmp_path, entries) as session:
+        got = [e.id for e in await queries.all_entries(session)]
+    assert got == ["a-first", "m-stale", "z-last"]
+
+
 async def test_other_places_and_needs_are_left_out(tmp_path: Path) -> None:
     entries = [
         entry("kr-only", regions=["KR"]),

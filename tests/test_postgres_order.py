@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db import database
@@ -200,6 +200,32 @@ async def test_a_directory_of_one_entry_is_copied_in(postgres: str) -> None:
         await engine.dispose()
     assert found is not None and found.id == "cn-only-one"
     assert rows == ["cn-only-one"]
+
+
+async def test_an_import_on_postgresql_loads_its_rows_by_copy(postgres: str) -> None:
+    """On PostgreSQL an import loads each table with COPY, not INSERT statements: several
+    times faster for the 250,000 rows of a large directory (docs/PERFORMANCE.md). COPY goes
+    through asyncpg itself, so SQLAlchemy sees only the reading and the deleting."""
+    url = databases.database_on(postgres, "copied")
+    engine = database.make_engine(url)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    try:
+        await database.upgrade(engine)
+        event.listen(engine.sync_engine, "before_cursor_execute", seen)
+        text_ = as_yaml([entry("cn-shelter"), entry("kr-clinic", regions=["KR"])])
+        async with database.make_sessionmaker(engine)() as session, session.begin():
+            await replace.replace_all(session, file_format.parse(text_))
+        async with database.make_sessionmaker(engine)() as session:
+            ids = (await session.execute(select(Entry.id).order_by(Entry.id))).scalars().all()
+    finally:
+        await engine.dispose()
+    assert ids == ["cn-shelter", "kr-clinic"]
+    assert any(s.lstrip().upper().startswith("SELECT") for s in statements)
+    assert not [s for s in statements if s.lstrip().upper().startswith("INSERT")]
 
 
 async def test_copy_outside_a_transaction_fails_loudly(sessions: Sessions) -> None:

@@ -324,5 +324,7 @@ def to_row(model: EntryModel) -> Entry:
 
 
 async def all_entries(session: AsyncSession) -> list[EntryModel]:
+    """Every entry, hidden ones too, by id: the same order each time, whatever order they
+    were written in."""
     rows = await session.scalars(select(Entry).order_by(Entry.id))
     return [to_model(e) for e in rows]
