@@ -14,7 +14,8 @@ from types import TracebackType
 
 import pytest
 
-from bot import logs
+from bot import logs, settings
+from bot.settings import Settings
 from tests.fake_telegram import TOKEN
 
 
@@ -249,3 +250,15 @@ def test_json_lines_carry_the_same_filtered_records() -> None:
     assert records[1]["exception"].endswith("OSError: disk full")
     assert records[2]["exception"].endswith(f"OSError: refused {logs.REDACTED}")
     assert SECRET not in stream.getvalue() and TOKEN not in stream.getvalue()
+
+
+@pytest.mark.parametrize("name", settings.LOG_FORMATS)
+def test_each_log_format_the_settings_accept_has_a_formatter(name: str) -> None:
+    """The settings' list is the logs' own: a name accepted there and missing here would stop
+    the bot at start-up; one missing there could not be chosen."""
+    assert tuple(logs.FORMATS) == settings.LOG_FORMATS
+    assert Settings(log_format=f" {name.upper()} ").log_format == name
+    stream = io.StringIO()
+    logs.configure("INFO", stream, fmt=name)
+    logging.getLogger("bot.formats").info("a line in %s", name)
+    assert f"a line in {name}" in stream.getvalue()
