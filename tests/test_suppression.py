@@ -6,7 +6,7 @@ import itertools
 import random
 from fractions import Fraction
 
-from bot.stats.suppression import determined, suppress
+from bot.stats.suppression import MAX_TRIALS, determined, suppress
 
 
 def recoverable(values, equations, hidden):  # type: ignore[no-untyped-def]
@@ -102,6 +102,20 @@ def test_the_partner_is_the_smallest_neighbour_that_is_enough_on_its_own() -> No
     ]
     hidden = suppress(values, equations, 10)
     assert hidden == {"x", "z"}
+    assert not recoverable(values, equations, hidden)
+
+
+def test_the_partner_comes_from_the_small_cells_own_sums_before_smaller_cells_elsewhere() -> None:
+    """Many rows whose cells are all smaller than x's neighbours, but none of which can hide
+    x: they are not tried first, so x takes its own row's smallest cell and nothing more is
+    hidden (the other rows have no small cell of their own)."""
+    values = {"x": 3, "y": 40, "total": 43}
+    equations = [[(1, "x"), (1, "y"), (-1, "total")]]
+    for row in range(MAX_TRIALS + 5):
+        values |= {("p", row): 11, ("q", row): 12, ("sum", row): 23}
+        equations.append([(1, ("p", row)), (1, ("q", row)), (-1, ("sum", row))])
+    hidden = suppress(values, equations, 10)
+    assert hidden == {"x", "y"}
     assert not recoverable(values, equations, hidden)
 
 
