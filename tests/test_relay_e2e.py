@@ -21,6 +21,7 @@ from tests.harness import (
 )
 from tests.relay_helpers import (
     MEDIA,
+    START_LABEL,
     TALK_LABEL,
     in_her_chat,
     on_duty,
@@ -93,6 +94,24 @@ async def test_a_round_trip_with_every_kind_of_message(tmp_path: Path, lang: str
             ("relay_first_answer", "15m", 1),
             ("relay_opened", lang, 1),
         ]
+
+
+async def test_a_message_sent_before_the_bot_answered_start_is_relayed(tmp_path: Path) -> None:
+    """She taps Start and writes at once: both reach the bot in one batch of updates. Her
+    message waits for the conversation that Start opens and is copied into its topic, after
+    the topic's header; it is not taken for text typed outside a conversation and deleted."""
+    async with relay_harness(tmp_path) as harness:
+        await on_duty(harness)
+        her = harness.person("en")
+        await talk(her)
+        before, calls = set(topics(harness)), len(harness.fake.api.calls)
+        her.api.user_taps(her.user, her.screen, her.data_of(START_LABEL["en"]))  # not yet taken
+        await her.send("typed at once")
+        (thread,) = set(topics(harness)) - before
+        assert [m.text for m in in_topic(harness, thread)][1:] == ["typed at once"]
+        copies = [p for p, (chat, _) in harness.fake.api.copies if chat == RELAY_CHAT_ID]
+        assert [p["message_thread_id"] for p in copies] == [thread]
+        assert not harness.sent("deleteMessage", since=calls)  # hers stays, as in a conversation
 
 
 async def test_nobody_on_duty_she_is_told_and_may_leave_a_message(tmp_path: Path) -> None:
