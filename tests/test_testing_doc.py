@@ -42,3 +42,22 @@ def test_every_file_left_out_of_the_mutation_runs_is_named_with_its_reason() -> 
     reasons = _section(TESTING.read_text("utf-8"), "**Which tests run**", "**")
     unexplained = sorted(left_out - _named(reasons))
     assert not unexplained, f"left out of the mutation runs with no reason given: {unexplained}"
+
+
+def test_ci_fails_rather_than_skips_the_postgresql_tests() -> None:
+    """The `postgres` fixture skips where no server is found unless `CI` is set. `.ci/run` must
+    set it itself, before any test runs, so that a CI system that does not set it cannot turn
+    the multi-process, backup and PostgreSQL-only tests into quiet skips."""
+    lines = [line.strip() for line in (PROJECT / ".ci" / "run").read_text("utf-8").splitlines()]
+    first_test = next(n for n, line in enumerate(lines) if line.startswith("pytest"))
+    assert "export CI=true" in lines[:first_test]
+
+
+def test_ci_ends_with_the_readmes_test_command_word_for_word() -> None:
+    """A fresh machine runs the README's second line; CI must run that line, not a cousin of it,
+    so that what CI passes is what a newcomer's first run does."""
+    readme = (PROJECT / "README.md").read_text("utf-8").splitlines()
+    command = next(line.strip() for line in readme if line.strip().endswith("&& pytest"))
+    assert command == readme[3].strip(), "the README's second command is not where it belongs"
+    steps = [line.strip() for line in (PROJECT / ".ci" / "run").read_text("utf-8").splitlines()]
+    assert [line for line in steps if line and not line.startswith("#")][-1] == command
