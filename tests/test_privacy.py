@@ -35,6 +35,7 @@ from sqlalchemy import BigInteger, Integer, LargeBinary, inspect
 from bot import logs
 from bot.db import database
 from bot.menus.callback import Screen, decode
+from bot.menus.flood import FloodGuard
 from bot.telegram.local_api import LocalBotApi
 from tests import databases
 from tests.directory_data import as_yaml, standard_entries
@@ -488,23 +489,35 @@ async def test_timers_and_flood_write_nothing_either(tmp_path: Path) -> None:
         await her.send("/erase")
         await her.press(her.screen.buttons()[0][0][1])
         await harness.run_jobs("erase")
-        for i in range(25):
+        harness.core.flood = FloodGuard(clock=lambda: 0.0)  # every message in one window
+        before = len(her.api.calls)
+        for i in range(45):  # typed: forty pass in a window (bot/menus/flood.py)
             await her.send(f"{TYPED} {i}")
+        # The guard spoke: one calm line, with no buttons; what came after it was held.
+        spoke = [
+            p
+            for m, p in her.api.calls[before:]
+            if m == "sendMessage" and p.get("chat_id") == her.chat_id and "reply_markup" not in p
+        ]
+        assert len(spoke) == 1, "the flood guard never stopped her"
         key = harness.core.counter._key  # the unique-user key, in memory
         assert len(key) == 32
     logged = stream.getvalue().encode()
+    rows = "\n".join(await databases.snapshot(harness.db_url)).encode()  # PostgreSQL's too
+    assert b"daily_counts" in rows
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    searched = [("log", logged), ("the database", rows)]
+    searched += [(str(p), p.read_bytes()) for p in written]
     leaks = [
         f"{name} in {where}"
-        for where, data in [("log", logged), *((str(p), p.read_bytes()) for p in written)]
+        for where, data in searched
         for name, needles in canaries().items()
         if name.startswith(("id 73902184", "first_name", "last_name", "username", "typed"))
         and any(needle in data for needle in needles)
     ]
     assert not leaks, leaks
     key_forms = [key, key.hex().encode(), base64.b64encode(key)]
-    assert not [p for p in written if any(f in p.read_bytes() for f in key_forms)]
-    assert not any(f in logged for f in key_forms)
+    assert not [where for where, data in searched if any(f in data for f in key_forms)]
 
 
 async def test_words_that_lead_to_a_need_are_not_written_anywhere(tmp_path: Path) -> None:
@@ -649,6 +662,8 @@ async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
             await bora.tap("cn-shelter-ko")
             await bora.tap("Approve")
             assert "Approved" in bora.screen.text
+            for name in ("bot.probe", "handlers.probe"):  # a line of ours would be seen
+                logging.getLogger(name).debug("PROBE")
         finally:
             logging.getLogger().removeHandler(kept)
     ours = [
@@ -656,7 +671,7 @@ async def test_no_log_line_follows_a_persons_steps(tmp_path: Path) -> None:
         for r in kept.records
         if r.name.partition(".")[0] in ("bot", "handlers")
     ]
-    assert ours == []
+    assert ours == ["DEBUG bot.probe: PROBE", "DEBUG handlers.probe: PROBE"]
     steps = {screen.name for screen in Screen} | {act.name for act in Act}
     named = [
         f"{r.name}: {r.getMessage()}"
