@@ -111,10 +111,12 @@ async def test_staff_handlers_refuse_everyone_else_without_a_trace(tmp_path: Pat
                         tried["file"] += 1
 
         await walk(outsider, only_admin=False)
-        await walk(anna, only_admin=True)  # a volunteer, where only admins may go
-
         assert tried["command"] >= 3 * 2 and tried["file"] >= 1
         assert tried["button"] >= len(Act) * len(numbers) * len(args)
+        by_outsider = dict(tried)
+        await walk(anna, only_admin=True)  # a volunteer, where only admins may go
+        assert tried["command"] - by_outsider["command"] >= 2  # an admin's command, bare and not
+        assert tried["button"] - by_outsider["button"] >= len(ADMIN_ONLY) * len(numbers) * len(args)
         assert await stored(harness) == before
         fetched = [
             m for m, _p in harness.fake.api.calls[calls_before:] if m in ("getFile", "download")
