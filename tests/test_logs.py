@@ -73,6 +73,7 @@ def test_the_configured_token_is_redacted_whatever_its_shape() -> None:
     logs.configure("INFO", stream, secrets=[short])
     logging.getLogger("bot.x").warning("url /bot%s/getMe", short)
     assert short not in stream.getvalue()
+    assert f"url /bot{logs.REDACTED}/getMe" in stream.getvalue()  # the line itself was written
 
 
 def test_asyncio_records_keep_only_their_level_logger_and_exception_type() -> None:

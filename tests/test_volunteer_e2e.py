@@ -1011,9 +1011,10 @@ async def test_a_hostile_file_is_refused_at_once_and_never_holds_up_the_bot(desk
     took = time.perf_counter() - started
     # Unloaded, the refusal takes 0.2-0.7 s and the loop is never held 0.05 s; before the fix
     # it took 40 s or more, holding the loop about a second at a time. The bounds leave room
-    # for a shared, loaded machine, where a ticker is late for reasons of its own.
+    # for a shared, loaded machine, where a ticker is late for reasons of its own: half the
+    # hold the defect made, ten times what an unloaded run shows.
     assert took < 3.0, f"the file took {took:.1f} s to refuse"
-    assert lags and max(lags) < 0.25, f"the event loop was held for {max(lags):.2f} s"
+    assert lags and max(lags) < 0.5, f"the event loop was held for {max(lags):.2f} s"
     shown = html.unescape(desk.anna.screen.text)
     assert "anchor (&e)" in shown and "entry (number 1, line 3)" in shown
     assert await desk.proposals() == []

@@ -88,6 +88,11 @@ async def test_only_telegram_with_the_secret_gets_in(tmp_path: Path) -> None:
             assert await bot.healthy(session) == (200, healthy)
         code, took = await bot.terminate()
         assert code == 0 and took < 10
+        # Stopped, so every update it took is done: one answer, to the one real /start.
+        to_her = [
+            p for m, p in fake.api.calls if m == "sendMessage" and int(p["chat_id"]) == her["id"]
+        ]
+        assert len(to_her) == 1
     finally:
         await bot.kill()
         await fake.close()
