@@ -22,6 +22,12 @@ def _named(section: str) -> set[str]:
     return set(TEST_FILE.findall(section))
 
 
+def _ci_steps() -> list[str]:
+    """The lines of `.ci/run` that do something: no blank line, no comment."""
+    lines = (PROJECT / ".ci" / "run").read_text("utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+
+
 def test_the_table_names_every_test_file() -> None:
     table = _section(TESTING.read_text("utf-8"), "## What the suite covers", "## ")
     on_disk = {path.name for path in (PROJECT / "tests").glob("test_*.py")}
@@ -48,9 +54,9 @@ def test_ci_fails_rather_than_skips_the_postgresql_tests() -> None:
     """The `postgres` fixture skips where no server is found unless `CI` is set. `.ci/run` must
     set it itself, before any test runs, so that a CI system that does not set it cannot turn
     the multi-process, backup and PostgreSQL-only tests into quiet skips."""
-    lines = [line.strip() for line in (PROJECT / ".ci" / "run").read_text("utf-8").splitlines()]
-    first_test = next(n for n, line in enumerate(lines) if line.startswith("pytest"))
-    assert "export CI=true" in lines[:first_test]
+    steps = _ci_steps()
+    first_test = next(n for n, line in enumerate(steps) if line.startswith("pytest"))
+    assert "export CI=true" in steps[:first_test]
 
 
 def test_ci_ends_with_the_readmes_test_command_word_for_word() -> None:
@@ -59,5 +65,4 @@ def test_ci_ends_with_the_readmes_test_command_word_for_word() -> None:
     readme = (PROJECT / "README.md").read_text("utf-8").splitlines()
     command = next(line.strip() for line in readme if line.strip().endswith("&& pytest"))
     assert command == readme[3].strip(), "the README's second command is not where it belongs"
-    steps = [line.strip() for line in (PROJECT / ".ci" / "run").read_text("utf-8").splitlines()]
-    assert [line for line in steps if line and not line.startswith("#")][-1] == command
+    assert _ci_steps()[-1] == command

@@ -28,8 +28,12 @@ def user(number: int) -> dict[str, Any]:
     return {"id": 6_500_000 + number, "is_bot": False, "first_name": "Hook", "language_code": "en"}
 
 
+def answers(fake: FakeTelegram, chat_id: int) -> list[dict[str, Any]]:
+    return [p for m, p in fake.api.calls if m == "sendMessage" and int(p["chat_id"]) == chat_id]
+
+
 def answered(fake: FakeTelegram, chat_id: int) -> bool:
-    return any(m == "sendMessage" and int(p["chat_id"]) == chat_id for m, p in fake.api.calls)
+    return bool(answers(fake, chat_id))
 
 
 async def counted(url: str, metric: str) -> int:
@@ -89,10 +93,7 @@ async def test_only_telegram_with_the_secret_gets_in(tmp_path: Path) -> None:
         code, took = await bot.terminate()
         assert code == 0 and took < 10
         # Stopped, so every update it took is done: one answer, to the one real /start.
-        to_her = [
-            p for m, p in fake.api.calls if m == "sendMessage" and int(p["chat_id"]) == her["id"]
-        ]
-        assert len(to_her) == 1
+        assert len(answers(fake, her["id"])) == 1
     finally:
         await bot.kill()
         await fake.close()
